@@ -1,0 +1,46 @@
+# Two commands do all the set-up on a fresh clone (with ../shared beside it):
+#   make demo   creates .venv, installs spinscan, checks the default model, analyses the example
+#   make test   runs the whole test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SHARED ?= ../shared
+DATA ?= $(SHARED)/data/semeval2023
+EXAMPLE ?= $(SHARED)/examples/mailonline-putin-warning-2022-03-16.txt
+MODEL := src/spinscan/pretrained/lexical-0.1
+
+.PHONY: demo test install model lint format benchmark clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+# The default model is committed; if it is missing (e.g. deleted), rebuild it from the data.
+model: install
+	@if [ -f $(MODEL)/weights.safetensors ]; then echo "default model: $(MODEL)"; \
+	else $(BIN)/spinscan train --data $(DATA) --out $(MODEL); fi
+
+demo: model
+	$(BIN)/spinscan analyze $(EXAMPLE)
+
+test: install
+	$(BIN)/python -m pytest -q -rs
+
+lint: install
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+
+format: install
+	$(BIN)/ruff format src tests scripts
+	$(BIN)/ruff check --fix src tests scripts
+
+benchmark: model
+	$(BIN)/python scripts/benchmark.py --data $(DATA) --example $(EXAMPLE)
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache

@@ -1,0 +1,242 @@
+"""The `spinscan` command: a thin layer over the library (analyze, train, predict, evaluate)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from . import __version__
+from .errors import SpinscanError
+
+log = logging.getLogger("spinscan")
+err_console = Console(stderr=True)
+
+
+def _setup_logging(verbose: int) -> None:
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def friendly_errors(fn):
+    """User mistakes become one 'error: ...' line and exit code 2, not a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except SpinscanError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=False,
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="spinscan")
+@click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
+def main(verbose: int) -> None:
+    """spinscan: genre, framing and persuasion techniques in news articles.
+
+    Languages: en fr ge(de) it po(pl) ru es gr(el) ka. Start with `spinscan analyze FILE`.
+    """
+    _setup_logging(verbose)
+
+
+model_option = click.option(
+    "--model",
+    "model_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Model directory (default: $SPINSCAN_MODEL or the model shipped with spinscan).",
+)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--lang", default=None, help="Language code (detected when omitted).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per article (JSON Lines).")
+@click.option("--max-bytes", default=5_000_000, show_default=True, help="Refuse files larger than this.")
+@click.option("--color/--no-color", default=None, help="Force colour on or off (default: when a terminal).")
+@model_option
+@friendly_errors
+def analyze(files, lang, as_json, max_bytes, color, model_dir) -> None:
+    """Analyse article FILES (plain UTF-8 text, title on line 1; '-' reads standard input).
+
+    \b
+    Examples:
+      spinscan analyze article.txt
+      spinscan analyze --json --lang fr a.txt b.txt > results.jsonl
+      cat article.txt | spinscan analyze -
+    """
+    from .analysis import analyze as run, get_model
+    from .inputs import decode_bytes, read_text_file
+    from .report import print_report
+
+    model = get_model(model_dir)  # once, before any file, so a bad model fails early
+    out = Console(force_terminal=color, no_color=color is False, highlight=False)
+    failed = 0
+    for f in files:
+        try:
+            if f == "-":
+                text = decode_bytes(sys.stdin.buffer.read(), "<stdin>", max_bytes)
+            else:
+                text = read_text_file(f, max_bytes)
+            result = run(text, lang=lang, model=model, id=Path(f).stem if f != "-" else "stdin")
+        except SpinscanError as e:
+            failed += 1
+            click.echo(f"error: {e}", err=True)
+            if as_json:
+                click.echo(json.dumps({"file": f, "error": {"code": type(e).__name__, "message": str(e)}}))
+            continue
+        if as_json:
+            click.echo(json.dumps({"file": f, **result.to_dict()}, ensure_ascii=False))
+        else:
+            print_report(out, result, source=f)
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--data", "data_dir", required=True, type=click.Path(path_type=Path), help="Official data folder.")
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Model directory to write.")
+@click.option("--lang", "langs", multiple=True, help="Train languages (default: en fr ge it po ru).")
+@click.option("--folds", default=5, show_default=True, help="Cross-validation folds (grouped by article).")
+@click.option("--seed", default=13, show_default=True, help="Random seed (training is deterministic).")
+@click.option("--max-articles", default=None, type=int, help="Use at most N articles per language (quick runs).")
+@friendly_errors
+def train(data_dir, out_dir, langs, folds, seed, max_articles) -> None:
+    """Train the lexical model, choosing C and thresholds by grouped CV on train.
+
+    \b
+    Example:
+      spinscan train --data ../shared/data/semeval2023 --out models/my-lexical
+    """
+    from .train import TrainConfig, train_lexical
+
+    cfg = TrainConfig(folds=folds, seed=seed, max_articles_per_language=max_articles)
+    if langs:
+        cfg.languages = tuple(langs)
+    with _progress() as prog:
+        task = prog.add_task("training", total=None)
+
+        def cb(stage: str, done: int, total: int) -> None:
+            prog.update(task, description=stage, completed=done, total=total)
+
+        _, metrics = train_lexical(data_dir, out_dir, cfg, cb)
+    _print_cv(metrics)
+    click.echo(f"model written to {out_dir} ({metrics['train_seconds']} s)")
+
+
+def _print_cv(metrics: dict) -> None:
+    cv = metrics["cv"]
+    t = Table("lang", "ST1 macro-F1", "ST2 micro-F1", "ST3 micro-F1", title="Cross-validated scores")
+    for lang in [k for k in cv["techniques"] if k != "all"] + ["all"]:
+        t.add_row(lang, *(f"{cv[h].get(lang, float('nan')):.3f}" for h in ("genre", "frames", "techniques")))
+    Console().print(t)
+
+
+@main.command()
+@click.option("--data", "data_dir", required=True, type=click.Path(path_type=Path), help="Official data folder.")
+@click.option("--split", required=True, type=click.Choice(["train", "dev", "test"]), help="Which split.")
+@click.option("--lang", "langs", multiple=True, help="Languages (default: all found for that split).")
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Output folder.")
+@model_option
+@friendly_errors
+def predict(data_dir, split, langs, out_dir, model_dir) -> None:
+    """Write official prediction files OUT/<lang>/<split>-predictions-subtask-{1,2,3}.txt.
+
+    \b
+    Example:
+      spinscan predict --data ../shared/data/semeval2023 --split test --out predictions/
+    """
+    from .analysis import get_model
+    from .data import Dataset
+    from .labels import normalise_language
+    from .predict import count_articles, predict_split
+
+    ds = Dataset(data_dir)
+    langs = [normalise_language(x) for x in langs] or None
+    if not ds.languages(split):
+        raise SpinscanError(f"{data_dir}: has no {split} split (no <lang>/{split}-articles-subtask-N folders)")
+    model = get_model(model_dir)
+    with _progress() as prog:
+        task = prog.add_task(f"predicting {split}", total=count_articles(ds, split, langs))
+        report = predict_split(ds, split, model, out_dir, langs, lambda n: prog.advance(task, n))
+    for e in report.errors:
+        click.echo(f"error: {e}", err=True)
+    click.echo(f"wrote {len(report.files)} files for {report.articles} articles under {out_dir}")
+    if report.errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--data", "data_dir", required=True, type=click.Path(path_type=Path), help="Official data folder.")
+@click.option("--split", required=True, type=click.Choice(["train", "dev", "test"]), help="Which split.")
+@click.option("--pred", "pred_dir", required=True, type=click.Path(path_type=Path), help="Folder of `predict`.")
+@click.option("--lang", "langs", multiple=True, help="Languages (default: all found).")
+@click.option("--scorers", default=None, type=click.Path(path_type=Path), help="Folder of the official scorers.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@friendly_errors
+def evaluate(data_dir, split, pred_dir, langs, scorers, as_json) -> None:
+    """Score predictions with the official scorers where gold exists (language x subtask table).
+
+    \b
+    Example:
+      spinscan evaluate --data ../shared/data/semeval2023 --split train --pred predictions/
+    """
+    from .evaluate import evaluate as run
+
+    res = run(data_dir, split, pred_dir, list(langs) or None, scorers)
+    if not res:
+        raise SpinscanError(f"nothing to score: no {split} gold with matching predictions under {pred_dir}")
+    if as_json:
+        click.echo(json.dumps(res, indent=2))
+        return
+    t = Table("lang", "ST1 macro-F1", "ST2 micro-F1", "ST3 micro-F1", title=f"Official scores ({split})")
+    for lang, row in res.items():
+        cells = []
+        for st in (1, 2, 3):
+            r = row.get(f"subtask{st}")
+            cells.append("–" if r is None else "error" if "error" in r else f"{r['score']:.4f}")
+        t.add_row(lang, *cells)
+    Console().print(t)
+
+
+@main.command()
+def labels() -> None:
+    """List the genres, frames and techniques with what each means."""
+    from .labels import FRAME_DEFINITIONS, GENRE_DEFINITIONS
+    from .report import labels_table
+
+    c = Console()
+    for title, defs in (("genre", GENRE_DEFINITIONS), ("frame", FRAME_DEFINITIONS)):
+        t = Table(title, "what it means")
+        for k, v in defs.items():
+            t.add_row(k, v)
+        c.print(t)
+    c.print(labels_table())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,99 @@
+"""Scoring predictions with the official SemEval-2023 Task 3 scorers.
+
+The scorers are the organisers' scripts (``<data>/scorers/``), run as they are in
+a subprocess with this interpreter, so our numbers are the official ones.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .data import Dataset, read_subtask3, write_subtask3
+from .errors import DataError, ScorerError
+
+log = logging.getLogger(__name__)
+
+OFFICIAL_METRIC = {1: "macro-F1", 2: "micro-F1", 3: "micro-F1"}
+_LABEL_LIST = {2: "frames_subtask2.txt", 3: "techniques_subtask3.txt"}
+
+
+def pred_path(out: str | Path, lang: str, split: str, subtask: int) -> Path:
+    return Path(out) / lang / f"{split}-predictions-subtask-{subtask}.txt"
+
+
+def find_scorers(data_dir: str | Path, scorers: str | Path | None = None) -> Path:
+    d = Path(scorers) if scorers else Path(data_dir) / "scorers"
+    missing = [f"scorer-subtask-{i}.py" for i in (1, 2, 3) if not (d / f"scorer-subtask-{i}.py").is_file()]
+    if missing:
+        raise ScorerError(
+            f"{d}: official scorer(s) {', '.join(missing)} not found; they come with the task data "
+            "(scorers/ beside the language folders), or pass --scorers DIR"
+        )
+    return d
+
+
+def run_scorer(subtask: int, gold: Path, pred: Path, scorers: Path) -> dict[str, float]:
+    """Score one prediction file; return {'macro-F1': x, 'micro-F1': y}."""
+    cmd = [sys.executable, str(scorers / f"scorer-subtask-{subtask}.py"), "-g", str(gold), "-p", str(pred)]
+    if subtask in _LABEL_LIST:
+        cmd += ["-f", str(scorers / _LABEL_LIST[subtask])]
+    res = subprocess.run(cmd + ["-o"], capture_output=True, text=True, check=False)
+    fields = res.stdout.strip().split("\t")
+    if res.returncode != 0 or len(fields) != 2:
+        # Without -o the scorer logs why it rejected the file; show that to the user.
+        why = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        msg = (why.stdout + why.stderr).strip().splitlines()
+        raise ScorerError(f"official scorer rejected {pred}: {msg[-1] if msg else 'no output'}")
+    a, b = (float(x) for x in fields)
+    # Scorer 1 prints macro then micro; scorers 2 and 3 print micro then macro.
+    return {"macro-F1": a, "micro-F1": b} if subtask == 1 else {"micro-F1": a, "macro-F1": b}
+
+
+def gold_file(ds: Dataset, lang: str, split: str, subtask: int, tmp: Path) -> Path:
+    """The gold file the scorer needs; subtask-3 gold may exist only per article."""
+    merged = ds.gold_path(lang, split, subtask)
+    if merged.is_file() or subtask != 3:
+        return merged
+    rows = [r for f in sorted((ds.root / lang / f"{split}-labels-subtask-3").glob("*.txt")) for r in read_subtask3(f)]
+    path = tmp / f"{lang}-{split}-gold-3.txt"
+    write_subtask3(path, rows)
+    return path
+
+
+def evaluate(
+    data_dir: str | Path,
+    split: str,
+    pred_dir: str | Path,
+    langs: list[str] | None = None,
+    scorers: str | Path | None = None,
+) -> dict[str, dict[str, Any]]:
+    """lang -> subtask -> official scores, for every language and subtask with gold and predictions."""
+    ds = Dataset(data_dir)
+    sc = find_scorers(data_dir, scorers)
+    results: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for lang in langs or ds.languages(split):
+            for st in (1, 2, 3):
+                if not ds.has_gold(lang, split, st):
+                    continue
+                pred = pred_path(pred_dir, lang, split, st)
+                if not pred.is_file():
+                    log.warning("%s: no prediction file, subtask %d of %s not scored", pred, st, lang)
+                    continue
+                try:
+                    scores = run_scorer(st, gold_file(ds, lang, split, st, Path(tmp)), pred, sc)
+                except (ScorerError, DataError) as e:
+                    log.error("%s", e)
+                    results.setdefault(lang, {})[f"subtask{st}"] = {"error": str(e)}
+                    continue
+                results.setdefault(lang, {})[f"subtask{st}"] = {
+                    "metric": OFFICIAL_METRIC[st],
+                    "score": scores[OFFICIAL_METRIC[st]],
+                    **scores,
+                }
+    return results

@@ -1,0 +1,113 @@
+"""The one interface every model kind implements, and loading by directory.
+
+A model is a directory: ``config.json`` (with ``kind``), ``labels.json``, weights of
+our own making, ``metrics.json`` (validation scores) and a short ``README.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ModelError
+from ..types import Article
+
+log = logging.getLogger(__name__)
+
+_KINDS: dict[str, type[Model]] = {}
+
+
+@dataclass
+class Prediction:
+    """A model's output for one article, paragraphs in the order of ``article.paragraphs``."""
+
+    genre: str = ""
+    genre_scores: dict[str, float] = field(default_factory=dict)
+    frames: list[str] = field(default_factory=list)
+    frame_scores: dict[str, float] = field(default_factory=dict)
+    paragraph_techniques: list[list[str]] = field(default_factory=list)
+    paragraph_scores: list[dict[str, float]] = field(default_factory=list)
+
+
+class Model(ABC):
+    """Analyses articles for all three subtasks."""
+
+    kind: str = "abstract"
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = config
+
+    @property
+    def name(self) -> str:
+        return str(self.config.get("name", self.kind))
+
+    @property
+    def version(self) -> str:
+        return str(self.config.get("version", "0"))
+
+    @abstractmethod
+    def predict(self, articles: list[Article], subtasks: tuple[int, ...] = (1, 2, 3)) -> list[Prediction]:
+        """Predict genre (1), frames (2) and paragraph techniques (3); ``article.lang`` must be set.
+
+        Subtasks not asked for are left empty in the result, and cost nothing.
+        """
+
+    @abstractmethod
+    def save(self, path: Path) -> None:
+        """Write the model directory."""
+
+    @classmethod
+    @abstractmethod
+    def load(cls, path: Path) -> Model:
+        """Read a model directory written by :meth:`save`."""
+
+
+def register(kind: str):
+    """Class decorator: make a model kind loadable by :func:`load_model`."""
+
+    def deco(cls: type[Model]) -> type[Model]:
+        cls.kind = kind
+        _KINDS[kind] = cls
+        return cls
+
+    return deco
+
+
+def read_json(path: Path) -> Any:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise ModelError(
+            f"{path}: missing; a model directory needs config.json, labels.json and its weights "
+            "(rebuild it with `spinscan train`)"
+        ) from e
+    except json.JSONDecodeError as e:
+        raise ModelError(f"{path}: not valid JSON ({e.msg}, line {e.lineno})") from e
+
+
+def write_json(path: Path, obj: Any) -> None:
+    Path(path).write_text(json.dumps(obj, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def load_model(path: str | Path) -> Model:
+    """Load any model directory by the ``kind`` in its config.json."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a missing file must fail, not download
+    path = Path(path)
+    if not path.is_dir():
+        raise ModelError(f"{path}: no such model directory; pass --model DIR or run `spinscan train`")
+    config = read_json(path / "config.json")
+    kind = config.get("kind")
+    # Import the built-in kinds so they register themselves.
+    from . import lexical  # noqa: F401
+
+    if kind not in _KINDS:
+        raise ModelError(
+            f"{path}/config.json: unknown model kind {kind!r}; known kinds: {', '.join(sorted(_KINDS))}"
+        )
+    log.info("loading %s model from %s", kind, path)
+    return _KINDS[kind].load(path)

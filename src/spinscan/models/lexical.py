@@ -1,0 +1,217 @@
+"""The lexical model: TF-IDF word + character n-grams and linear heads.
+
+The featuriser is stored as vocabulary lists and IDF weights, the heads as float16
+matrices, so the default model stays small enough to commit and loads with no
+pickle. Featurising is done by our own code in training and prediction alike,
+so what was validated is exactly what runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from ..errors import ModelError
+from ..labels import FRAMES, GENRES, TECHNIQUES
+from ..types import Article
+from .base import Model, Prediction, read_json, register, write_json
+
+log = logging.getLogger(__name__)
+
+DEFAULT_FEATURES: dict[str, Any] = {
+    "word_ngrams": [1, 2],
+    "char_ngrams": [3, 5],
+    "word_max_features": 100000,
+    "char_max_features": 100000,
+    "min_df": 2,
+}
+
+
+def _word_vectorizer(cfg: dict[str, Any], **kw: Any) -> CountVectorizer:
+    return CountVectorizer(lowercase=True, ngram_range=tuple(cfg["word_ngrams"]), dtype=np.float32, **kw)
+
+
+def _char_vectorizer(cfg: dict[str, Any], **kw: Any) -> CountVectorizer:
+    return CountVectorizer(
+        lowercase=True, analyzer="char_wb", ngram_range=tuple(cfg["char_ngrams"]), dtype=np.float32, **kw
+    )
+
+
+class Featurizer:
+    """Word and character TF-IDF blocks (sublinear tf, each block L2-normalised)."""
+
+    def __init__(self, cfg: dict[str, Any], vocabs: list[list[str]], idfs: list[np.ndarray]) -> None:
+        self.cfg = cfg
+        self.vocabs = vocabs
+        self.idfs = [np.asarray(i, dtype=np.float32) for i in idfs]
+        self._vecs = [
+            _word_vectorizer(cfg, vocabulary=vocabs[0]),
+            _char_vectorizer(cfg, vocabulary=vocabs[1]),
+        ]
+
+    @classmethod
+    def fit(cls, texts: list[str], cfg: dict[str, Any]) -> Featurizer:
+        vocabs, idfs = [], []
+        for make, key in ((_word_vectorizer, "word_max_features"), (_char_vectorizer, "char_max_features")):
+            proto = make(cfg)
+            tf = TfidfVectorizer(
+                lowercase=True,
+                analyzer=proto.analyzer,
+                ngram_range=proto.ngram_range,
+                min_df=cfg["min_df"],
+                max_features=cfg[key],
+                sublinear_tf=True,
+                dtype=np.float32,
+            ).fit(texts)
+            vocab = sorted(tf.vocabulary_, key=tf.vocabulary_.get)
+            vocabs.append(vocab)
+            idfs.append(tf.idf_.astype(np.float32))
+        return cls(cfg, vocabs, idfs)
+
+    @property
+    def n_features(self) -> int:
+        return sum(len(v) for v in self.vocabs)
+
+    def transform(self, texts: list[str]) -> sp.csr_matrix:
+        blocks = []
+        for vec, idf in zip(self._vecs, self.idfs):
+            x = vec.transform(texts).astype(np.float32)
+            x.data = 1.0 + np.log(x.data)  # sublinear tf
+            x = x @ sp.diags(idf)
+            blocks.append(normalize(x))
+        out = sp.hstack(blocks).tocsr()
+        out.sort_indices()
+        return out
+
+
+@dataclass
+class LinearHead:
+    """A linear layer over the features: sigmoid per label, or softmax over labels."""
+
+    labels: list[str]
+    coef: np.ndarray  # (n_labels, n_features)
+    intercept: np.ndarray  # (n_labels,)
+    softmax: bool = False
+
+    def proba(self, x: sp.csr_matrix) -> np.ndarray:
+        z = np.asarray(x @ self.coef.T) + self.intercept
+        if self.softmax:
+            z = z - z.max(axis=1, keepdims=True)
+            e = np.exp(z)
+            return e / e.sum(axis=1, keepdims=True)
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+def thresholds_for(table: dict[str, dict[str, float]], lang: str | None, labels: list[str]) -> np.ndarray:
+    """Per-label thresholds: the language's own where chosen, else the pooled ones ('*')."""
+    row = table.get(lang or "*", table["*"])
+    base = table["*"]
+    return np.array([row.get(lab, base[lab]) for lab in labels], dtype=np.float32)
+
+
+@register("lexical")
+class LexicalModel(Model):
+    """TF-IDF + linear model for genre (softmax), frames and techniques (one-vs-rest)."""
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        featurizer: Featurizer,
+        heads: dict[str, LinearHead],
+        thresholds: dict[str, dict[str, dict[str, float]]],
+    ) -> None:
+        super().__init__(config)
+        self.featurizer = featurizer
+        self.heads = heads
+        self.thresholds = thresholds  # subtask -> lang|'*' -> label -> threshold
+
+    def predict(self, articles: list[Article], subtasks: tuple[int, ...] = (1, 2, 3)) -> list[Prediction]:
+        if not articles:
+            return []
+        out = [Prediction() for _ in articles]
+        if 1 in subtasks or 2 in subtasks:
+            xa = self.featurizer.transform([a.text for a in articles])
+        if 1 in subtasks:
+            head = self.heads["genre"]
+            prob = head.proba(xa)
+            for pred, row in zip(out, prob):
+                pred.genre_scores = {lab: float(row[j]) for j, lab in enumerate(head.labels)}
+                pred.genre = head.labels[int(np.argmax(row))]
+        if 2 in subtasks:
+            head = self.heads["frames"]
+            prob = head.proba(xa)
+            for a, pred, row in zip(articles, out, prob):
+                pred.frame_scores, pred.frames = self._decide("frames", a.lang, row)
+        if 3 in subtasks:
+            paras = [a.paragraphs for a in articles]
+            flat = [p.text.strip() for ps in paras for p in ps]
+            prob = self.heads["techniques"].proba(self.featurizer.transform(flat)) if flat else None
+            k = 0
+            for a, pred, ps in zip(articles, out, paras):
+                for _ in ps:
+                    scores, chosen = self._decide("techniques", a.lang, prob[k])
+                    pred.paragraph_scores.append(scores)
+                    pred.paragraph_techniques.append(chosen)
+                    k += 1
+        return out
+
+    def _decide(self, head: str, lang: str | None, row: np.ndarray) -> tuple[dict[str, float], list[str]]:
+        """Scores by label, and the labels over their thresholds, most probable first."""
+        labels = self.heads[head].labels
+        t = thresholds_for(self.thresholds[head], lang, labels)
+        chosen = [labels[j] for j in np.argsort(-row, kind="stable") if row[j] >= t[j]]
+        return {lab: float(row[j]) for j, lab in enumerate(labels)}, chosen
+
+    def save(self, path: Path) -> None:
+        from safetensors.numpy import save_file
+
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        cfg = dict(self.config, kind=self.kind)
+        write_json(path / "config.json", cfg)
+        write_json(
+            path / "labels.json",
+            {name: h.labels for name, h in self.heads.items()},
+        )
+        write_json(path / "thresholds.json", self.thresholds)
+        write_json(path / "vocabulary.json", {"word": self.featurizer.vocabs[0], "char": self.featurizer.vocabs[1]})
+        tensors = {"idf.word": self.featurizer.idfs[0], "idf.char": self.featurizer.idfs[1]}
+        for name, h in self.heads.items():
+            tensors[f"{name}.coef"] = h.coef.astype(np.float16)
+            tensors[f"{name}.intercept"] = h.intercept.astype(np.float32)
+        save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(path / "weights.safetensors"))
+
+    @classmethod
+    def load(cls, path: Path) -> LexicalModel:
+        from safetensors import SafetensorError
+        from safetensors.numpy import load_file
+
+        path = Path(path)
+        config = read_json(path / "config.json")
+        labels = read_json(path / "labels.json")
+        thresholds = read_json(path / "thresholds.json")
+        vocab = read_json(path / "vocabulary.json")
+        try:
+            t = load_file(str(path / "weights.safetensors"))
+        except (OSError, SafetensorError) as e:
+            raise ModelError(f"{path}/weights.safetensors: cannot read ({e}); rebuild with `spinscan train`") from e
+        expected = {"genre": list(GENRES), "frames": list(FRAMES), "techniques": list(TECHNIQUES)}
+        heads = {}
+        for name in expected:
+            if name not in labels or f"{name}.coef" not in t:
+                raise ModelError(f"{path}: head {name!r} is missing; rebuild with `spinscan train`")
+            heads[name] = LinearHead(
+                labels=labels[name],
+                coef=t[f"{name}.coef"].astype(np.float32),
+                intercept=t[f"{name}.intercept"],
+                softmax=name == "genre",
+            )
+        feat = Featurizer(config["features"], [vocab["word"], vocab["char"]], [t["idf.word"], t["idf.char"]])
+        return cls(config, feat, heads, thresholds)

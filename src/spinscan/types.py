@@ -1,0 +1,115 @@
+"""Core value types: articles, paragraphs, spans and analysis results.
+
+All offsets are end-exclusive character offsets into the *raw* article text, as
+read with ``newline=''``: a BOM and the ``\\r`` of CRLF line ends count as one
+character each, exactly as in the official span files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One non-blank line of an article, numbered as the official templates do."""
+
+    line_no: int  # 1-based line number counting every line, blank ones included
+    start: int
+    end: int  # end-exclusive; covers the raw line without its '\n' (a trailing '\r' stays)
+    text: str  # the raw line, possibly ending in '\r'
+
+
+@dataclass(frozen=True)
+class Span:
+    """A technique used at text[start:end]."""
+
+    technique: str
+    start: int
+    end: int
+    score: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"invalid span offsets {self.start}..{self.end}")
+
+
+def split_paragraphs(text: str) -> list[Paragraph]:
+    """Split raw text into paragraphs by the official rule.
+
+    Line k (1-based, splitting on '\\n') is a paragraph iff ``line.strip() != ''``.
+    """
+    paragraphs: list[Paragraph] = []
+    pos = 0
+    for k, line in enumerate(text.split("\n"), start=1):
+        if line.strip() != "":
+            paragraphs.append(Paragraph(k, pos, pos + len(line), line))
+        pos += len(line) + 1
+    return paragraphs
+
+
+@dataclass
+class Article:
+    """A news article: its raw text and, when known, its gold labels."""
+
+    id: str
+    text: str
+    lang: str | None = None
+    title: str | None = None
+    genre: str | None = None
+    frames: list[str] | None = None
+    # line_no -> techniques (gold of subtask 3), in the order of the gold file
+    techniques: dict[int, list[str]] | None = None
+    spans: list[Span] | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return split_paragraphs(self.text)
+
+
+@dataclass
+class ParagraphResult:
+    """Techniques predicted for one paragraph."""
+
+    line_no: int
+    start: int
+    end: int
+    text: str
+    techniques: list[str]  # the chosen techniques, most probable first
+    scores: dict[str, float]  # every technique's score in [0, 1]
+    spans: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class Analysis:
+    """What spinscan says about one article."""
+
+    lang: str
+    lang_detected: bool
+    genre: str
+    genre_scores: dict[str, float]
+    frames: list[str]
+    frame_scores: dict[str, float]
+    paragraphs: list[ParagraphResult]
+    model: dict[str, str]
+    id: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def techniques(self) -> dict[str, int]:
+        """How many paragraphs use each technique, most frequent first."""
+        counts: dict[str, int] = {}
+        for p in self.paragraphs:
+            for t in p.techniques:
+                counts[t] = counts.get(t, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: the structure of ``spinscan analyze --json``."""
+        d = asdict(self)
+        d["techniques"] = self.techniques
+        for p in d["paragraphs"]:
+            p["text"] = p["text"].rstrip("\r")
+        return d
