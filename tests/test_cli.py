@@ -1,0 +1,101 @@
+"""The CLI on the committed default model: readable output, JSON, and errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from spinscan import __version__
+from spinscan.cli import main
+from spinscan.labels import FRAMES, GENRES, TECHNIQUES
+
+from .conftest import EXAMPLE, need_shared
+
+
+def run(*args: str, input: str | bytes | None = None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def test_version_and_help():
+    assert __version__ in run("--version").output
+    out = run("-h").output
+    for cmd in ("analyze", "train", "predict", "evaluate", "labels"):
+        assert cmd in out
+
+
+def test_analyze_example_article_readable_report():
+    need_shared()
+    r = run("analyze", "--no-color", str(EXAMPLE))
+    assert r.exit_code == 0, r.output
+    assert "Genre:" in r.output and "Frames:" in r.output and "¶ line 1" in r.output
+    assert "English (en, detected)" in r.output
+    assert any(t in r.output for t in TECHNIQUES)
+
+
+def test_analyze_json_structure_and_offsets():
+    need_shared()
+    r = run("analyze", "--json", str(EXAMPLE))
+    assert r.exit_code == 0
+    d = json.loads(r.output)
+    text = EXAMPLE.read_bytes().decode("utf-8")
+    assert d["genre"] in GENRES and set(d["genre_scores"]) == set(GENRES)
+    assert abs(sum(d["genre_scores"].values()) - 1) < 1e-3
+    assert set(d["frames"]) <= set(FRAMES) and set(d["frame_scores"]) == set(FRAMES)
+    assert d["lang"] == "en" and d["model"]["kind"]
+    lines = text.split("\n")
+    assert [p["line_no"] for p in d["paragraphs"]] == [i + 1 for i, ln in enumerate(lines) if ln.strip()]
+    for p in d["paragraphs"]:
+        assert text[p["start"] : p["end"]].rstrip("\r") == p["text"]
+        assert set(p["techniques"]) <= set(TECHNIQUES)
+        assert all(p["scores"][t] >= 0 for t in p["techniques"])
+    assert any(p["techniques"] for p in d["paragraphs"])
+
+
+def test_stdin_and_explicit_language():
+    r = run("analyze", "--json", "--lang", "de", "-", input="Titel\n\nDie Regierung lügt uns alle an!\n")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["lang"] == "ge"
+
+
+def test_a_bad_file_among_good_ones_does_not_stop_the_others(tmp_path: Path):
+    good = tmp_path / "good.txt"
+    good.write_text("Headline\n\nThe corrupt elite betrayed the nation again, as always.\n", encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\x00\x01binary")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    r = CliRunner().invoke(main, ["analyze", "--json", str(bad), str(good), str(empty)])
+    assert r.exit_code == 1
+    assert "Traceback" not in r.output
+    rows = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [("error" in x) for x in rows] == [True, False, True]
+    assert rows[1]["file"] == str(good) and rows[1]["genre"] in GENRES
+    assert "bad.txt: looks like a binary file" in r.stderr
+    assert "empty.txt: the file is empty" in r.stderr
+
+
+def test_unsupported_language_and_unknown_code_are_one_line_errors(tmp_path: Path):
+    nl = tmp_path / "nl.txt"
+    nl.write_text("De regering heeft maandag nieuwe maatregelen tegen de inflatie aangekondigd.\n")
+    r = CliRunner().invoke(main, ["analyze", str(nl)])
+    assert r.exit_code == 1 and "does not analyse" in r.stderr and "Traceback" not in r.output
+    r = CliRunner().invoke(main, ["analyze", "--lang", "xx", str(nl)])
+    assert r.exit_code == 1 and "unknown language code 'xx'" in r.stderr
+
+
+def test_bad_model_dir_and_data_dir_are_clear(tmp_path: Path):
+    r = CliRunner().invoke(main, ["analyze", "--model", str(tmp_path / "none"), "-"], input="x")
+    assert r.exit_code == 2 and "no such model directory" in r.stderr
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "config.json").write_text("{not json")
+    r = CliRunner().invoke(main, ["analyze", "--model", str(tmp_path / "m"), "-"], input="x")
+    assert r.exit_code == 2 and "config.json: not valid JSON" in r.stderr
+    r = CliRunner().invoke(main, ["predict", "--data", str(tmp_path / "d"), "--split", "test", "--out", "o"])
+    assert r.exit_code == 2 and "no such folder" in r.stderr
+
+
+def test_labels_lists_every_technique():
+    out = run("labels").output
+    assert all(t[:20] in out for t in TECHNIQUES)

@@ -1,0 +1,82 @@
+from pathlib import Path
+
+import pytest
+
+from spinscan.errors import InputError, UnsupportedLanguageError
+from spinscan.inputs import check_text, decode_bytes, read_text_file
+from spinscan.labels import normalise_language
+from spinscan.language import detect_language
+
+
+def test_empty_file(tmp_path: Path):
+    (tmp_path / "e.txt").write_bytes(b"  \n\r\n")
+    with pytest.raises(InputError, match=r"e\.txt: the file is empty"):
+        read_text_file(tmp_path / "e.txt")
+
+
+def test_binary_file(tmp_path: Path):
+    (tmp_path / "b.bin").write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(InputError, match=r"b\.bin: looks like a binary file"):
+        read_text_file(tmp_path / "b.bin")
+
+
+def test_non_utf8_file_says_how_to_convert(tmp_path: Path):
+    (tmp_path / "l.txt").write_bytes("Le café est très bon.".encode("latin-1"))
+    with pytest.raises(InputError, match=r"l\.txt: not UTF-8 text \(byte 0xe9 at offset 6\).*iconv"):
+        read_text_file(tmp_path / "l.txt")
+
+
+def test_twenty_megabyte_file_is_refused_without_reading_it(tmp_path: Path):
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as f:
+        f.truncate(20_000_000)  # sparse: costs no disk
+    with pytest.raises(InputError, match=r"big\.txt: 20\.0 MB is more than the limit of 5\.0 MB"):
+        read_text_file(big)
+
+
+def test_missing_file_and_folder(tmp_path: Path):
+    with pytest.raises(InputError, match="no such file"):
+        read_text_file(tmp_path / "nope.txt")
+    with pytest.raises(InputError, match="is a folder"):
+        read_text_file(tmp_path)
+
+
+def test_text_is_kept_exactly():
+    raw = "\ufeffTitle\r\n\r\nBody\r\n".encode()
+    assert decode_bytes(raw, "x") == "\ufeffTitle\r\n\r\nBody\r\n"
+
+
+def test_check_text_rejects_wrong_types_and_nul():
+    with pytest.raises(InputError, match="expected text"):
+        check_text(42)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="NUL"):
+        check_text("a\x00b")
+
+
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("The government announced new measures against inflation on Monday.", "en"),
+        ("Le gouvernement a annoncé lundi de nouvelles mesures contre l'inflation.", "fr"),
+        ("Die Regierung hat am Montag neue Maßnahmen gegen die Inflation angekündigt.", "ge"),
+        ("Il governo ha annunciato lunedì nuove misure contro l'inflazione.", "it"),
+        ("Rząd ogłosił w poniedziałek nowe środki przeciwko inflacji.", "po"),
+        ("Правительство в понедельник объявило о новых мерах против инфляции.", "ru"),
+        ("El gobierno anunció el lunes nuevas medidas contra la inflación.", "es"),
+        ("Η κυβέρνηση ανακοίνωσε τη Δευτέρα νέα μέτρα κατά του πληθωρισμού.", "gr"),
+        ("მთავრობამ ორშაბათს ინფლაციის წინააღმდეგ ახალი ზომები გამოაცხადა.", "ka"),
+    ],
+)
+def test_detects_all_nine_languages(text: str, code: str):
+    assert detect_language(text)[0] == code
+
+
+def test_unsupported_language_is_named():
+    with pytest.raises(UnsupportedLanguageError, match="'nl'.*--lang"):
+        detect_language("De regering heeft maandag nieuwe maatregelen tegen de inflatie aangekondigd.")
+
+
+def test_language_codes_official_and_iso():
+    assert [normalise_language(c) for c in ("de", "PL", "el", "ge", "ka")] == ["ge", "po", "gr", "ge", "ka"]
+    with pytest.raises(UnsupportedLanguageError, match="unknown language code 'xx'"):
+        normalise_language("xx")
