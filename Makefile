@@ -28,7 +28,7 @@ model: install
 demo: model
 	$(BIN)/spinscan analyze $(EXAMPLE)
 
-test: install
+test: install lint
 	$(BIN)/python -m pytest -q -rs
 
 lint: install

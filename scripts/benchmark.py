@@ -60,7 +60,9 @@ def main() -> None:
 
         ds = Dataset(args.data)
         n_par = sum(len(a.paragraphs) for lang in ds.languages("test") for a in ds.articles(lang, "test", 3))
-        n_art = sum(len(ds.article_paths(lang, "test", st)) for lang in ds.languages("test") for st in (1, 2, 3))
+        n_art = sum(
+            len(ds.article_paths(lang, "test", st)) for lang in ds.languages("test") for st in (1, 2, 3)
+        )
         wall, mem = measure(SPINSCAN + ["predict", "--data", args.data, "--split", "test", "--out", tmp])
         rows.append(
             ("`spinscan predict --split test` (9 languages, 3 subtasks)", wall, mem,

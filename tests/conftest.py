@@ -59,5 +59,7 @@ def tiny_data(tmp_path: Path) -> Path:
         "2301\tLoaded_Language\t0\t5\r\n2301\tName_Calling-Labeling\t27\t43\r\n",
     )
     write(fr / "test-articles-subtask-3" / "article3301.txt", a1)
-    write(fr / "test-labels-subtask-3.template", "3301\t1\tTitre choc\r\n3301\t3\tLes traîtres ont menti.\r\n")
+    write(
+        fr / "test-labels-subtask-3.template", "3301\t1\tTitre choc\r\n3301\t3\tLes traîtres ont menti.\r\n"
+    )
     return root

@@ -67,7 +67,11 @@ def test_round_trip_of_every_format(tmp_path: Path):
 @pytest.mark.parametrize(
     "name,content,needle",
     [
-        ("train-labels-subtask-1.txt", "2301\topinion\n2302\tnews\n", ":2: expected labels from the official list"),
+        (
+            "train-labels-subtask-1.txt",
+            "2301\topinion\n2302\tnews\n",
+            ":2: expected labels from the official list",
+        ),
         ("train-labels-subtask-1.txt", "2301 opinion\n", ":1: expected 'id<TAB>genre'"),
         ("train-labels-subtask-2.txt", "2301\tMorality;Political\n", ":1: expected labels"),
         ("train-labels-subtask-3.txt", "2301\tone\tDoubt\n", ":1: expected 'id<TAB>line_no"),

@@ -58,7 +58,9 @@ def test_training_is_reproducible(tiny_model: Path, tmp_path: Path):
         features=cfg["features"],
     )
     train_lexical(DATA, tmp_path, again)
-    assert (tmp_path / "weights.safetensors").read_bytes() == (tiny_model / "weights.safetensors").read_bytes()
+    assert (tmp_path / "weights.safetensors").read_bytes() == (
+        tiny_model / "weights.safetensors"
+    ).read_bytes()
     assert (tmp_path / "thresholds.json").read_text() == (tiny_model / "thresholds.json").read_text()
 
 
@@ -84,7 +86,9 @@ def test_predict_and_evaluate_commands(tiny_model: Path, data_dir: Path, tmp_pat
     ds = Dataset(data_dir)
     assert len(read_subtask1(tmp_path / "ru" / "train-predictions-subtask-1.txt")) == 142
     assert len(read_subtask2(tmp_path / "ru" / "train-predictions-subtask-2.txt")) == 143
-    assert len(read_subtask3(tmp_path / "ru" / "train-predictions-subtask-3.txt")) == len(ds.template("ru", "train"))
+    assert len(read_subtask3(tmp_path / "ru" / "train-predictions-subtask-3.txt")) == len(
+        ds.template("ru", "train")
+    )
     r = CliRunner().invoke(
         main, ["evaluate", "--data", str(data_dir), "--split", "train", "--pred", str(tmp_path), "--json"]
     )
@@ -93,9 +97,11 @@ def test_predict_and_evaluate_commands(tiny_model: Path, data_dir: Path, tmp_pat
     assert list(res) == ["ru"]
     for st, metric in (("subtask1", "macro-F1"), ("subtask2", "micro-F1"), ("subtask3", "micro-F1")):
         assert res["ru"][st]["metric"] == metric and 0 < res["ru"][st]["score"] < 1
-    table = CliRunner().invoke(
-        main, ["evaluate", "--data", str(data_dir), "--split", "train", "--pred", str(tmp_path)]
-    ).output
+    table = (
+        CliRunner()
+        .invoke(main, ["evaluate", "--data", str(data_dir), "--split", "train", "--pred", str(tmp_path)])
+        .output
+    )
     assert "ru" in table and "ST3 micro-F1" in table
 
 
@@ -128,8 +134,8 @@ def test_default_model_predicts_the_whole_test_split_of_all_nine_languages(data_
     import sys
 
     sc = find_scorers(data_dir)
-    out = subprocess.run(
-        [sys.executable, str(sc / "scorer-subtask-3.py"), "-p", str(tmp_path / "ka" / "test-predictions-subtask-3.txt"),
-         "-f", str(sc / "techniques_subtask3.txt")], capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+    pred = tmp_path / "ka" / "test-predictions-subtask-3.txt"
+    labels = str(sc / "techniques_subtask3.txt")
+    cmd = [sys.executable, str(sc / "scorer-subtask-3.py"), "-p", str(pred), "-f", labels]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     assert "Prediction file format is correct" in out

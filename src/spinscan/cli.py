@@ -10,7 +10,14 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from . import __version__
@@ -89,7 +96,8 @@ def analyze(files, lang, as_json, max_bytes, color, model_dir) -> None:
       spinscan analyze --json --lang fr a.txt b.txt > results.jsonl
       cat article.txt | spinscan analyze -
     """
-    from .analysis import analyze as run, get_model
+    from .analysis import analyze as run
+    from .analysis import get_model
     from .inputs import decode_bytes, read_text_file
     from .report import print_report
 
@@ -118,12 +126,18 @@ def analyze(files, lang, as_json, max_bytes, color, model_dir) -> None:
 
 
 @main.command()
-@click.option("--data", "data_dir", required=True, type=click.Path(path_type=Path), help="Official data folder.")
-@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Model directory to write.")
+@click.option(
+    "--data", "data_dir", required=True, type=click.Path(path_type=Path), help="Official data folder."
+)
+@click.option(
+    "--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Model directory to write."
+)
 @click.option("--lang", "langs", multiple=True, help="Train languages (default: en fr ge it po ru).")
 @click.option("--folds", default=5, show_default=True, help="Cross-validation folds (grouped by article).")
 @click.option("--seed", default=13, show_default=True, help="Random seed (training is deterministic).")
-@click.option("--max-articles", default=None, type=int, help="Use at most N articles per language (quick runs).")
+@click.option(
+    "--max-articles", default=None, type=int, help="Use at most N articles per language (quick runs)."
+)
 @friendly_errors
 def train(data_dir, out_dir, langs, folds, seed, max_articles) -> None:
     """Train the lexical model, choosing C and thresholds by grouped CV on train.
@@ -157,7 +171,9 @@ def _print_cv(metrics: dict) -> None:
 
 
 @main.command()
-@click.option("--data", "data_dir", required=True, type=click.Path(path_type=Path), help="Official data folder.")
+@click.option(
+    "--data", "data_dir", required=True, type=click.Path(path_type=Path), help="Official data folder."
+)
 @click.option("--split", required=True, type=click.Choice(["train", "dev", "test"]), help="Which split.")
 @click.option("--lang", "langs", multiple=True, help="Languages (default: all found for that split).")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Output folder.")
@@ -178,7 +194,9 @@ def predict(data_dir, split, langs, out_dir, model_dir) -> None:
     ds = Dataset(data_dir)
     langs = [normalise_language(x) for x in langs] or None
     if not ds.languages(split):
-        raise SpinscanError(f"{data_dir}: has no {split} split (no <lang>/{split}-articles-subtask-N folders)")
+        raise SpinscanError(
+            f"{data_dir}: has no {split} split (no <lang>/{split}-articles-subtask-N folders)"
+        )
     model = get_model(model_dir)
     with _progress() as prog:
         task = prog.add_task(f"predicting {split}", total=count_articles(ds, split, langs))
@@ -191,11 +209,17 @@ def predict(data_dir, split, langs, out_dir, model_dir) -> None:
 
 
 @main.command()
-@click.option("--data", "data_dir", required=True, type=click.Path(path_type=Path), help="Official data folder.")
+@click.option(
+    "--data", "data_dir", required=True, type=click.Path(path_type=Path), help="Official data folder."
+)
 @click.option("--split", required=True, type=click.Choice(["train", "dev", "test"]), help="Which split.")
-@click.option("--pred", "pred_dir", required=True, type=click.Path(path_type=Path), help="Folder of `predict`.")
+@click.option(
+    "--pred", "pred_dir", required=True, type=click.Path(path_type=Path), help="Folder of `predict`."
+)
 @click.option("--lang", "langs", multiple=True, help="Languages (default: all found).")
-@click.option("--scorers", default=None, type=click.Path(path_type=Path), help="Folder of the official scorers.")
+@click.option(
+    "--scorers", default=None, type=click.Path(path_type=Path), help="Folder of the official scorers."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @friendly_errors
 def evaluate(data_dir, split, pred_dir, langs, scorers, as_json) -> None:

@@ -147,9 +147,7 @@ def write_subtask3(path: Path, rows: Iterable[tuple[str, int, Sequence[str]]]) -
     _write(path, (f"{i}\t{n}\t{','.join(ts)}" for i, n, ts in rows))
 
 
-def write_spans(
-    path: Path, rows: Iterable[tuple[str, str, int, int]], newline: str = "\n"
-) -> None:
+def write_spans(path: Path, rows: Iterable[tuple[str, str, int, int]], newline: str = "\n") -> None:
     _write(path, (f"{i}\t{t}\t{s}\t{e}" for i, t, s, e in rows), newline)
 
 
@@ -175,11 +173,7 @@ class Dataset:
     def languages(self, split: str, subtask: int | None = None) -> list[str]:
         """Languages that have articles for this split (and subtask); absent ones are skipped."""
         subtasks = SUBTASKS if subtask is None else (subtask,)
-        return [
-            lang
-            for lang in LANGUAGES
-            if any(self._dir(lang, split, st).is_dir() for st in subtasks)
-        ]
+        return [lang for lang in LANGUAGES if any(self._dir(lang, split, st).is_dir() for st in subtasks)]
 
     def has_gold(self, lang: str, split: str, subtask: int) -> bool:
         base = self.root / lang

@@ -59,7 +59,11 @@ def gold_file(ds: Dataset, lang: str, split: str, subtask: int, tmp: Path) -> Pa
     merged = ds.gold_path(lang, split, subtask)
     if merged.is_file() or subtask != 3:
         return merged
-    rows = [r for f in sorted((ds.root / lang / f"{split}-labels-subtask-3").glob("*.txt")) for r in read_subtask3(f)]
+    rows = [
+        r
+        for f in sorted((ds.root / lang / f"{split}-labels-subtask-3").glob("*.txt"))
+        for r in read_subtask3(f)
+    ]
     path = tmp / f"{lang}-{split}-gold-3.txt"
     write_subtask3(path, rows)
     return path

@@ -39,7 +39,9 @@ def decode_bytes(data: bytes, source: str, max_bytes: int = MAX_BYTES) -> str:
     if not data.strip():
         raise InputError(f"{source}: the file is empty; give a file with the article's text")
     if b"\x00" in data[:65536]:
-        raise InputError(f"{source}: looks like a binary file (it contains NUL bytes); give a plain-text file")
+        raise InputError(
+            f"{source}: looks like a binary file (it contains NUL bytes); give a plain-text file"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:

@@ -77,8 +77,7 @@ TECHNIQUES: tuple[str, ...] = (
 TECHNIQUE_DEFINITIONS: dict[str, str] = {
     "Appeal_to_Authority": "Presents a claim as true because an authority or expert said it.",
     "Appeal_to_Popularity": "Claims something is right because many people agree or do it.",
-    "Appeal_to_Values": "Ties a position to values the audience holds dear (freedom, tradition, "
-    "democracy).",
+    "Appeal_to_Values": "Ties a position to values the audience holds dear (freedom, tradition, democracy).",
     "Appeal_to_Fear-Prejudice": "Builds support by stirring fear of an alternative or prejudice "
     "against a group.",
     "Flag_Waving": "Justifies a view by appeal to national or group pride and identity.",

@@ -34,7 +34,7 @@ def _load(ds: Dataset, lang: str, split: str, st: int, report: PredictReport) ->
         arts = []
         for p in ds.article_paths(lang, split, st):
             try:
-                arts.append(Article(id=p.stem[len("article"):], text=p.read_text("utf-8"), lang=lang))
+                arts.append(Article(id=p.stem[len("article") :], text=p.read_text("utf-8"), lang=lang))
             except (OSError, UnicodeDecodeError) as e:
                 report.errors.append(f"{p}: skipped ({e})")
                 log.error("%s: skipped (%s)", p, e)
@@ -54,7 +54,9 @@ def predict_split(
     available = ds.languages(split)
     for lang in langs or available:
         if lang not in available:
-            raise DataError(f"{ds.root}: no {split} split for language {lang!r} (found: {', '.join(available)})")
+            raise DataError(
+                f"{ds.root}: no {split} split for language {lang!r} (found: {', '.join(available)})"
+            )
         for st in (1, 2, 3):
             arts = _load(ds, lang, split, st, report)
             if not arts:
@@ -65,7 +67,9 @@ def predict_split(
                 for a, pred in zip(batch, model.predict(batch, subtasks=(st,))):
                     rows1.append((a.id, pred.genre))
                     rows2.append((a.id, pred.frames))
-                    rows3.extend((a.id, p.line_no, t) for p, t in zip(a.paragraphs, pred.paragraph_techniques))
+                    rows3.extend(
+                        (a.id, p.line_no, t) for p, t in zip(a.paragraphs, pred.paragraph_techniques)
+                    )
                 if progress:
                     progress(len(batch))
             rows = {1: rows1, 2: rows2, 3: rows3}[st]
@@ -79,4 +83,6 @@ def predict_split(
 
 
 def count_articles(ds: Dataset, split: str, langs: list[str] | None = None) -> int:
-    return sum(len(ds.article_paths(lang, split, st)) for lang in langs or ds.languages(split) for st in (1, 2, 3))
+    return sum(
+        len(ds.article_paths(lang, split, st)) for lang in langs or ds.languages(split) for st in (1, 2, 3)
+    )

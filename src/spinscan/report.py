@@ -39,7 +39,9 @@ def render(analysis: Analysis, source: str | None = None, max_frames: int = 6) -
         style = "bold" if g == a.genre else "dim"
         genre.add_row(Text(g, style=style), Text(_bar(s), style=style), Text(f"{s:.2f}", style=style))
     frames = Table.grid(padding=(0, 1))
-    shown = [f for f in sorted(a.frame_scores, key=lambda f: -a.frame_scores[f])][: max(max_frames, len(a.frames))]
+    shown = [f for f in sorted(a.frame_scores, key=lambda f: -a.frame_scores[f])][
+        : max(max_frames, len(a.frames))
+    ]
     for f in shown:
         chosen = f in a.frames
         style = "bold" if chosen else "dim"
@@ -79,8 +81,13 @@ def render(analysis: Analysis, source: str | None = None, max_frames: int = 6) -
             labels.append(" ")
         title = f"¶ line {p.line_no}"
         parts.append(
-            Panel(Group(body, labels) if p.techniques else body, title=title, title_align="left",
-                  border_style="grey37", padding=(0, 1))
+            Panel(
+                Group(body, labels) if p.techniques else body,
+                title=title,
+                title_align="left",
+                border_style="grey37",
+                padding=(0, 1),
+            )
         )
     return Group(*parts)
 

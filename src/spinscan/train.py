@@ -43,7 +43,11 @@ class TrainConfig:
     folds: int = 5
     seed: int = 13
     c_grid: dict[str, list[float]] = field(
-        default_factory=lambda: {"genre": [1.0, 4.0, 16.0], "frames": [1.0, 4.0, 16.0], "techniques": [1.0, 4.0]}
+        default_factory=lambda: {
+            "genre": [1.0, 4.0, 16.0],
+            "frames": [1.0, 4.0, 16.0],
+            "techniques": [1.0, 4.0],
+        }
     )
     features: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_FEATURES))
     max_articles_per_language: int | None = None  # for tiny test models
@@ -177,7 +181,10 @@ def _macro_f1(y: np.ndarray, pred: np.ndarray) -> float:
 
 
 def train_lexical(
-    data_dir: str | Path, out_dir: str | Path, cfg: TrainConfig | None = None, progress: Progress | None = None
+    data_dir: str | Path,
+    out_dir: str | Path,
+    cfg: TrainConfig | None = None,
+    progress: Progress | None = None,
 ) -> tuple[LexicalModel, dict[str, Any]]:
     """Choose by CV, fit on all train data, save the model directory; return it and its metrics."""
     cfg = cfg or TrainConfig()
@@ -217,14 +224,20 @@ def train_lexical(
         if name == "genre":
             pred = p.argmax(1)
             metrics["metric"][name] = "macro-F1"
-            metrics["cv"][name] = {"all": round(_macro_f1(tab.y, pred), 4), **_per_lang(_macro_f1, tab.y, pred, tab.langs)}
+            metrics["cv"][name] = {
+                "all": round(_macro_f1(tab.y, pred), 4),
+                **_per_lang(_macro_f1, tab.y, pred, tab.langs),
+            }
         else:
             # Cross-fitted: thresholds for each fold come from the other folds only.
             pred = np.zeros_like(p, dtype=bool)
             for tr, te in folds:
                 pred[te] = _apply(choose_thresholds(p[tr], tab.y[tr], tab.langs[tr]), p[te], tab.langs[te])
             metrics["metric"][name] = "micro-F1"
-            metrics["cv"][name] = {"all": round(micro_f1(tab.y, pred), 4), **_per_lang(micro_f1, tab.y, pred, tab.langs)}
+            metrics["cv"][name] = {
+                "all": round(micro_f1(tab.y, pred), 4),
+                **_per_lang(micro_f1, tab.y, pred, tab.langs),
+            }
             table = choose_thresholds(p, tab.y, tab.langs)
             thresholds[name] = {
                 lang: {labels[name][int(j)]: t for j, t in row.items()} for lang, row in table.items()
@@ -267,5 +280,6 @@ def _write_readme(out: Path, metrics: dict[str, Any]) -> None:
     ]
     for lang in langs + ["all"]:
         cv = metrics["cv"]
-        lines.append(f"| {lang} | {cv['genre'].get(lang, float('nan')):.3f} | {cv['frames'][lang]:.3f} | {cv['techniques'][lang]:.3f} |")
+        cells = [cv["genre"].get(lang, float("nan")), cv["frames"][lang], cv["techniques"][lang]]
+        lines.append(f"| {lang} | " + " | ".join(f"{x:.3f}" for x in cells) + " |")
     (out / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -181,7 +181,9 @@ class LexicalModel(Model):
             {name: h.labels for name, h in self.heads.items()},
         )
         write_json(path / "thresholds.json", self.thresholds)
-        write_json(path / "vocabulary.json", {"word": self.featurizer.vocabs[0], "char": self.featurizer.vocabs[1]})
+        write_json(
+            path / "vocabulary.json", {"word": self.featurizer.vocabs[0], "char": self.featurizer.vocabs[1]}
+        )
         tensors = {"idf.word": self.featurizer.idfs[0], "idf.char": self.featurizer.idfs[1]}
         for name, h in self.heads.items():
             tensors[f"{name}.coef"] = h.coef.astype(np.float16)
@@ -201,7 +203,9 @@ class LexicalModel(Model):
         try:
             t = load_file(str(path / "weights.safetensors"))
         except (OSError, SafetensorError) as e:
-            raise ModelError(f"{path}/weights.safetensors: cannot read ({e}); rebuild with `spinscan train`") from e
+            raise ModelError(
+                f"{path}/weights.safetensors: cannot read ({e}); rebuild with `spinscan train`"
+            ) from e
         expected = {"genre": list(GENRES), "frames": list(FRAMES), "techniques": list(TECHNIQUES)}
         heads = {}
         for name in expected:
