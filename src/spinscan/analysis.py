@@ -13,11 +13,14 @@ from .inputs import check_text
 from .labels import normalise_language
 from .language import detect_language
 from .models.base import Model, Prediction, load_model
+from .spans import whole_paragraph_spans
 from .types import Analysis, Article, ParagraphResult
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "lexical-0.1"
+LEXICAL_MODEL = "lexical-0.1"
+PRETRAINED = Path(__file__).parent / "pretrained"
 _cache: dict[str, Model] = {}
 _lock = threading.Lock()
 
@@ -25,7 +28,12 @@ _lock = threading.Lock()
 def default_model_path() -> Path:
     """The model used when none is given: $SPINSCAN_MODEL, else the one shipped in the package."""
     env = os.environ.get("SPINSCAN_MODEL")
-    return Path(env) if env else Path(__file__).parent / "pretrained" / DEFAULT_MODEL
+    return Path(env) if env else PRETRAINED / DEFAULT_MODEL
+
+
+def default_lexical_path() -> Path:
+    """The shipped lexical model (the encoder model's ensemble partner)."""
+    return PRETRAINED / LEXICAL_MODEL
 
 
 def get_model(path: str | Path | None = None) -> Model:
@@ -45,17 +53,22 @@ def resolve_language(text: str, lang: str | None) -> tuple[str, bool]:
 
 
 def to_analysis(article: Article, pred: Prediction, model: Model, detected: bool) -> Analysis:
-    paragraphs = [
-        ParagraphResult(
-            line_no=p.line_no,
-            start=p.start,
-            end=p.end,
-            text=p.text,
-            techniques=techs,
-            scores={k: round(v, 4) for k, v in scores.items()},
+    paragraphs = []
+    for k, (p, techs, scores) in enumerate(
+        zip(article.paragraphs, pred.paragraph_techniques, pred.paragraph_scores)
+    ):
+        spans = pred.paragraph_spans[k] if pred.paragraph_spans else whole_paragraph_spans(p, techs, scores)
+        paragraphs.append(
+            ParagraphResult(
+                line_no=p.line_no,
+                start=p.start,
+                end=p.end,
+                text=p.text,
+                techniques=techs,
+                scores={k: round(v, 4) for k, v in scores.items()},
+                spans=spans,
+            )
         )
-        for p, techs, scores in zip(article.paragraphs, pred.paragraph_techniques, pred.paragraph_scores)
-    ]
     return Analysis(
         id=article.id,
         lang=article.lang or "",

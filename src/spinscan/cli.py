@@ -138,14 +138,35 @@ def analyze(files, lang, as_json, max_bytes, color, model_dir) -> None:
 @click.option(
     "--max-articles", default=None, type=int, help="Use at most N articles per language (quick runs)."
 )
+@click.option(
+    "--kind",
+    type=click.Choice(["lexical", "encoder"]),
+    default="lexical",
+    show_default=True,
+    help="lexical: TF-IDF (minutes). encoder: fine-tuned e5-small + lexical ensemble (hours on a CPU).",
+)
+@click.option(
+    "--work",
+    "work_dir",
+    default=None,
+    type=click.Path(path_type=Path),
+    help="encoder: folder for caches and checkpoints; a rerun resumes there (default: OUT.work).",
+)
+@click.option("--epochs", default=None, type=int, help="encoder: fine-tuning epochs (default: the recipe's).")
+@click.option("--lexical", "lexical_dir", default=None, type=click.Path(path_type=Path),
+              help="encoder: the lexical model to ensemble with (default: the shipped one).")  # fmt: skip
 @friendly_errors
-def train(data_dir, out_dir, langs, folds, seed, max_articles) -> None:
-    """Train the lexical model, choosing C and thresholds by grouped CV on train.
+def train(data_dir, out_dir, langs, folds, seed, max_articles, kind, work_dir, epochs, lexical_dir) -> None:
+    """Train a model, choosing every setting on train only (grouped CV or held-out articles).
 
     \b
-    Example:
+    Examples:
       spinscan train --data ../shared/data/semeval2023 --out models/my-lexical
+      spinscan train --kind encoder --data ../shared/data/semeval2023 --out models/my-encoder
     """
+    if kind == "encoder":
+        _train_encoder(data_dir, out_dir, langs, seed, max_articles, work_dir, epochs, lexical_dir)
+        return
     from .train import TrainConfig, train_lexical
 
     cfg = TrainConfig(folds=folds, seed=seed, max_articles_per_language=max_articles)
@@ -160,6 +181,33 @@ def train(data_dir, out_dir, langs, folds, seed, max_articles) -> None:
         _, metrics = train_lexical(data_dir, out_dir, cfg, cb)
     _print_cv(metrics)
     click.echo(f"model written to {out_dir} ({metrics['train_seconds']} s)")
+
+
+def _train_encoder(data_dir, out_dir, langs, seed, max_articles, work_dir, epochs, lexical_dir) -> None:
+    from .analysis import default_lexical_path
+    from .select_encoder import finish
+    from .train_encoder import EncoderRun, EncoderTrainConfig
+
+    work = work_dir or out_dir.with_name(out_dir.name + ".work")
+    cfg = EncoderTrainConfig(seed=seed, max_articles_per_language=max_articles)
+    if langs:
+        cfg.languages = tuple(langs)
+    if epochs:
+        cfg.epochs = epochs
+    if (work / "train-config.json").is_file():
+        click.echo(f"resuming the run in {work} (its recorded settings apply)", err=True)
+        cfg = None
+    run = EncoderRun(data_dir, work, cfg)
+    with _progress() as prog:
+        task = prog.add_task("fine-tuning", total=None)
+
+        def cb(stage: str, done: int, total: int) -> None:
+            prog.update(task, description=stage, completed=done, total=total)
+
+        history = run.finetune(cb)
+    click.echo(f"held-out micro-F1 per epoch: {[h['all'] for h in history]}")
+    finish(run, out_dir, lexical_dir or default_lexical_path())
+    click.echo(f"model written to {out_dir}")
 
 
 def _print_cv(metrics: dict) -> None:

@@ -106,7 +106,11 @@ def _fit_binary(x, y: np.ndarray, c: float) -> tuple[np.ndarray, float]:
 
 def fit_head(x, y: np.ndarray, c: float, labels: list[str], n_jobs: int = 2) -> LinearHead:
     """One-vs-rest logistic regression (multi-label) or balanced softmax (genre)."""
-    if y.ndim == 1:
+    if y.ndim == 1 and len(np.unique(y)) < 2:  # one class only (tiny folds): predict it
+        icpt = np.full(len(labels), -20.0, dtype=np.float32)
+        icpt[int(y[0])] = 0.0
+        head = LinearHead(labels, np.zeros((len(labels), x.shape[1]), dtype=np.float32), icpt, softmax=True)
+    elif y.ndim == 1:
         m = LogisticRegression(C=c, class_weight="balanced", max_iter=2000).fit(x, y)
         coef = np.zeros((len(labels), x.shape[1]), dtype=np.float32)
         icpt = np.full(len(labels), -20.0, dtype=np.float32)

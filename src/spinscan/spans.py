@@ -1,0 +1,156 @@
+"""Technique spans: scoring them (SemEval-2020 Task 11 metric) and decoding them from token scores.
+
+The metric, from its definition: for predicted spans S and gold spans T of the same
+article (and, technique-aware, the same technique), each pair (s, t) adds
+|s ∩ t| / |s| to precision and |s ∩ t| / |t| to recall; precision is divided by |S|
+and recall by |T|. Overlapping spans of the same kind are merged first, so a
+repeated or overlapping prediction is not counted twice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from .types import Paragraph, Span
+
+SpanRow = tuple[str, str, int, int]  # (article id, technique, start, end), end exclusive
+
+
+def merge(intervals: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Union of intervals: overlapping ones become one (touching ones stay apart)."""
+    out: list[list[int]] = []
+    for s, e in sorted(intervals):
+        if e <= s:
+            continue
+        if out and s < out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
+def _group(rows: Iterable[SpanRow], aware: bool) -> dict[tuple[str, str], list[tuple[int, int]]]:
+    groups: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    for aid, tech, s, e in rows:
+        groups[(aid, tech if aware else "*")].append((s, e))
+    return {k: merge(v) for k, v in groups.items()}
+
+
+def span_prf(pred: Iterable[SpanRow], gold: Iterable[SpanRow], aware: bool = True) -> dict[str, float]:
+    """Precision, recall and F1 of predicted spans against gold spans."""
+    p, g = _group(pred, aware), _group(gold, aware)
+    n_pred = sum(len(v) for v in p.values())
+    n_gold = sum(len(v) for v in g.values())
+    p_sum = r_sum = 0.0
+    for key, ps in p.items():
+        gs = g.get(key)
+        if not gs:
+            continue
+        for s, e in ps:
+            for a, b in gs:
+                inter = min(e, b) - max(s, a)
+                if inter > 0:
+                    p_sum += inter / (e - s)
+                    r_sum += inter / (b - a)
+    prec = p_sum / n_pred if n_pred else 0.0
+    rec = r_sum / n_gold if n_gold else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return {"precision": prec, "recall": rec, "f1": f1, "n_pred": n_pred, "n_gold": n_gold}
+
+
+def span_scores(pred: Sequence[SpanRow], gold: Sequence[SpanRow]) -> dict[str, dict[str, float]]:
+    """Both variants: technique-aware and technique-agnostic."""
+    return {"aware": span_prf(pred, gold, True), "agnostic": span_prf(pred, gold, False)}
+
+
+def decode_runs(
+    probs: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    threshold: float,
+    gap: int = 1,
+) -> list[tuple[int, int, float]]:
+    """Runs of tokens scoring >= threshold -> (start, end, max score) character spans.
+
+    ``probs`` is one technique's score per token; tokens with ``starts < 0`` (special or
+    prefix tokens) never take part. Runs separated by at most ``gap`` tokens below the
+    threshold are joined, since a span rarely breaks for one word.
+    """
+    out: list[tuple[int, int, float]] = []
+    cur: list[int] | None = None  # [first token, last token]
+    below = 0
+    for k in range(len(probs)):
+        if starts[k] < 0:
+            continue
+        if probs[k] >= threshold:
+            if cur is not None and below <= gap:
+                cur[1] = k
+            else:
+                if cur is not None:
+                    out.append(_run(cur, probs, starts, ends))
+                cur = [k, k]
+            below = 0
+        else:
+            below += 1
+    if cur is not None:
+        out.append(_run(cur, probs, starts, ends))
+    return out
+
+
+def _run(cur: list[int], probs: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[int, int, float]:
+    a, b = cur
+    return int(starts[a]), int(ends[b]), float(probs[a : b + 1].max())
+
+
+def best_run(
+    probs: np.ndarray, starts: np.ndarray, ends: np.ndarray, rel: float = 0.5
+) -> tuple[int, int, float]:
+    """The most likely span when none passes the threshold: the top token, grown while
+    neighbours score at least ``rel`` times its score."""
+    ok = np.flatnonzero(starts >= 0)
+    if not len(ok):
+        return -1, -1, 0.0
+    k = ok[int(np.argmax(probs[ok]))]
+    top = probs[k]
+    a = b = k
+    while a - 1 >= 0 and starts[a - 1] >= 0 and probs[a - 1] >= rel * top:
+        a -= 1
+    while b + 1 < len(probs) and starts[b + 1] >= 0 and probs[b + 1] >= rel * top:
+        b += 1
+    return int(starts[a]), int(ends[b]), float(top)
+
+
+def locate_spans(
+    token_probs: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    labels: Sequence[str],
+    chosen: Sequence[str],
+    cfg: dict,
+) -> list[Span]:
+    """Spans of one paragraph from its token scores.
+
+    mode ``filtered``: spans only of the paragraph's chosen techniques, and at least one for
+    each (the most likely one when none passes the threshold), so labels and highlights
+    agree. mode ``independent``: every run over the threshold, whatever the paragraph labels.
+    """
+    out: list[Span] = []
+    techs = chosen if cfg.get("mode", "filtered") == "filtered" else labels
+    for t in techs:
+        j = labels.index(t)
+        runs = decode_runs(token_probs[:, j], starts, ends, cfg["threshold"], cfg.get("gap", 1))
+        if not runs and t in chosen:
+            s, e, sc = best_run(token_probs[:, j], starts, ends)
+            runs = [(s, e, sc)] if s >= 0 else []
+        out.extend(Span(t, s, e, round(sc, 4)) for s, e, sc in runs)
+    return sorted(out, key=lambda sp: (sp.start, -sp.end, sp.technique))
+
+
+def whole_paragraph_spans(p: Paragraph, chosen: Sequence[str], scores: dict[str, float]) -> list[Span]:
+    """For models without a span head: each chosen technique spans the paragraph (trimmed)."""
+    lead = len(p.text) - len(p.text.lstrip())
+    start, end = p.start + lead, p.start + len(p.text.rstrip())
+    return [Span(t, start, end, round(scores.get(t, 0.0), 4)) for t in chosen]

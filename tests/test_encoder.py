@@ -1,0 +1,98 @@
+"""The encoder recipe end to end on a tiny slice of the real data: resume, finish, load, analyse."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+
+from spinscan.analysis import analyze, default_lexical_path  # noqa: E402
+from spinscan.labels import TECHNIQUES  # noqa: E402
+from spinscan.models.base import load_model  # noqa: E402
+from spinscan.select_encoder import finish  # noqa: E402
+from spinscan.train_encoder import EncoderRun, EncoderTrainConfig  # noqa: E402
+
+from .conftest import need_shared  # noqa: E402
+
+pytestmark = pytest.mark.integration
+
+
+class Stop(Exception):
+    pass
+
+
+def tiny_cfg() -> EncoderTrainConfig:
+    # two top layers, short inputs, three articles per language: about a minute on 2 cores
+    return EncoderTrainConfig(max_articles_per_language=3, epochs=2, n_frozen=10, max_tokens=64, checkpoint_every=2)
+
+
+@pytest.fixture(scope="module")
+def encoder_model(tmp_path_factory) -> tuple[Path, EncoderRun, list[int]]:
+    need_shared()
+    from .conftest import DATA
+
+    work = tmp_path_factory.mktemp("work")
+    run = EncoderRun(DATA, work, tiny_cfg())
+
+    def interrupt(stage: str, done: int, total: int) -> None:
+        if stage.startswith("epoch 1") and done == 3:
+            raise Stop  # as if killed after the checkpoint of step 2
+
+    with pytest.raises(Stop):
+        run.finetune(interrupt)
+    assert (work / "checkpoint.pt").is_file() and not list(work.glob("heldout-epoch*.npy"))
+    first_steps: list[int] = []
+
+    def record(stage: str, done: int, total: int) -> None:
+        if stage.startswith("epoch"):
+            first_steps.append(done)
+
+    resumed = EncoderRun(DATA, work)  # settings come from the work folder
+    history = resumed.finetune(record)
+    assert [h["epoch"] for h in history] == [1, 2]
+    out = tmp_path_factory.mktemp("model") / "enc"
+    finish(resumed, out, default_lexical_path())
+    return out, resumed, first_steps
+
+
+def test_resume_continues_after_the_last_checkpoint(encoder_model):
+    _, _, steps = encoder_model
+    assert steps[0] == 3  # step 3 of epoch 1 was the first one run again
+
+
+def test_model_directory_holds_only_what_differs_from_the_base(encoder_model):
+    out, run, _ = encoder_model
+    for name in ("config.json", "labels.json", "thresholds.json", "weights.safetensors", "metrics.json", "README.md"):
+        assert (out / name).is_file(), name
+    from safetensors.numpy import load_file
+
+    w = load_file(str(out / "weights.safetensors"))
+    assert not any("word_embeddings" in k or "layers.2." in k for k in w)  # 2 fine-tuned layers, no embeddings
+    assert all(v.dtype == np.float16 for k, v in w.items() if k.startswith("top."))
+    assert (out / "weights.safetensors").stat().st_size < 8_000_000
+    m = json.loads((out / "metrics.json").read_text())
+    for part in ("lexical", "encoder", "ensemble"):
+        assert 0 <= m["techniques_heldout"][part]["all"] <= 1
+    assert set(m["spans_heldout"]["heldout"]) == {"aware", "agnostic"}
+    cfg = json.loads((out / "config.json").read_text())
+    assert cfg["kind"] == "encoder" and cfg["spans"]["mode"] in ("filtered", "independent")
+
+
+def test_loaded_model_analyses_with_spans_that_agree_with_labels(encoder_model):
+    out, _, _ = encoder_model
+    model = load_model(out)
+    text = "Titre\r\n\r\nCes traîtres corrompus nous mentent, comme toujours.\r\nUn rapport sur le budget.\r\n"
+    a = analyze(text, lang="fr", model=model)
+    assert [p.line_no for p in a.paragraphs] == [1, 3, 4]
+    for p in a.paragraphs:
+        assert set(p.scores) == set(TECHNIQUES)
+        for t in p.techniques:  # a labelled technique shows at least one span of it, inside the paragraph
+            spans = [s for s in p.spans if s.technique == t]
+            assert spans, (p.line_no, t)
+            assert all(p.start <= s.start < s.end <= p.end for s in spans)
+            assert all(text[s.start : s.end].strip() == text[s.start : s.end] for s in spans)
+    assert a.model["kind"] == "encoder" and a.genre

@@ -1,0 +1,76 @@
+"""The span metric (SemEval-2020 Task 11 definition) and span decoding, on hand-made cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from spinscan.spans import best_run, decode_runs, merge, span_prf, span_scores
+
+
+def test_merge_joins_overlaps_only():
+    assert merge([(5, 10), (0, 3), (8, 12), (12, 14), (20, 20)]) == [(0, 3), (5, 12), (12, 14)]
+
+
+def test_exact_match_scores_one():
+    rows = [("1", "Doubt", 0, 10), ("1", "Loaded_Language", 20, 30), ("2", "Doubt", 5, 9)]
+    s = span_scores(rows, rows)
+    assert s["aware"]["f1"] == pytest.approx(1.0) and s["agnostic"]["f1"] == pytest.approx(1.0)
+
+
+def test_partial_overlap_by_definition():
+    # predicted [0,10) vs gold [5,25): overlap 5 -> P = 5/10, R = 5/20
+    s = span_prf([("1", "Doubt", 0, 10)], [("1", "Doubt", 5, 25)])
+    assert s["precision"] == pytest.approx(0.5)
+    assert s["recall"] == pytest.approx(0.25)
+    assert s["f1"] == pytest.approx(2 * 0.5 * 0.25 / 0.75)
+
+
+def test_one_prediction_covering_two_gold_spans():
+    # pred [0,20) vs gold [0,5) and [10,20): P = (5 + 10)/20 over 1 span; R = (1 + 1)/2
+    s = span_prf([("1", "Doubt", 0, 20)], [("1", "Doubt", 0, 5), ("1", "Doubt", 10, 20)])
+    assert s["precision"] == pytest.approx(0.75) and s["recall"] == pytest.approx(1.0)
+
+
+def test_technique_aware_vs_agnostic():
+    pred = [("1", "Doubt", 0, 10)]
+    gold = [("1", "Loaded_Language", 0, 10)]
+    assert span_prf(pred, gold, aware=True)["f1"] == 0.0
+    assert span_prf(pred, gold, aware=False)["f1"] == pytest.approx(1.0)
+
+
+def test_agnostic_merges_overlapping_spans_of_different_techniques():
+    pred = [("1", "Doubt", 0, 10), ("1", "Loaded_Language", 5, 10)]  # merged: [0,10), one span
+    gold = [("1", "Slogans", 0, 10)]
+    s = span_prf(pred, gold, aware=False)
+    assert s["n_pred"] == 1 and s["f1"] == pytest.approx(1.0)
+    # aware: the two are kept, only Doubt... neither matches Slogans
+    assert span_prf(pred, gold, aware=True)["f1"] == 0.0
+
+
+def test_duplicates_are_not_counted_twice_and_articles_stay_apart():
+    pred = [("1", "Doubt", 0, 10), ("1", "Doubt", 0, 10), ("2", "Doubt", 0, 10)]
+    gold = [("1", "Doubt", 0, 10)]
+    s = span_prf(pred, gold)
+    assert s["n_pred"] == 2 and s["precision"] == pytest.approx(0.5) and s["recall"] == pytest.approx(1.0)
+
+
+def test_empty_sides():
+    assert span_prf([], [("1", "Doubt", 0, 3)])["f1"] == 0.0
+    assert span_prf([("1", "Doubt", 0, 3)], [])["f1"] == 0.0
+
+
+def test_decode_runs_joins_one_token_gaps_and_skips_special_tokens():
+    probs = np.array([0.9, 0.8, 0.1, 0.7, 0.1, 0.1, 0.6, 0.9])
+    starts = np.array([-1, 0, 5, 9, 14, 18, 22, 27])
+    ends = np.array([-1, 4, 8, 13, 17, 21, 26, 30])
+    runs = decode_runs(probs, starts, ends, threshold=0.5)
+    assert runs == [(0, 13, pytest.approx(0.8)), (22, 30, pytest.approx(0.9))]
+    assert decode_runs(probs, starts, ends, threshold=0.95) == []
+
+
+def test_best_run_grows_around_the_top_token():
+    probs = np.array([0.0, 0.1, 0.3, 0.4, 0.05])
+    starts = np.array([-1, 0, 3, 6, 9])
+    ends = np.array([-1, 2, 5, 8, 11])
+    assert best_run(probs, starts, ends) == (3, 8, pytest.approx(0.4))
