@@ -27,7 +27,9 @@ class Stop(Exception):
 
 def tiny_cfg() -> EncoderTrainConfig:
     # two top layers, short inputs, three articles per language: about a minute on 2 cores
-    return EncoderTrainConfig(max_articles_per_language=3, epochs=2, n_frozen=10, max_tokens=64, checkpoint_every=2)
+    return EncoderTrainConfig(
+        max_articles_per_language=3, epochs=2, n_frozen=10, max_tokens=64, checkpoint_every=2
+    )
 
 
 @pytest.fixture(scope="module")
@@ -66,12 +68,21 @@ def test_resume_continues_after_the_last_checkpoint(encoder_model):
 
 def test_model_directory_holds_only_what_differs_from_the_base(encoder_model):
     out, run, _ = encoder_model
-    for name in ("config.json", "labels.json", "thresholds.json", "weights.safetensors", "metrics.json", "README.md"):
+    for name in (
+        "config.json",
+        "labels.json",
+        "thresholds.json",
+        "weights.safetensors",
+        "metrics.json",
+        "README.md",
+    ):
         assert (out / name).is_file(), name
     from safetensors.numpy import load_file
 
     w = load_file(str(out / "weights.safetensors"))
-    assert not any("word_embeddings" in k or "layers.2." in k for k in w)  # 2 fine-tuned layers, no embeddings
+    assert not any(
+        "word_embeddings" in k or "layers.2." in k for k in w
+    )  # 2 fine-tuned layers, no embeddings
     assert all(v.dtype == np.float16 for k, v in w.items() if k.startswith("top."))
     assert (out / "weights.safetensors").stat().st_size < 8_000_000
     m = json.loads((out / "metrics.json").read_text())
@@ -85,7 +96,9 @@ def test_model_directory_holds_only_what_differs_from_the_base(encoder_model):
 def test_loaded_model_analyses_with_spans_that_agree_with_labels(encoder_model):
     out, _, _ = encoder_model
     model = load_model(out)
-    text = "Titre\r\n\r\nCes traîtres corrompus nous mentent, comme toujours.\r\nUn rapport sur le budget.\r\n"
+    text = (
+        "Titre\r\n\r\nCes traîtres corrompus nous mentent, comme toujours.\r\nUn rapport sur le budget.\r\n"
+    )
     a = analyze(text, lang="fr", model=model)
     assert [p.line_no for p in a.paragraphs] == [1, 3, 4]
     for p in a.paragraphs:

@@ -95,3 +95,16 @@ def test_article_sets_differ_between_subtasks_as_documented(data_dir: Path):
     st1 = {a.id for a in ds.articles("en", "train", 1, gold=False)}
     st3 = {a.id for a in ds.articles("en", "train", 3, gold=False)}
     assert (len(st1), len(st3), len(st1 & st3)) == (433, 446, 426)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_gold_spans_scored_against_themselves_is_one(data_dir: Path, tmp_path: Path, lang: str):
+    from spinscan.evaluate import score_spans, spans_pred_path
+
+    ds = Dataset(data_dir)
+    rows = [(a.id, s.technique, s.start, s.end) for a in ds.articles(lang, "train", 3) for s in a.spans or []]
+    path = spans_pred_path(tmp_path, lang, "train")
+    write_spans(path, rows)
+    res = score_spans(ds, lang, "train", path)
+    assert res["aware"] == pytest.approx(1.0) and res["agnostic"] == pytest.approx(1.0)
+    assert res["detail"]["aware"]["n_gold"] > 1000

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from spinscan.analysis import get_model
 from spinscan.cli import main
-from spinscan.data import Dataset, read_subtask1, read_subtask2, read_subtask3
+from spinscan.data import Dataset, read_spans, read_subtask1, read_subtask2, read_subtask3
 from spinscan.labels import LANGUAGES
 from spinscan.models import load_model
 from spinscan.train import TrainConfig, train_lexical
@@ -102,7 +102,10 @@ def test_predict_and_evaluate_commands(tiny_model: Path, data_dir: Path, tmp_pat
         .invoke(main, ["evaluate", "--data", str(data_dir), "--split", "train", "--pred", str(tmp_path)])
         .output
     )
-    assert "ru" in table and "ST3 micro-F1" in table
+    assert "ru" in table and "ST3" in table and "spans" in table
+    spans = read_spans(tmp_path / "ru" / "train-predictions-spans.txt")
+    assert {r[0] for r in spans} <= {a.id for a in ds.articles("ru", "train", 3, gold=False)}
+    assert 0 <= res["ru"]["spans"]["aware"] <= res["ru"]["spans"]["agnostic"] <= 1
 
 
 def test_evaluate_reports_a_rejected_file(tiny_model: Path, data_dir: Path, tmp_path: Path):

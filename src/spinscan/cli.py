@@ -285,12 +285,17 @@ def evaluate(data_dir, split, pred_dir, langs, scorers, as_json) -> None:
     if as_json:
         click.echo(json.dumps(res, indent=2))
         return
-    t = Table("lang", "ST1 macro-F1", "ST2 micro-F1", "ST3 micro-F1", title=f"Official scores ({split})")
+    t = Table(
+        "lang", "ST1 macro-F1", "ST2 micro-F1", "ST3 micro-F1", "spans aware", "spans agnostic",
+        title=f"Official scores ({split}); spans: F1 of SemEval-2020 Task 11",
+    )  # fmt: skip
     for lang, row in res.items():
         cells = []
         for st in (1, 2, 3):
             r = row.get(f"subtask{st}")
             cells.append("–" if r is None else "error" if "error" in r else f"{r['score']:.4f}")
+        sp = row.get("spans")
+        cells += ["–", "–"] if sp is None else [f"{sp['aware']:.4f}", f"{sp['agnostic']:.4f}"]
         t.add_row(lang, *cells)
     Console().print(t)
 

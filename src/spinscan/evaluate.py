@@ -13,8 +13,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .data import Dataset, read_subtask3, write_subtask3
+from .data import Dataset, read_spans, read_subtask3, write_subtask3
 from .errors import DataError, ScorerError
+from .spans import span_scores
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,23 @@ _LABEL_LIST = {2: "frames_subtask2.txt", 3: "techniques_subtask3.txt"}
 
 def pred_path(out: str | Path, lang: str, split: str, subtask: int) -> Path:
     return Path(out) / lang / f"{split}-predictions-subtask-{subtask}.txt"
+
+
+def spans_pred_path(out: str | Path, lang: str, split: str) -> Path:
+    return Path(out) / lang / f"{split}-predictions-spans.txt"
+
+
+def score_spans(ds: Dataset, lang: str, split: str, pred_file: Path) -> dict[str, Any] | None:
+    """SemEval-2020 Task 11 span F1 (technique-aware and -agnostic) where span gold exists."""
+    gold_dir = ds.root / lang / f"{split}-labels-subtask-3-spans"
+    if not gold_dir.is_dir() or not pred_file.is_file():
+        return None
+    pred = read_spans(pred_file)
+    ids = {r[0] for r in pred} | {a.id for a in ds.articles(lang, split, 3, gold=False)}
+    gold = [r for f in sorted(gold_dir.glob("*.txt")) for r in read_spans(f) if r[0] in ids]
+    s = span_scores(pred, gold)
+    f1 = {k: round(v["f1"], 4) for k, v in s.items()}
+    return {"metric": "span F1 (SemEval-2020 Task 11)", **f1, "detail": s}
 
 
 def find_scorers(data_dir: str | Path, scorers: str | Path | None = None) -> Path:
@@ -100,4 +118,7 @@ def evaluate(
                     "score": scores[OFFICIAL_METRIC[st]],
                     **scores,
                 }
+            spans = score_spans(ds, lang, split, spans_pred_path(pred_dir, lang, split))
+            if spans:
+                results.setdefault(lang, {})["spans"] = spans
     return results

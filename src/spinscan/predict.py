@@ -7,10 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .data import Dataset, write_subtask1, write_subtask2, write_subtask3
+from .data import Dataset, write_spans, write_subtask1, write_subtask2, write_subtask3
 from .errors import DataError
-from .evaluate import pred_path
+from .evaluate import pred_path, spans_pred_path
 from .models.base import Model
+from .spans import whole_paragraph_spans
 from .types import Article
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ def predict_split(
             arts = _load(ds, lang, split, st, report)
             if not arts:
                 continue
-            rows1, rows2, rows3 = [], [], []
+            rows1, rows2, rows3, span_rows = [], [], [], []
             for i in range(0, len(arts), BATCH):
                 batch = arts[i : i + BATCH]
                 for a, pred in zip(batch, model.predict(batch, subtasks=(st,))):
@@ -76,10 +77,24 @@ def predict_split(
             path = pred_path(out, lang, split, st)
             {1: write_subtask1, 2: write_subtask2, 3: write_subtask3}[st](path, rows)
             report.files.append(path)
+            if st == 3:
+                write_spans(spans_pred_path(out, lang, split), span_rows)
+                report.files.append(spans_pred_path(out, lang, split))
             report.articles += len(arts) if st == 1 else 0
             report.paragraphs += len(rows3) if st == 3 else 0
             log.info("%s: %d rows", path, len(rows))
     return report
+
+
+def article_spans(article: Article, pred) -> list:
+    """The spans of a prediction; whole paragraphs for models without a span head."""
+    if pred.paragraph_spans:
+        return [s for ps in pred.paragraph_spans for s in ps]
+    return [
+        s
+        for p, techs, scores in zip(article.paragraphs, pred.paragraph_techniques, pred.paragraph_scores)
+        for s in whole_paragraph_spans(p, techs, scores)
+    ]
 
 
 def count_articles(ds: Dataset, split: str, langs: list[str] | None = None) -> int:

@@ -50,6 +50,7 @@ class EncoderTrainConfig:
     dropout: float = 0.1
     token_weight: float = 1.0  # weight of the token (span) loss beside the paragraph loss
     heldout: float = 0.15
+    heldout_en_ptc_dev: bool = True  # English held-out = the PTC (SemEval-2020) dev articles
     seed: int = 13
     threads: int = 2
     checkpoint_every: int = 200
@@ -77,15 +78,32 @@ def token_chars(p, enc) -> tuple[np.ndarray, np.ndarray]:
     return token_char_ranges(p.text.strip(), enc, base)
 
 
-def heldout_mask(groups: np.ndarray, langs: np.ndarray, frac: float, seed: int) -> np.ndarray:
-    """True for rows whose article is held out: ``frac`` of each language's articles."""
+def heldout_mask(
+    groups: np.ndarray, langs: np.ndarray, frac: float, seed: int, fixed: dict[str, set[str]] | None = None
+) -> np.ndarray:
+    """True for rows whose article is held out: ``frac`` of each language's articles, or, for a
+    language in ``fixed``, exactly those article ids (found in the data)."""
     rng = np.random.RandomState(seed)
     held: set[str] = set()
+    fixed = fixed or {}
     for lang in sorted(set(langs.tolist())):
         arts = sorted(set(groups[langs == lang].tolist()))
+        if fixed.get(lang):
+            held.update(a for a in arts if a in fixed[lang])
+            continue
         k = max(1, round(frac * len(arts))) if len(arts) > 1 else 0
         held.update(rng.choice(arts, size=k, replace=False).tolist())
     return np.array([g in held for g in groups])
+
+
+def ptc_dev_ids(data_dir: Path) -> set[str]:
+    """Article ids of the SemEval-2020 Task 11 (PTC) dev split, when it lies beside the data.
+
+    They are SemEval-2023 English train articles; holding exactly them out lets the English
+    spans be validated on the PTC dev gold without training on it.
+    """
+    d = Path(data_dir).resolve().parent / "ptc2020" / "dev-articles"
+    return {p.stem[len("article") :] for p in d.glob("article*.txt")} if d.is_dir() else set()
 
 
 def _save_json(path: Path, obj) -> None:
@@ -124,7 +142,8 @@ class EncoderRun:
 
     def heldout(self) -> np.ndarray:
         t = self.paragraphs
-        return heldout_mask(t.groups, t.langs, self.cfg.heldout, self.cfg.seed)
+        fixed = {"en": ptc_dev_ids(self.ds.root)} if self.cfg.heldout_en_ptc_dev else None
+        return heldout_mask(t.groups, t.langs, self.cfg.heldout, self.cfg.seed, fixed)
 
     def token_table(self) -> TokenTable:
         """Per paragraph row: token span labels and each token's characters in the article.
