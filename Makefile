@@ -10,7 +10,8 @@ DATA ?= $(SHARED)/data/semeval2023
 EXAMPLE ?= $(SHARED)/examples/mailonline-putin-warning-2022-03-16.txt
 MODEL := src/spinscan/pretrained/lexical-0.1
 
-.PHONY: demo test install model lint format benchmark clean
+.PHONY: demo test install model lint format benchmark clean browser
+CHROMIUM ?= /usr/bin/chromium
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +29,11 @@ model: install
 demo: model
 	$(BIN)/spinscan analyze $(EXAMPLE)
 
-test: install lint
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+browser:
+	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+test: install lint browser
 	$(BIN)/python -m pytest -q -rs
 
 lint: install

@@ -85,9 +85,16 @@ model_option = click.option(
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article (JSON Lines).")
 @click.option("--max-bytes", default=5_000_000, show_default=True, help="Refuse files larger than this.")
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: when a terminal).")
+@click.option(
+    "--html",
+    "html_out",
+    default=None,
+    type=click.Path(path_type=Path),
+    help="Also write a self-contained HTML report (a folder when several files are given).",
+)
 @model_option
 @friendly_errors
-def analyze(files, lang, as_json, max_bytes, color, model_dir) -> None:
+def analyze(files, lang, as_json, max_bytes, color, model_dir, html_out) -> None:
     """Analyse article FILES (plain UTF-8 text, title on line 1; '-' reads standard input).
 
     \b
@@ -121,8 +128,47 @@ def analyze(files, lang, as_json, max_bytes, color, model_dir) -> None:
             click.echo(json.dumps({"file": f, **result.to_dict()}, ensure_ascii=False))
         else:
             print_report(out, result, source=f)
+        if html_out:
+            _write_html(html_out, f, files, result, text)
     if failed:
         sys.exit(1)
+
+
+def _write_html(target: Path, source: str, files, result, text: str) -> None:
+    from .web import report_html
+
+    if len(files) > 1:
+        target.mkdir(parents=True, exist_ok=True)
+        target = target / f"{Path(source).stem if source != '-' else 'stdin'}.html"
+    target.write_text(
+        report_html({**result.to_dict(), "text": text}, f"spinscan: {source}"), encoding="utf-8"
+    )
+    click.echo(f"HTML report: {target}", err=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option("--max-body", default=1_000_000, show_default=True, help="Largest request body, in bytes.")
+@click.option("--max-batch", default=16, show_default=True, help="Most articles in one batch request.")
+@model_option
+@friendly_errors
+def serve(host, port, max_body, max_batch, model_dir) -> None:
+    """Serve the web page (/) and the HTTP API (/v1/..., docs at /docs).
+
+    \b
+    Example:
+      spinscan serve --port 8000      # then open http://127.0.0.1:8000/
+    """
+    import uvicorn
+
+    from .analysis import get_model
+    from .api import create_app
+
+    get_model(model_dir)  # a bad model fails here, with a readable error, before the server starts
+    app = create_app(model_dir, max_body_bytes=max_body, max_batch=max_batch)
+    click.echo(f"spinscan {__version__}: http://{host}:{port}/ (API docs: /docs)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 @main.command()

@@ -17,6 +17,12 @@ def check_text(text: str, source: str = "text", max_chars: int = MAX_BYTES) -> s
         raise InputError(f"{source}: the text is empty; give the article's text")
     if "\x00" in text:
         raise InputError(f"{source}: contains NUL characters, so it is binary data, not text")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:  # lone surrogates, e.g. from "\ud800" in JSON
+        raise InputError(
+            f"{source}: invalid character at offset {e.start} (a lone surrogate); send valid Unicode"
+        ) from e
     if len(text) > max_chars:
         raise InputError(
             f"{source}: {len(text):,} characters is more than the limit of {max_chars:,} for one "

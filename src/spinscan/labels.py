@@ -142,3 +142,54 @@ def normalise_language(code: str) -> str:
         f"unknown language code {code!r}: use one of {', '.join(LANGUAGES)} "
         "(or the ISO codes de, pl, el for German, Polish, Greek)"
     )
+
+
+# Short invented examples (ours, not from the data), one per label, shown by the API and the web page.
+TECHNIQUE_EXAMPLES: dict[str, str] = {
+    "Appeal_to_Authority": '"The minister\'s chief scientist says the plan is safe, so there is nothing to discuss."',
+    "Appeal_to_Popularity": '"Millions of families have already switched; you should too."',
+    "Appeal_to_Values": '"This reform is about the freedom our grandparents fought for."',
+    "Appeal_to_Fear-Prejudice": '"If the border stays open, our towns will be overrun by crime."',
+    "Flag_Waving": '"Any true patriot will back our soldiers and this war."',
+    "Causal_Oversimplification": '"Prices went up for one reason only: the new mayor."',
+    "False_Dilemma-No_Choice": '"Either we ban the app today or we lose our children to it."',
+    "Consequential_Oversimplification": '"Allow one new tax and soon the state will own everything you earn."',
+    "Straw_Man": '"My opponent wants to leave the country defenceless" (about a proposal to audit one program).',
+    "Red_Herring": '"Why ask about the budget hole when the opposition leader can\'t even run his party?"',
+    "Whataboutism": '"They criticise our prisons, but look at how they treat their own protesters."',
+    "Slogans": '"Take back control!"',
+    "Appeal_to_Time": '"The window is closing: we must act before the end of the week."',
+    "Conversation_Killer": '"It is what it is. End of story."',
+    "Loaded_Language": '"The regime\'s thugs unleashed a savage crackdown on peaceful citizens."',
+    "Repetition": '"They lied. They lied to you, they lied to me, they lied to everyone."',
+    "Exaggeration-Minimisation": '"The worst decision in the history of humanity"; "just a few broken windows."',
+    "Obfuscation-Vagueness-Confusion": '"Certain measures were taken by certain people at a certain time."',
+    "Name_Calling-Labeling": '"The so-called experts and their globalist friends."',
+    "Doubt": '"Can we really trust a report written by people who were paid to write it?"',
+    "Guilt_by_Association": '"The same idea was popular with the dictators of the last century."',
+    "Appeal_to_Hypocrisy": '"He lectures us on climate while flying in a private jet."',
+    "Questioning_the_Reputation": '"Nothing this senator says can be trusted; he has a long record of scandals."',
+}
+
+FRAME_EXAMPLES: dict[str, str] = {
+    "Economic": "A trade deal presented through its effect on jobs and prices.",
+    "Capacity_and_resources": "Hospitals said to lack beds and staff to cope with a wave of patients.",
+    "Morality": "A policy judged as a duty of conscience or a sin.",
+    "Fairness_and_equality": "A tax change discussed as unfair to the poorest households.",
+    "Legality_Constitutionality_and_jurisprudence": "A new law challenged before the constitutional court.",
+    "Policy_prescription_and_evaluation": "Experts assessing whether a lockdown worked and what should replace it.",
+    "Crime_and_punishment": "An arrest, a trial and the sentence demanded by prosecutors.",
+    "Security_and_defense": "Troops massed at a border and the threat to neighbouring states.",
+    "Health_and_safety": "The spread of a disease and the advice given to the public.",
+    "Quality_of_life": "How rising rents change the daily life of young families.",
+    "Cultural_identity": "A festival defended as part of a nation's traditions.",
+    "Public_opinion": "A poll showing most voters oppose a plan, and protests in the streets.",
+    "Political": "Parties manoeuvring ahead of an election.",
+    "External_regulation_and_reputation": "Sanctions imposed by other countries and the nation's image abroad.",
+}
+
+GENRE_EXAMPLES: dict[str, str] = {
+    "opinion": "A column arguing that the government's new plan will fail.",
+    "reporting": "A news report on what was announced at a press conference.",
+    "satire": "A mock news story in which a minister declares the weather illegal.",
+}

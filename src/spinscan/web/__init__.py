@@ -1,0 +1,37 @@
+"""The web page's assets (index.html, app.js, style.css) and the static HTML report.
+
+The static report inlines the same CSS and JavaScript as the page, with the analysis
+and the technique definitions embedded, so it looks the same offline.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..api_schema import label_list
+
+WEB = Path(__file__).parent
+
+
+def _safe(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False).replace("<", "\\u003c")
+
+
+def report_html(data: dict[str, Any], title: str = "spinscan report") -> str:
+    """A self-contained HTML page showing one analysis (``Analysis.to_dict()`` plus ``text``)."""
+    css = (WEB / "style.css").read_text(encoding="utf-8")
+    js = (WEB / "app.js").read_text(encoding="utf-8").replace("</script", "<\\/script")
+    defs = {d["name"]: d for d in label_list("techniques")}
+    esc = title.replace("&", "&amp;").replace("<", "&lt;")
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{esc}</title><style>{css}</style></head><body>"
+        f'<header class="top"><h1>{esc}</h1></header><main><div id="report-root"></div></main>'
+        f"<script>{js}</script>"
+        f"<script>Spinscan.render({_safe(data)}, {_safe(defs)}, "
+        'document.getElementById("report-root"));</script>'
+        "</body></html>\n"
+    )

@@ -1,0 +1,250 @@
+/* spinscan web page: renders an analysis (from the API, or embedded in a static report). */
+(function () {
+  "use strict";
+
+  const TECHNIQUES = [
+    "Appeal_to_Authority", "Appeal_to_Popularity", "Appeal_to_Values", "Appeal_to_Fear-Prejudice",
+    "Flag_Waving", "Causal_Oversimplification", "False_Dilemma-No_Choice",
+    "Consequential_Oversimplification", "Straw_Man", "Red_Herring", "Whataboutism", "Slogans",
+    "Appeal_to_Time", "Conversation_Killer", "Loaded_Language", "Repetition",
+    "Exaggeration-Minimisation", "Obfuscation-Vagueness-Confusion", "Name_Calling-Labeling", "Doubt",
+    "Guilt_by_Association", "Appeal_to_Hypocrisy", "Questioning_the_Reputation",
+  ];
+  // One colour per technique, light enough to read text on; the most frequent techniques get the
+  // most distinct hues.
+  const COLOUR = {
+    "Loaded_Language": "#ffd54f", "Name_Calling-Labeling": "#81d4fa", "Doubt": "#ce93d8",
+    "Exaggeration-Minimisation": "#ffab91", "Appeal_to_Fear-Prejudice": "#ef9a9a", "Repetition": "#a5d6a7",
+    "Flag_Waving": "#90caf9", "Questioning_the_Reputation": "#f48fb1", "Causal_Oversimplification": "#bcaaa4",
+    "Appeal_to_Authority": "#80cbc4", "Slogans": "#e6ee9c", "Appeal_to_Values": "#b39ddb",
+    "Appeal_to_Hypocrisy": "#ffcc80", "Conversation_Killer": "#b0bec5", "Guilt_by_Association": "#c5e1a5",
+    "False_Dilemma-No_Choice": "#9fa8da", "Appeal_to_Popularity": "#80deea", "Appeal_to_Time": "#fff59d",
+    "Consequential_Oversimplification": "#d7ccc8", "Obfuscation-Vagueness-Confusion": "#e1bee7",
+    "Straw_Man": "#ffe0b2", "Red_Herring": "#f8bbd0", "Whataboutism": "#b2dfdb",
+  };
+
+  let current = null; // {data, defs}
+  const enabled = new Set(TECHNIQUES);
+
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "class") e.className = v;
+      else if (k === "text") e.textContent = v;
+      else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+      else e.setAttribute(k, v);
+    }
+    for (const c of children) if (c != null) e.append(c);
+    return e;
+  }
+  const label = (t) => t.replace(/_/g, " ");
+  const pct = (x) => `${Math.round(x * 100)}%`;
+
+  function bar(name, score, chosen, colour) {
+    return el("div", { class: "bar-row" + (chosen ? " chosen" : "") },
+      el("span", { class: "bar-name", text: (chosen ? "✔ " : "") + label(name) }),
+      el("span", { class: "bar", role: "img", "aria-label": `${label(name)}: ${pct(score)}` },
+        Object.assign(el("span", { class: "bar-fill" }), { style: `width:${pct(score)};${colour ? "background:" + colour : ""}` })),
+      el("span", { class: "bar-value", text: score.toFixed(2) }));
+  }
+
+  /* --- the article with highlighted spans --------------------------------------------------- */
+  function segments(p) {
+    // Offsets are Unicode code points (Python); index the text the same way.
+    const chars = Array.from(p.text);
+    const spans = p.spans.map((s) => ({ t: s.technique, score: s.score,
+      a: Math.max(0, s.start - p.start), b: Math.min(chars.length, s.end - p.start) })).filter((s) => s.b > s.a);
+    const cuts = new Set([0, chars.length]);
+    spans.forEach((s) => { cuts.add(s.a); cuts.add(s.b); });
+    const pts = [...cuts].sort((x, y) => x - y);
+    const out = [];
+    for (let i = 0; i + 1 < pts.length; i++) {
+      const a = pts[i], b = pts[i + 1];
+      const active = spans.filter((s) => s.a <= a && s.b >= b);
+      out.push({ text: chars.slice(a, b).join(""), active });
+    }
+    return out;
+  }
+
+  function paragraphNode(p, defs) {
+    const text = el("div", { class: "ptext" });
+    for (const seg of segments(p)) {
+      if (!seg.active.length) { text.append(seg.text); continue; }
+      const s = el("mark", { class: "seg", tabindex: "0", "data-t": seg.active.map((x) => x.t).join("|") }, seg.text);
+      s._active = seg.active;
+      s.addEventListener("mouseenter", () => showTip(s, defs));
+      s.addEventListener("focus", () => showTip(s, defs));
+      s.addEventListener("click", () => showTip(s, defs));
+      s.addEventListener("mouseleave", hideTip);
+      s.addEventListener("blur", hideTip);
+      text.append(s);
+    }
+    const labels = el("div", { class: "plabels", "aria-label": "techniques of this paragraph" });
+    for (const t of p.techniques) {
+      labels.append(el("span", { class: "chip", "data-t": t, style: `background:${COLOUR[t]}`,
+        title: `${label(t)} ${p.scores[t].toFixed(2)}` }, `${label(t)} ${p.scores[t].toFixed(2)}`));
+    }
+    return el("div", { class: "para" + (p.techniques.length ? "" : " plain") },
+      el("span", { class: "lineno", text: p.line_no }), text, labels);
+  }
+
+  let tip = null;
+  function showTip(target, defs) {
+    hideTip();
+    tip = el("div", { class: "tip", role: "tooltip", id: "tip" });
+    for (const s of target._active) {
+      if (!enabled.has(s.t)) continue;
+      tip.append(el("div", { class: "tip-row" },
+        el("strong", { text: label(s.t) }), ` (score ${s.score.toFixed(2)})`,
+        el("div", { class: "tip-def", text: (defs[s.t] || {}).definition || "" })));
+    }
+    if (!tip.childNodes.length) { tip = null; return; }
+    document.body.append(tip);
+    const r = target.getBoundingClientRect();
+    tip.style.left = `${Math.max(8, Math.min(window.scrollX + r.left, window.scrollX + window.innerWidth - tip.offsetWidth - 8))}px`;
+    tip.style.top = `${window.scrollY + r.bottom + 6}px`;
+    target.setAttribute("aria-describedby", "tip");
+  }
+  function hideTip() { if (tip) { tip.remove(); tip = null; } }
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape") hideTip(); });
+
+  function applyFilter(root) {
+    root.querySelectorAll("mark.seg").forEach((m) => {
+      const vis = m._active.filter((s) => enabled.has(s.t));
+      m.classList.toggle("off", vis.length === 0);
+      m.tabIndex = vis.length ? 0 : -1;
+      if (vis.length === 1) { m.style.background = COLOUR[vis[0].t]; }
+      else if (vis.length > 1) {
+        const stops = vis.map((s, i) => `${COLOUR[s.t]} ${(i * 100) / vis.length}% ${((i + 1) * 100) / vis.length}%`);
+        m.style.background = `linear-gradient(180deg, ${stops.join(", ")})`;
+      } else { m.style.background = ""; }
+      m.classList.toggle("overlap", vis.length > 1);
+      m.setAttribute("aria-label", vis.map((s) => label(s.t)).join(", "));
+    });
+    root.querySelectorAll(".chip").forEach((c) => c.classList.toggle("off", !enabled.has(c.dataset.t)));
+    root.querySelectorAll(".legend input").forEach((i) => { i.checked = enabled.has(i.value); });
+  }
+
+  /* --- the whole report --------------------------------------------------------------------- */
+  function render(data, defs, root) {
+    current = { data, defs };
+    root.replaceChildren();
+    const used = Object.keys(data.techniques);
+    const spanCount = {};
+    data.paragraphs.forEach((p) => p.spans.forEach((s) => { spanCount[s.technique] = (spanCount[s.technique] || 0) + 1; }));
+
+    const genre = el("section", { class: "card", id: "genre" }, el("h2", { text: `Genre: ${data.genre}` }));
+    Object.entries(data.genre_scores).sort((a, b) => b[1] - a[1])
+      .forEach(([g, s]) => genre.append(bar(g, s, g === data.genre)));
+    const frames = el("section", { class: "card", id: "frames" },
+      el("h2", { text: `Frames: ${data.frames.length ? data.frames.map(label).join(", ") : "none above threshold"}` }));
+    Object.entries(data.frame_scores).sort((a, b) => b[1] - a[1]).slice(0, Math.max(6, data.frames.length))
+      .forEach(([f, s]) => frames.append(bar(f, s, data.frames.includes(f))));
+    const counts = el("section", { class: "card", id: "counts" }, el("h2", { text: "Techniques (paragraphs)" }));
+    const maxN = Math.max(1, ...Object.values(data.techniques));
+    if (!used.length) counts.append(el("p", { text: "No persuasion technique found." }));
+    Object.entries(data.techniques).forEach(([t, n]) => {
+      const row = bar(t, n / maxN, false, COLOUR[t]);
+      row.querySelector(".bar-value").textContent = String(n);
+      counts.append(row);
+    });
+
+    const legend = el("fieldset", { class: "legend" }, el("legend", { text: "Show techniques" }));
+    legend.append(el("button", { type: "button", class: "small", onclick: () => { TECHNIQUES.forEach((t) => enabled.add(t)); applyFilter(root); } }, "all"),
+      el("button", { type: "button", class: "small", onclick: () => { enabled.clear(); applyFilter(root); } }, "none"));
+    TECHNIQUES.filter((t) => used.includes(t) || spanCount[t]).forEach((t) => {
+      const id = `f-${t}`;
+      const box = el("input", { type: "checkbox", id, value: t });
+      box.checked = enabled.has(t);
+      box.addEventListener("change", () => { box.checked ? enabled.add(t) : enabled.delete(t); applyFilter(root); });
+      legend.append(el("label", { for: id, class: "legend-item", title: (defs[t] || {}).definition || "" }, box,
+        el("span", { class: "swatch", style: `background:${COLOUR[t]}` }), ` ${label(t)} (${spanCount[t] || 0})`));
+    });
+
+    const actions = el("div", { class: "actions" },
+      el("button", { type: "button", id: "copy-json", onclick: copyJson }, "Copy JSON"),
+      el("button", { type: "button", id: "download", onclick: downloadReport }, "Download report"));
+    const meta = el("p", { class: "meta", text:
+      `Language: ${data.lang}${data.lang_detected ? " (detected)" : ""} · model: ${data.model.name} ${data.model.version}` +
+      (data.timings && data.timings.analyze_s != null ? ` · ${data.timings.analyze_s.toFixed(2)} s` : "") });
+
+    const article = el("section", { class: "card article", id: "article" }, el("h2", { text: "Article" }), legend);
+    data.paragraphs.forEach((p) => article.append(paragraphNode(p, defs)));
+    root.append(el("div", { class: "report" }, meta, actions,
+      el("div", { class: "summary" }, genre, frames, counts), article));
+    applyFilter(root);
+  }
+
+  async function copyJson() {
+    const text = JSON.stringify(current.data, null, 2);
+    try { await navigator.clipboard.writeText(text); status("JSON copied to the clipboard."); }
+    catch (e) { download("spinscan.json", text, "application/json"); status("Clipboard unavailable: JSON downloaded."); }
+  }
+
+  function download(name, text, type) {
+    const a = el("a", { href: URL.createObjectURL(new Blob([text], { type })), download: name });
+    document.body.append(a); a.click(); a.remove();
+  }
+
+  async function reportHtml() {
+    if (location.protocol === "file:") return "<!doctype html>\n" + document.documentElement.outerHTML; // a report already
+    const [css, js] = await Promise.all(["/static/style.css", "/static/app.js"].map((u) => fetch(u).then((r) => r.text())));
+    return standalone(css, js, current.data, current.defs);
+  }
+  function standalone(css, js, data, defs) {
+    const safe = (o) => JSON.stringify(o).replace(/</g, "\\u003c");
+    return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+      `<title>spinscan report</title><style>${css}</style></head><body><header class="top"><h1>spinscan report</h1></header>` +
+      `<main><div id="report-root"></div></main><script>${js.replace(/<\/script/gi, "<\\/script")}</script>` +
+      `<script>Spinscan.render(${safe(data)}, ${safe(defs)}, document.getElementById("report-root"));</script></body></html>`;
+  }
+  async function downloadReport() { download("spinscan-report.html", await reportHtml(), "text/html"); }
+
+  function status(msg, isError) {
+    const s = document.getElementById("status");
+    if (!s) return;
+    s.textContent = msg;
+    s.classList.toggle("error", !!isError);
+  }
+
+  async function loadDefs() {
+    try {
+      const r = await fetch("/v1/techniques");
+      const list = await r.json();
+      return Object.fromEntries(list.map((d) => [d.name, d]));
+    } catch (e) { return {}; }
+  }
+
+  function initForm() {
+    const form = document.getElementById("form");
+    const defsP = loadDefs();
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const file = document.getElementById("file").files[0];
+      const text = document.getElementById("text").value;
+      const lang = document.getElementById("lang").value;
+      let body, headers = {};
+      if (file) {
+        body = new FormData(); body.append("file", file); if (lang) body.append("lang", lang);
+      } else {
+        if (!text.trim()) { status("Please paste an article or choose a file first.", true); return; }
+        body = JSON.stringify(lang ? { text, lang } : { text }); headers = { "Content-Type": "application/json" };
+      }
+      status("Analysing…");
+      document.getElementById("analyse").disabled = true;
+      try {
+        const r = await fetch("/v1/analyze", { method: "POST", body, headers });
+        const data = await r.json();
+        if (!r.ok) { status(data.error ? data.error.message : `Error ${r.status}`, true); return; }
+        render(data, await defsP, document.getElementById("report-root"));
+        status(`Analysed ${data.paragraphs.length} paragraphs.`);
+      } catch (e) {
+        status(`The server could not be reached (${e.message}).`, true);
+      } finally {
+        document.getElementById("analyse").disabled = false;
+      }
+    });
+  }
+
+  window.Spinscan = { render, initForm, standalone, COLOUR };
+})();

@@ -1,0 +1,145 @@
+"""The web page in a real browser (Playwright driving Debian's Chromium) against `spinscan serve`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .conftest import EXAMPLE, ROOT, need_shared
+
+pytestmark = pytest.mark.integration
+CHROMIUM = os.environ.get("SPINSCAN_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "spinscan.cli", "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            if httpx.get(url + "/healthz", timeout=2).json()["status"] == "ok":
+                break
+        except (httpx.HTTPError, ValueError):
+            time.sleep(0.5)
+        if proc.poll() is not None:
+            raise RuntimeError(proc.stderr.read().decode()[-2000:])
+    else:
+        proc.kill()
+        raise RuntimeError("server did not start in 120 s")
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        yield b
+        b.close()
+
+
+def test_paste_analyse_highlight_hover_filter(server, browser):
+    need_shared()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/")
+    page.fill("#text", EXAMPLE.read_text(encoding="utf-8"))
+    page.click("#analyse")
+    page.wait_for_selector("#genre h2", timeout=120_000)
+    assert page.inner_text("#genre h2").startswith("Genre: ")
+    assert page.inner_text("#frames h2").startswith("Frames: ")
+    marks = page.locator("mark.seg:not(.off)")
+    assert marks.count() > 0
+    # hover shows the technique's name and definition
+    first = marks.first
+    techs = first.get_attribute("data-t").split("|")
+    first.hover()
+    tip = page.wait_for_selector(".tip", timeout=5000)
+    assert techs[0].replace("_", " ") in tip.inner_text() and len(tip.inner_text()) > 40
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web-report.png"), full_page=False)
+    # the legend filters: none -> nothing highlighted; one technique -> only its marks
+    page.click("text=none")
+    assert page.locator("mark.seg:not(.off)").count() == 0
+    page.check(f"input[value='{techs[0]}']")
+    shown = page.locator("mark.seg:not(.off)")
+    assert shown.count() > 0
+    assert all(
+        techs[0] in shown.nth(i).get_attribute("data-t").split("|") for i in range(min(shown.count(), 20))
+    )
+    # keyboard: a highlight takes focus and shows its tooltip
+    shown.first.focus()
+    assert page.locator(".tip").count() == 1
+    page.keyboard.press("Escape")
+    assert page.locator(".tip").count() == 0
+    page.close()
+
+
+def test_phone_layout_and_empty_text_error(server, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(server + "/")
+    page.click("#analyse")
+    assert "paste an article" in page.inner_text("#status").lower()
+    assert "error" in page.get_attribute("#status", "class")
+    page.fill("#text", "   \n  ")
+    page.click("#analyse")
+    assert "paste an article" in page.inner_text("#status").lower()
+    # nothing is wider than the phone's screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.close()
+
+
+def test_static_html_report_looks_the_same_offline(tmp_path: Path, browser):
+    need_shared()
+    from click.testing import CliRunner
+
+    from spinscan.cli import main
+
+    out = tmp_path / "report.html"
+    r = CliRunner().invoke(main, ["analyze", "--no-color", "--html", str(out), str(EXAMPLE)])
+    assert r.exit_code == 0, r.output
+    html = out.read_text(encoding="utf-8")
+    assert "<link" not in html and "<script src" not in html and "<img" not in html  # nothing to fetch
+    page = browser.new_page()
+    page.route(
+        "**/*",
+        lambda route: route.abort() if not route.request.url.startswith("file:") else route.continue_(),
+    )
+    page.goto(out.as_uri())
+    page.wait_for_selector("#genre h2")
+    assert page.locator("mark.seg").count() > 0 and page.locator(".para").count() > 50
+    page.close()
