@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from spinscan.analysis import get_model
+from spinscan.analysis import default_lexical_path, get_model
 from spinscan.cli import main
 from spinscan.data import Dataset, read_spans, read_subtask1, read_subtask2, read_subtask3
 from spinscan.labels import LANGUAGES
@@ -142,3 +142,15 @@ def test_default_model_predicts_the_whole_test_split_of_all_nine_languages(data_
     cmd = [sys.executable, str(sc / "scorer-subtask-3.py"), "-p", str(pred), "-f", labels]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     assert "Prediction file format is correct" in out
+
+
+def test_ptc_span_identification_scoring(data_dir: Path):
+    """The PTC (SemEval-2020 Task 11) dev gold scores spans technique-agnostically."""
+    from spinscan.analysis import get_model
+    from spinscan.evaluate import evaluate_ptc_si
+
+    ptc = data_dir.parent / "ptc2020"
+    res = evaluate_ptc_si(get_model(default_lexical_path()), ptc)
+    assert res["articles"] == 75 and res["si"]["n_gold"] == 940
+    # the lexical model marks whole paragraphs: its spans are exactly the baseline
+    assert res["si"] == res["whole_paragraph_baseline"] and 0.2 < res["si"]["f1"] < 0.8

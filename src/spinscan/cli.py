@@ -346,6 +346,26 @@ def evaluate(data_dir, split, pred_dir, langs, scorers, as_json) -> None:
     Console().print(t)
 
 
+@main.command("evaluate-ptc")
+@click.option(
+    "--ptc", "ptc_dir", required=True, type=click.Path(path_type=Path), help="PTC (SemEval-2020 T11) folder."
+)
+@click.option("--split", default="dev", show_default=True, help="PTC split with span gold (train or dev).")
+@model_option
+@friendly_errors
+def evaluate_ptc(ptc_dir, split, model_dir) -> None:
+    """Score spans on the SemEval-2020 Task 11 span-identification gold (technique-agnostic F1).
+
+    \b
+    Example:
+      spinscan evaluate-ptc --ptc ../shared/data/ptc2020
+    """
+    from .analysis import get_model
+    from .evaluate import evaluate_ptc_si
+
+    click.echo(json.dumps(evaluate_ptc_si(get_model(model_dir), ptc_dir, split), indent=2))
+
+
 @main.command()
 def labels() -> None:
     """List the genres, frames and techniques with what each means."""

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .data import Dataset, read_spans, read_subtask3, write_subtask3
+from .data import Dataset, read_raw, read_spans, read_subtask3, write_subtask3
 from .errors import DataError, ScorerError
 from .spans import span_scores
 
@@ -122,3 +122,38 @@ def evaluate(
             if spans:
                 results.setdefault(lang, {})["spans"] = spans
     return results
+
+
+def evaluate_ptc_si(model, ptc_dir: str | Path, split: str = "dev") -> dict[str, Any]:
+    """Technique-agnostic span F1 on the SemEval-2020 Task 11 (PTC) span-identification gold.
+
+    PTC's techniques are a different (older) scheme, so only where spans are is compared,
+    not which technique. Also scores the baseline of whole-paragraph spans from the same
+    model's paragraph labels.
+    """
+    from .analysis import analyze
+    from .spans import span_prf
+
+    root = Path(ptc_dir)
+    arts = sorted((root / f"{split}-articles").glob("article*.txt"))
+    gold_file = root / f"{split}-task-si.labels"
+    if not arts or not gold_file.is_file():
+        raise DataError(f"{root}: expected {split}-articles/ and {split}-task-si.labels (PTC v2 layout)")
+    gold = []
+    for line in read_raw(gold_file).splitlines():
+        if line.strip():
+            aid, s, e = line.split("\t")
+            gold.append((aid, "*", int(s), int(e)))
+    pred, whole = [], []
+    for p in arts:
+        aid = p.stem[len("article") :]
+        a = analyze(read_raw(p), lang="en", model=model, id=aid)
+        pred += [(aid, "*", s.start, s.end) for par in a.paragraphs for s in par.spans]
+        for par in a.paragraphs:
+            if par.techniques:
+                lead = len(par.text) - len(par.text.lstrip())
+                whole.append((aid, "*", par.start + lead, par.start + len(par.text.rstrip())))
+    r = span_prf(pred, gold, aware=False)
+    b = span_prf(whole, gold, aware=False)
+    return {"articles": len(arts), "si": {k: round(v, 4) for k, v in r.items()},
+            "whole_paragraph_baseline": {k: round(v, 4) for k, v in b.items()}}  # fmt: skip

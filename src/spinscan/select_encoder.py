@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from pathlib import Path
@@ -19,12 +20,19 @@ from typing import Any
 import numpy as np
 
 from . import __version__
+from .evaluate import evaluate_ptc_si
 from .labels import FRAMES, GENRES, TECHNIQUES
 from .models.base import load_model, read_json, write_json
 from .models.encoder import EncoderModel, StandardisedHead
 from .models.lexical import Featurizer
 from .train import THRESHOLD_GRID, _apply, _folds, _macro_f1, _per_lang, choose_thresholds, fit_head, micro_f1
-from .train_encoder import EncoderRun
+from .train_encoder import EncoderRun, ptc_dev_ids
+
+
+def ptc_dev_dir(run: EncoderRun) -> Path | None:
+    d = run.ds.root.resolve().parent / "ptc2020"
+    return d if run.cfg.heldout_en_ptc_dev and ptc_dev_ids(run.ds.root) else None
+
 
 log = logging.getLogger(__name__)
 
@@ -280,6 +288,10 @@ def finish(run: EncoderRun, out_dir: str | Path, lexical_dir: str | Path) -> Enc
         config, top, {"genre": genre, "frames": frames}, {"techniques": th3, "frames": th2}, lexical
     )
     model.save(out)
+    ptc = ptc_dev_dir(run)
+    if ptc:  # the English held-out articles are exactly PTC dev: a clean check of the spans
+        m_spans["ptc2020_dev_si"] = evaluate_ptc_si(model, ptc)
+        log.info("PTC dev span identification: %s", m_spans["ptc2020_dev_si"])
     metrics = {
         "techniques_heldout": m3,
         "spans_heldout": m_spans,
@@ -321,6 +333,9 @@ def _write_readme(out: Path, config: dict, metrics: dict) -> None:
         _row("technique-aware", ms["heldout"]["aware"], langs),
         _row("technique-agnostic", ms["heldout"]["agnostic"], langs),
         _row("aware, whole paragraphs", ms["whole_paragraph_baseline"]["aware"], langs),
+        "",
+        "English spans on the SemEval-2020 Task 11 dev gold (PTC dev = our English held-out): "
+        + json.dumps(ms.get("ptc2020_dev_si", "not measured")),
         "",
         "Genre (ST1 macro-F1) and frames (ST2 micro-F1), grouped 5-fold CV on train:",
         "",
