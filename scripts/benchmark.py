@@ -41,6 +41,38 @@ def cpu_name() -> str:
     return platform.processor() or "unknown CPU"
 
 
+def spans_cost(example: str) -> tuple[str, float, float, str]:
+    """In-process: the default model's analysis of the example, and the part spent locating spans."""
+    sys.path.insert(0, str(ROOT / "src"))
+    import spinscan.models.encoder as enc
+    from spinscan.analysis import analyze, get_model
+
+    text = Path(example).read_text(encoding="utf-8")
+    model = get_model()
+    analyze(text, model=model)  # build the networks once
+    if hasattr(model, "_cache"):
+        model._cache.clear()
+    spent = [0.0]
+    original = enc.locate_spans
+
+    def timed(*a, **k):
+        t0 = time.perf_counter()
+        try:
+            return original(*a, **k)
+        finally:
+            spent[0] += time.perf_counter() - t0
+
+    enc.locate_spans = timed
+    t0 = time.perf_counter()
+    a = analyze(text, model=model)
+    wall = time.perf_counter() - t0
+    enc.locate_spans = original
+    n = len(a.paragraphs)
+    share = spent[0] / wall
+    note = f"{n} paragraphs, {n / wall:.0f}/s; locating spans: {spent[0] * 1000:.0f} ms ({share:.1%})"
+    return (f"analysis of the example in a warm process ({model.name})", wall, float("nan"), note)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", required=True)
@@ -55,6 +87,10 @@ def main() -> None:
         rows.append(("`spinscan analyze` example article (model load included)", wall, mem, ""))
         wall, mem = measure(SPINSCAN + ["analyze", "--json", args.example])
         rows.append(("`spinscan analyze --json` example article", wall, mem, ""))
+        lexical = str(ROOT / "src" / "spinscan" / "pretrained" / "lexical-0.1")
+        wall, mem = measure(SPINSCAN + ["analyze", "--json", "--model", lexical, args.example])
+        rows.append(("`spinscan analyze --json --model lexical-0.1` example article", wall, mem, "no spans"))
+        rows.append(spans_cost(args.example))
         sys.path.insert(0, str(ROOT / "src"))
         from spinscan.data import Dataset
 
@@ -82,7 +118,8 @@ def main() -> None:
         "| what | wall s | peak MB | notes |",
         "|---|---|---|---|",
     ]
-    lines += [f"| {what} | {wall:.1f} | {mem:.0f} | {note} |" for what, wall, mem, note in rows]
+    for what, wall, mem, note in rows:
+        lines.append(f"| {what} | {wall:.1f} | {'–' if mem != mem else f'{mem:.0f}'} | {note} |")
     old = Path(args.out).read_text() if Path(args.out).exists() else ""
     keep = old.split("\n## ", 1)[1] if "\n## " in old else ""
     if not args.train and "`spinscan train`" in old:

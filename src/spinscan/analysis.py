@@ -18,7 +18,7 @@ from .types import Analysis, Article, ParagraphResult
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "lexical-0.1"
+DEFAULT_MODEL = "encoder-0.2"
 LEXICAL_MODEL = "lexical-0.1"
 PRETRAINED = Path(__file__).parent / "pretrained"
 _cache: dict[str, Model] = {}

@@ -130,17 +130,25 @@ def locate_spans(
     labels: Sequence[str],
     chosen: Sequence[str],
     cfg: dict,
+    bounds: tuple[int, int] | None = None,
 ) -> list[Span]:
     """Spans of one paragraph from its token scores.
 
     mode ``filtered``: spans only of the paragraph's chosen techniques, and at least one for
     each (the most likely one when none passes the threshold), so labels and highlights
     agree. mode ``independent``: every run over the threshold, whatever the paragraph labels.
+    Techniques listed in ``cfg["whole"]`` span the whole paragraph (``bounds``) when chosen:
+    they are annotated on whole sentences, which token runs locate worse.
     """
     out: list[Span] = []
     techs = chosen if cfg.get("mode", "filtered") == "filtered" else labels
+    whole = set(cfg.get("whole", ())) if bounds is not None else set()
     for t in techs:
         j = labels.index(t)
+        if t in whole:
+            if t in chosen:
+                out.append(Span(t, bounds[0], bounds[1], round(float(token_probs[:, j].max(initial=0.0)), 4)))
+            continue
         if t not in chosen and token_probs[:, j].max(initial=0.0) < cfg["threshold"]:
             continue  # the common case, decided without walking the tokens
         runs = decode_runs(token_probs[:, j], starts, ends, cfg["threshold"], cfg.get("gap", 1))

@@ -179,11 +179,11 @@ class EncoderModel(Model):
                     scores, chosen = self._decide("techniques", a.lang, labels, probs[k])
                     pred.paragraph_scores.append(scores)
                     pred.paragraph_techniques.append(chosen)
-                    pred.paragraph_spans.append(
-                        locate_spans(
-                            enc.token_probs[k], enc.starts[k], enc.ends[k], labels, chosen, self.span_config
-                        )
-                    )
+                    p = paras[i][k - bounds[i]]
+                    trimmed = (p.start + len(p.text) - len(p.text.lstrip()), p.start + len(p.text.rstrip()))
+                    tok = (enc.token_probs[k], enc.starts[k], enc.ends[k])
+                    spans = locate_spans(*tok, labels, chosen, self.span_config, trimmed)
+                    pred.paragraph_spans.append(spans)
         return out
 
     @property
