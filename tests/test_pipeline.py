@@ -105,7 +105,7 @@ def test_predict_and_evaluate_commands(tiny_model: Path, data_dir: Path, tmp_pat
     assert "ru" in table and "ST3" in table and "spans" in table
     spans = read_spans(tmp_path / "ru" / "train-predictions-spans.txt")
     assert {r[0] for r in spans} <= {a.id for a in ds.articles("ru", "train", 3, gold=False)}
-    assert 0 <= res["ru"]["spans"]["aware"] <= res["ru"]["spans"]["agnostic"] <= 1
+    assert spans and 0 < res["ru"]["spans"]["aware"] <= res["ru"]["spans"]["agnostic"] <= 1
 
 
 def test_evaluate_reports_a_rejected_file(tiny_model: Path, data_dir: Path, tmp_path: Path):
@@ -125,9 +125,14 @@ def test_default_model_predicts_the_whole_test_split_of_all_nine_languages(data_
     ds = Dataset(data_dir)
     report = predict_split(ds, "test", get_model(), tmp_path)
     assert report.errors == []
-    assert len(report.files) == 27
+    assert len(report.files) == 36  # 3 subtasks + spans, 9 languages
     for lang in LANGUAGES:
         rows = read_subtask3(tmp_path / lang / "test-predictions-subtask-3.txt")
+        texts = {a.id: a.text for a in ds.articles(lang, "test", 3)}
+        spans = read_spans(tmp_path / lang / "test-predictions-spans.txt")
+        assert all(0 <= s < e <= len(texts[i]) for i, _, s, e in spans)
+        labelled = {(i, t) for i, _, ts in rows for t in ts}
+        assert labelled <= {(i, t) for i, t, _, _ in spans}  # every labelled technique has a span
         assert sorted((i, n) for i, n, _ in rows) == sorted((i, n) for i, n, _ in ds.template(lang, "test"))
         assert len(read_subtask1(tmp_path / lang / "test-predictions-subtask-1.txt")) == len(
             ds.article_paths(lang, "test", 1)

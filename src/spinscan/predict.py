@@ -71,6 +71,8 @@ def predict_split(
                     rows3.extend(
                         (a.id, p.line_no, t) for p, t in zip(a.paragraphs, pred.paragraph_techniques)
                     )
+                    if st == 3:
+                        span_rows.extend((a.id, s.technique, s.start, s.end) for s in article_spans(a, pred))
                 if progress:
                     progress(len(batch))
             rows = {1: rows1, 2: rows2, 3: rows3}[st]
