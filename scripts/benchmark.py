@@ -113,7 +113,7 @@ def main() -> None:
         "",
         f"Machine: {os.cpu_count()} cores ({cpu_name()}), Python {platform.python_version()}; "
         f"measured {time.strftime('%Y-%m-%d')} by `scripts/benchmark.py` (`make benchmark`).",
-        "Wall time of the whole command, peak memory = max RSS of its process.",
+        "Wall time of the whole command, peak memory = max RSS of its process; default model unless named.",
         "",
         "| what | wall s | peak MB | notes |",
         "|---|---|---|---|",
@@ -124,7 +124,7 @@ def main() -> None:
     keep = old.split("\n## ", 1)[1] if "\n## " in old else ""
     if not args.train and "`spinscan train`" in old:
         # keep the last measured training row when this run did not train
-        lines += [ln for ln in old.splitlines() if ln.startswith("| `spinscan train`")]
+        lines += [ln for ln in old.split("\n## ")[0].splitlines() if ln.startswith("| `spinscan train`")]
     text = "\n".join(lines) + "\n" + (f"\n## {keep}" if keep else "")
     Path(args.out).write_text(text)
     print(text)
