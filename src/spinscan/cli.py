@@ -381,5 +381,7 @@ def labels() -> None:
     c.print(labels_table())
 
 
+from . import cli_corpus  # noqa: E402,F401  (registers `batch` and `stats`)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -31,7 +31,7 @@ def check_text(text: str, source: str = "text", max_chars: int = MAX_BYTES) -> s
     return text
 
 
-def _too_big(source: str, size: int, max_bytes: int) -> InputError:
+def too_big(source: str, size: int, max_bytes: int) -> InputError:
     return InputError(
         f"{source}: {size / 1e6:.1f} MB is more than the limit of {max_bytes / 1e6:.1f} MB for one "
         "article; split it into articles (or raise the limit with --max-bytes)"
@@ -41,7 +41,7 @@ def _too_big(source: str, size: int, max_bytes: int) -> InputError:
 def decode_bytes(data: bytes, source: str, max_bytes: int = MAX_BYTES) -> str:
     """Decode an uploaded or read file as UTF-8 exactly (a BOM and CRLF are kept)."""
     if len(data) > max_bytes:
-        raise _too_big(source, len(data), max_bytes)
+        raise too_big(source, len(data), max_bytes)
     if not data.strip():
         raise InputError(f"{source}: the file is empty; give a file with the article's text")
     if b"\x00" in data[:65536]:
@@ -66,7 +66,7 @@ def read_text_file(path: str | Path, max_bytes: int = MAX_BYTES) -> str:
     try:
         size = p.stat().st_size
         if size > max_bytes:  # refuse before reading it all
-            raise _too_big(str(p), size, max_bytes)
+            raise too_big(str(p), size, max_bytes)
         data = p.read_bytes()
     except FileNotFoundError as e:
         raise InputError(f"{p}: no such file") from e

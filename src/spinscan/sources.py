@@ -1,0 +1,247 @@
+"""Batch inputs: folders of .txt files, JSON Lines, CSV and official data folders.
+
+Reading happens in two steps so that a cluster engine can do the second one on its
+workers: :func:`list_inputs` turns what the user named into file entries (cheap: names
+only), and :func:`parse_file` turns one file's bytes into items. A bad item (empty,
+binary, undecodable, too long, a broken JSON line) becomes an item with ``error`` set;
+it never stops the batch.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .errors import InputError
+from .inputs import MAX_BYTES, check_text, decode_bytes, too_big
+from .labels import LANGUAGES
+
+FIELDS = ("id", "text", "lang", "title", "source", "date", "url")
+_OFFICIAL_DIR = re.compile(r"^(?P<split>[a-z]+)-articles-subtask-[123]$")
+_OFFICIAL_FILE = re.compile(r"^article(\d+)\.txt$")
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One input file and how to read it."""
+
+    path: str
+    kind: str  # txt | jsonl | csv | official
+    root: str  # the folder the user named (txt ids are paths relative to it)
+    lang: str | None = None  # official folders know their language
+    split: str | None = None
+
+
+@dataclass
+class Item:
+    """One article to analyse (or the reason it cannot be)."""
+
+    id: str
+    text: str | None
+    where: str  # file, or file:line, for messages
+    lang: str | None = None
+    title: str | None = None
+    source: str | None = None
+    date: str | None = None
+    url: str | None = None
+    error: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def join_title(title: str | None, text: str) -> str:
+    """The text to analyse: a title becomes line 1, then an empty line (as in the HTTP API)."""
+    if title and title.strip():
+        return title.strip().replace("\n", " ") + "\n\n" + text
+    return text
+
+
+def _official_entries(root: Path) -> list[FileEntry]:
+    """Articles of an official data folder, each (language, split, id) once.
+
+    The same article sits in several subtask folders; the first folder wins.
+    """
+    seen: set[tuple[str, str, str]] = set()
+    out: list[FileEntry] = []
+    for lang in LANGUAGES:
+        for d in sorted((root / lang).glob("*-articles-subtask-*")):
+            m = _OFFICIAL_DIR.match(d.name)
+            if not m or not d.is_dir():
+                continue
+            for f in sorted(d.iterdir()):
+                fm = _OFFICIAL_FILE.match(f.name)
+                key = (lang, m["split"], fm.group(1) if fm else "")
+                if fm and key not in seen:
+                    seen.add(key)
+                    out.append(FileEntry(str(f), "official", str(root), lang, m["split"]))
+    return out
+
+
+def _is_official(root: Path) -> bool:
+    return any(
+        (root / lang).is_dir() and any((root / lang).glob("*-articles-subtask-*")) for lang in LANGUAGES
+    )
+
+
+def list_inputs(inputs: list[str | Path]) -> list[FileEntry]:
+    """File entries for what the user named; raise InputError for a path that does not exist."""
+    entries: list[FileEntry] = []
+    for raw in inputs:
+        p = Path(raw)
+        if p.is_dir():
+            if _is_official(p):
+                entries += _official_entries(p)
+                continue
+            files = sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
+            entries += [FileEntry(str(f), _kind(f), str(p)) for f in files if _kind(f)]
+        elif p.is_file():
+            kind = _kind(p)
+            if not kind:
+                raise InputError(
+                    f"{p}: unknown input type '{p.suffix}'; expected a .txt, .jsonl (.ndjson), .csv "
+                    "file or a folder of them"
+                )
+            entries.append(FileEntry(str(p), kind, str(p.parent)))
+        else:
+            raise InputError(f"{p}: no such file or folder")
+    return entries
+
+
+def _kind(path: Path) -> str | None:
+    suffix = path.suffix.lower()
+    return {".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}.get(suffix)
+
+
+def parse_file(entry: FileEntry, data: bytes, max_bytes: int = MAX_BYTES) -> Iterator[Item]:
+    """The items of one input file (``data`` = its bytes)."""
+    if entry.kind in ("txt", "official"):
+        yield _text_item(entry, data, max_bytes)
+        return
+    where = entry.path
+    try:
+        content = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        yield Item(
+            id=Path(where).stem,
+            text=None,
+            where=where,
+            error=f"{where}: not UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}); convert it first",
+        )
+        return
+    rows = _jsonl_rows(content, where) if entry.kind == "jsonl" else _csv_rows(content, where)
+    for line, row, problem in rows:
+        yield _record_item(row, f"{where}:{line}", problem, max_bytes)
+
+
+def _text_item(entry: FileEntry, data: bytes, max_bytes: int) -> Item:
+    path = Path(entry.path)
+    if entry.kind == "official":
+        item = Item(id=_OFFICIAL_FILE.match(path.name).group(1), text=None, where=entry.path, lang=entry.lang)
+        item.source = f"semeval2023/{entry.lang}/{entry.split}"
+    else:
+        rel = path.relative_to(entry.root) if path.is_relative_to(entry.root) else Path(path.name)
+        # a folder per outlet is the usual layout: corpus/<outlet>/<article>.txt
+        item = Item(id=rel.with_suffix("").as_posix(), text=None, where=entry.path)
+        item.source = rel.parts[0] if len(rel.parts) > 1 else None
+    try:
+        item.text = decode_bytes(data, entry.path, max_bytes)
+    except InputError as e:
+        item.error = str(e)
+    return item
+
+
+def _jsonl_rows(content: str, where: str) -> Iterator[tuple[int, dict | None, str | None]]:
+    for n, line in enumerate(content.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as e:
+            yield n, None, f"{where}:{n}: not valid JSON ({e.msg} at column {e.colno})"
+            continue
+        if not isinstance(row, dict):
+            yield n, None, f"{where}:{n}: expected a JSON object, found {type(row).__name__}"
+            continue
+        yield n, row, None
+
+
+def _csv_rows(content: str, where: str) -> Iterator[tuple[int, dict | None, str | None]]:
+    reader = csv.DictReader(io.StringIO(content, newline=""))
+    if not reader.fieldnames or "text" not in reader.fieldnames:
+        found = ", ".join(reader.fieldnames or []) or "nothing"
+        yield 1, None, f"{where}: expected a header with a 'text' column (and 'id'), found {found}"
+        return
+    for row in reader:
+        yield reader.line_num, {k: v for k, v in row.items() if k is not None}, None
+
+
+def _record_item(row: dict | None, where: str, problem: str | None, max_bytes: int) -> Item:
+    row = row or {}
+    raw_id = row.get("id")
+    item = Item(id=str(raw_id) if raw_id not in (None, "") else where, text=None, where=where)
+    if problem:
+        item.error = problem
+        return item
+    for f in ("lang", "title", "source", "date", "url"):
+        v = row.get(f)
+        if v not in (None, ""):
+            if not isinstance(v, str | int | float):
+                item.error = f"{where}: field '{f}' must be a string, found {type(v).__name__}"
+                return item
+            setattr(item, f, str(v))
+    text = row.get("text")
+    if not isinstance(text, str):
+        found = "nothing" if text is None else type(text).__name__
+        item.error = f"{where}: expected a 'text' field with the article, found {found}"
+        return item
+    try:
+        item.text = check_text(join_title(item.title, text), where, max_bytes)
+    except InputError as e:
+        item.error = str(e)
+    return item
+
+
+def read_entry(entry: FileEntry, max_bytes: int = MAX_BYTES) -> Iterator[Item]:
+    """Read and parse one input file on this machine."""
+    try:
+        size = Path(entry.path).stat().st_size
+        if entry.kind in ("txt", "official") and size > max_bytes:  # refuse before reading it
+            item = _text_item(entry, b"", max_bytes)
+            item.error = str(too_big(entry.path, size, max_bytes))
+            yield item
+            return
+        data = Path(entry.path).read_bytes()
+    except OSError as e:
+        yield Item(id=Path(entry.path).stem, text=None, where=entry.path, error=f"{entry.path}: {e.strerror}")
+        return
+    yield from parse_file(entry, data, max_bytes)
+
+
+def iter_items(entries: list[FileEntry], max_bytes: int = MAX_BYTES) -> Iterator[Item]:
+    for e in entries:
+        yield from read_entry(e, max_bytes)
+
+
+def count_items(entries: list[FileEntry]) -> int:
+    """How many items the entries hold (for a progress bar); unreadable files count as one."""
+    n = 0
+    for e in entries:
+        if e.kind in ("txt", "official"):
+            n += 1
+            continue
+        try:
+            data = Path(e.path).read_bytes()
+        except OSError:
+            n += 1
+            continue
+        if e.kind == "jsonl":
+            n += sum(1 for line in data.split(b"\n") if line.strip())
+        else:
+            n += sum(1 for _ in _csv_rows(data.decode("utf-8-sig", errors="replace"), e.path))
+    return n
