@@ -382,6 +382,3 @@ def labels() -> None:
 
 
 from . import cli_corpus  # noqa: E402,F401  (registers `batch` and `stats`)
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

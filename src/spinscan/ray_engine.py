@@ -40,12 +40,15 @@ def _parse(row: dict[str, Any], entries: dict[str, FileEntry], skip: set[str], m
 class Analyser:
     """A Ray actor's work: one model, loaded once, analysing batches of items."""
 
-    def __init__(self, model_dir: str, threads: int) -> None:
-        os.environ["SPINSCAN_THREADS"] = str(threads)
+    model_dir = ""  # set on a subclass: constructor arguments would sit in Ray's object store
+    threads = 1
+
+    def __init__(self) -> None:
+        os.environ["SPINSCAN_THREADS"] = str(self.threads)
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from .analysis import get_model
 
-        self.model = get_model(model_dir)
+        self.model = get_model(self.model_dir)
         self.worker = f"ray pid {os.getpid()}"
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -73,6 +76,8 @@ def ray_engine(
         raise SpinscanError("the Ray engine needs Ray: pip install 'spinscan[ray]' (or \"ray[data]\")") from e
     if not entries:
         return
+    if not log.isEnabledFor(logging.INFO):  # Ray Data logs each execution plan at INFO; -v shows it
+        logging.getLogger("ray.data").setLevel(logging.WARNING)
     started = False
     if not ray.is_initialized():
         address = os.environ.get("RAY_ADDRESS")
@@ -95,9 +100,10 @@ def ray_engine(
         threads = max(1, (os.cpu_count() or 1) // workers) if not os.environ.get("RAY_ADDRESS") else 1
         ds = ray.data.read_binary_files([e.path for e in entries], include_paths=True)
         ds = ds.flat_map(_parse, fn_kwargs={"entries": by_path, "skip": skip, "max_bytes": max_bytes})
+        # one JSON Lines file is one block after parsing: cut it so that every actor gets work
+        ds = ds.repartition(target_num_rows_per_block=BATCH)
         ds = ds.map_batches(
-            Analyser,
-            fn_constructor_args=(model_dir, threads),
+            type("Analyser", (Analyser,), {"model_dir": model_dir, "threads": threads}),
             batch_size=BATCH,
             compute=ActorPoolStrategy(size=workers),
             num_cpus=1,

@@ -86,7 +86,7 @@ def models(con: sqlite3.Connection) -> list[dict[str, Any]]:
     """The models in the store, the most recently used first, with their article counts."""
     rows = con.execute(
         "SELECT model, SUM(status = 'ok') AS ok, SUM(status = 'error') AS errors, MAX(analysed_at) AS last "
-        "FROM articles GROUP BY model ORDER BY last DESC"
+        "FROM articles GROUP BY model ORDER BY MAX(pk) DESC"
     ).fetchall()
     return [dict(r) for r in rows]
 

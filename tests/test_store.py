@@ -1,0 +1,166 @@
+"""Stores, statistics and charts on hand-made records (no model needed)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from spinscan.charts import write_chart
+from spinscan.errors import InputError
+from spinscan.stats import Filters, get_article, list_articles, overview, table
+from spinscan.store import JsonlStore, SqliteStore, connect, month_of
+
+TEXT = "Title\n\nThey are traitors.\r\nCalm line.\n"
+
+
+def analysis(genre: str, frames: list[str], techs: list[list[str]]) -> dict:
+    """An analysis dict shaped like Analysis.to_dict(), for TEXT (paragraphs on lines 1, 3, 4)."""
+    lines = [(1, 0, 5), (3, 7, 26), (4, 27, 37)]
+    paras = []
+    for (line, start, end), ts in zip(lines, techs):
+        spans = [{"technique": t, "start": start, "end": start + 4, "score": 0.9} for t in ts]
+        paras.append({"line_no": line, "start": start, "end": end, "text": TEXT[start:end].rstrip("\r"),
+                      "techniques": ts, "scores": {t: 0.8 for t in ts}, "spans": spans})  # fmt: skip
+    return {"id": "x", "lang": "en", "lang_detected": False, "genre": genre,
+            "genre_scores": {"opinion": 0.7, "reporting": 0.2, "satire": 0.1}, "frames": frames,
+            "frame_scores": {"Political": 0.6, "Economic": 0.3}, "paragraphs": paras,
+            "model": {"name": "m", "kind": "k", "version": "1"}, "techniques": {}, "timings": {}}  # fmt: skip
+
+
+def rec(id_: str, source: str, date: str | None, genre="opinion", frames=("Political",), techs=None) -> dict:
+    techs = techs if techs is not None else [["Loaded_Language"], ["Loaded_Language", "Doubt"], []]
+    return {"id": id_, "where": f"in.jsonl:{id_}", "lang": "en", "title": None, "source": source,
+            "date": date, "url": None, "status": "ok", "error": None, "text": TEXT,
+            "analysis": analysis(genre, list(frames), techs)}  # fmt: skip
+
+
+def error_rec(id_: str) -> dict:
+    return {"id": id_, "where": "in.jsonl:9", "lang": None, "title": None, "source": "A", "date": None,
+            "url": None, "status": "error", "error": "in.jsonl:9: the text is empty", "text": None,
+            "analysis": None}  # fmt: skip
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "c.sqlite"
+    s = SqliteStore(path, "model-A", ["in.jsonl"], "0.2.0")
+    s.add(rec("1", "A", "2022-01-05"))
+    s.add(rec("2", "A", "2022-02-10", genre="reporting", techs=[[], ["Doubt"], []]))
+    s.add(rec("3", "B", "2022-02-11T08:00:00Z", frames=("Economic", "Political")))
+    s.add(rec("4", "B", "last spring", techs=[[], [], []], frames=()))
+    s.add(error_rec("5"))
+    s.close()
+    s = SqliteStore(path, "model-B", ["in.jsonl"], "0.3.0")  # a newer model: kept apart
+    s.add(rec("1", "A", "2022-01-05", techs=[[], [], []]))
+    s.close()
+    return path
+
+
+def test_sqlite_store_done_per_model_and_retry(db: Path):
+    s = SqliteStore(db, "model-A", [], "0.2.0")
+    assert s.done() == {"1", "2", "3", "4", "5"} and s.done(retry_errors=True) == {"1", "2", "3", "4"}
+    s.add(rec("5", "A", None))  # a retried error replaces its row, never a duplicate
+    s.close()
+    con = connect(db, readonly=True)
+    assert con.execute("SELECT COUNT(*) FROM articles WHERE id = '5'").fetchone()[0] == 1
+    assert con.execute("SELECT COUNT(*) FROM articles WHERE id = '1'").fetchone()[0] == 2  # 2 models
+    assert SqliteStore(db, "model-C", [], "x").done() == set()
+
+
+def test_stored_analysis_round_trips_with_paragraph_texts(db: Path):
+    con = connect(db, readonly=True)
+    pk = con.execute("SELECT pk FROM articles WHERE id = '1' AND model = 'model-A'").fetchone()[0]
+    a = get_article(con, pk)
+    assert a["text"] == TEXT and a["meta"]["source"] == "A"
+    assert [p["text"] for p in a["paragraphs"]] == ["Title", "They are traitors.", "Calm line."]
+    assert a["paragraphs"][1]["spans"][0] == {
+        "technique": "Loaded_Language",
+        "start": 7,
+        "end": 11,
+        "score": 0.9,
+    }
+    assert con.execute("SELECT COUNT(*) FROM spans WHERE pk = ?", (pk,)).fetchone()[0] == 3
+
+
+def test_technique_share_by_source_and_month(db: Path):
+    con = connect(db, readonly=True)
+    t = table(con, "techniques", "source", model="model-A")
+    assert t.groups == ["A", "B"] and t.articles == [2, 2]
+    assert t.labels == ["Doubt", "Loaded_Language"]  # 3 articles vs 2
+    assert t.counts == [[2, 1], [1, 1]] and t.shares == [[1.0, 0.5], [0.5, 0.5]]
+    m = table(con, "techniques", "month", model="model-A", filters=Filters(technique="Doubt"))
+    assert m.groups == ["2022-01", "2022-02", "(no date)"] and m.labels == ["Doubt"]
+    assert m.counts == [[1], [2], [0]]
+    # the default model is the latest used; an unknown one is named with what exists
+    assert table(con).model == "model-B" and table(con).labels == []
+    with pytest.raises(InputError, match="not found; the store has: model-B, model-A"):
+        table(con, model="nope")
+
+
+def test_frames_genres_filters_and_article_list(db: Path):
+    con = connect(db, readonly=True)
+    f = table(con, "frames", "month", model="model-A", filters=Filters(since="2022-02", until="2022-02"))
+    assert f.groups == ["2022-02"] and dict(zip(f.labels, f.counts[0])) == {"Political": 2, "Economic": 1}
+    g = table(con, "genres", None, model="model-A", filters=Filters(technique="Loaded_Language"))
+    assert g.groups == ["all"] and g.articles == [2] and g.labels == ["opinion"]
+    lst = list_articles(con, "model-A", Filters(source="B"))
+    assert lst["total"] == 2 and {a["id"] for a in lst["articles"]} == {"3", "4"}
+    three = next(a for a in lst["articles"] if a["id"] == "3")
+    assert three["techniques"] == ["Loaded_Language", "Doubt"]  # most used first
+    ov = overview(con, "model-A")
+    assert (ov["ok"], ov["errors"], ov["sources"], ov["months"]) == (4, 1, ["A", "B"], ["2022-01", "2022-02"])
+    with pytest.raises(InputError, match="YYYY-MM"):
+        table(con, filters=Filters(since="March"))
+    with pytest.raises(InputError, match="unknown technique"):
+        table(con, filters=Filters(technique="Lies"))
+
+
+@pytest.mark.parametrize("by,name", [("month", "m.png"), ("source", "s.svg"), (None, "all.png")])
+def test_charts_are_written(db: Path, tmp_path: Path, by, name):
+    t = table(connect(db, readonly=True), "techniques", by, model="model-A")
+    out = write_chart(t, tmp_path / name)
+    data = out.read_bytes()
+    assert data.startswith(b"\x89PNG") if name.endswith(".png") else b"<svg" in data[:2000]
+    assert len(data) > 5000
+    with pytest.raises(InputError, match=".png or .svg"):
+        write_chart(t, tmp_path / "x.jpg")
+
+
+def test_month_of():
+    assert month_of("2022-03-04") == "2022-03" and month_of("2022-03") == "2022-03"
+    assert month_of("03/04/2022") is None and month_of(None) is None
+
+
+def test_jsonl_store_recovers_a_cut_last_line(tmp_path: Path):
+    path = tmp_path / "r.jsonl"
+    s = JsonlStore(path, "m")
+    s.add(rec("1", "A", None))
+    s.add(rec("2", "A", None))
+    s.close()
+    with path.open("ab") as f:  # what kill -9 in the middle of a write leaves
+        f.write(b'{"id": "3", "status": "ok", "ana')
+    s = JsonlStore(path, "m")
+    assert s.done() == {"1", "2"}
+    s.add(rec("3", "A", None))
+    s.close()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(x)["id"] for x in lines] == ["1", "2", "3"]
+    assert JsonlStore(path, "other").done() == set()
+    with pytest.raises(InputError, match="needs a SQLite store"):
+        JsonlStore(path, "m").done(retry_errors=True)
+
+
+def test_bad_database_files_are_user_errors(tmp_path: Path):
+    with pytest.raises(InputError, match="no such corpus database"):
+        connect(tmp_path / "none.sqlite", readonly=True)
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(InputError, match="not a"):
+        connect(junk, readonly=True)
+    other = tmp_path / "other.sqlite"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
+    with pytest.raises(InputError, match="not a spinscan corpus database"):
+        connect(other, readonly=True)
