@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SPINSCAN = [sys.executable, "-m", "spinscan.cli"]
+SPINSCAN = [sys.executable, "-m", "spinscan"]
 
 
 def measure(cmd: list[str]) -> tuple[float, float]:

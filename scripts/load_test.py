@@ -92,7 +92,7 @@ def main() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    cmd = [sys.executable, "-m", "spinscan.cli", "serve", "--port", str(port)]
+    cmd = [sys.executable, "-m", "spinscan", "serve", "--port", str(port)]
     if args.model:
         cmd += ["--model", args.model]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

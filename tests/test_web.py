@@ -30,7 +30,7 @@ def free_port() -> int:
 def server():
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "spinscan.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "spinscan", "serve", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -142,4 +142,83 @@ def test_static_html_report_looks_the_same_offline(tmp_path: Path, browser):
     page.goto(out.as_uri())
     page.wait_for_selector("#genre h2")
     assert page.locator("mark.seg").count() > 0 and page.locator(".para").count() > 50
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def corpus_server(tmp_path_factory):
+    """`spinscan serve --db` on a store that a real batch run filled (lexical model, 30 articles)."""
+    need_shared()
+    from spinscan.batch import run_batch
+
+    from .test_batch import LEXICAL, make_input
+
+    tmp = tmp_path_factory.mktemp("corpus")
+    db = tmp / "c.sqlite"
+    run_batch([make_input(tmp / "in.jsonl", n=30)], db, LEXICAL)
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "spinscan", "serve", "--port", str(port), "--db", str(db), "--model", LEXICAL],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if httpx.get(url + "/healthz", timeout=2).json()["status"] == "ok":
+                break
+        except (httpx.HTTPError, ValueError):
+            time.sleep(0.3)
+        if proc.poll() is not None:
+            raise RuntimeError(proc.stderr.read().decode()[-2000:])
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_corpus_view_charts_filters_and_articles(corpus_server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(corpus_server + "/")
+    page.click("#tab-corpus")
+    page.wait_for_selector(".heatmap")
+    assert "30 articles analysed, 4 recorded as errors" in page.inner_text("#corpus-summary")
+    rows = page.locator(".heatmap tbody tr")
+    assert rows.count() == 3 and "outlet0 (n=10)" in rows.first.inner_text()
+    assert page.locator(".heatmap td.cell").count() >= 3 * 5
+    # over months: one line per technique, a point per month
+    page.select_option("#c-by", "month")
+    page.wait_for_selector(".linechart")
+    series = page.locator(".linechart .series")
+    assert series.count() >= 3 and series.first.locator("circle").count() == 4  # 2022-01..04
+    # filters narrow the article list
+    page.select_option("#c-source", "outlet1")
+    page.wait_for_function("document.querySelector('#corpus-status').textContent.startsWith('10 articles')")
+    cells = page.locator(".articles tbody tr td:nth-child(2)")
+    assert cells.count() == 10 and all(cells.nth(i).inner_text() == "outlet1" for i in range(10))
+    page.select_option("#c-technique", "Loaded_Language")
+    page.wait_for_function("!document.querySelector('#corpus-status').textContent.startsWith('Loading')")
+    n = int(page.inner_text("#corpus-status").split()[0])
+    assert 0 < n <= 10
+    # open a stored article: the same highlighted report as a live analysis
+    page.locator(".articles button.link").first.click()
+    page.wait_for_selector("#corpus-article mark.seg")
+    assert page.locator("#corpus-article .para").count() > 0
+    assert "Loaded Language" in page.inner_text("#corpus-article #counts")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web-corpus.png"), full_page=False)
+    assert errors == []
+    page.close()
+
+
+def test_corpus_view_on_a_phone_and_without_a_store(corpus_server, server, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(corpus_server + "/#corpus")
+    page.wait_for_selector(".heatmap")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # wide tables scroll inside
+    page.goto(server + "/#corpus")  # a server started without --db says how to get a corpus
+    page.wait_for_function("document.querySelector('#corpus-status').textContent.includes('--db')")
+    assert "error" in page.get_attribute("#corpus-status", "class")
     page.close()

@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import __version__
 from .analysis import analyze, get_model
+from .api_corpus import CorpusError, corpus_router
 from .api_schema import (
     AnalysisOut,
     AnalyzeIn,
@@ -115,8 +116,9 @@ def create_app(
     max_batch: int = 16,
     workers: int = 2,
     max_pending: int = 32,
+    corpus_db: str | Path | None = None,
 ) -> FastAPI:
-    """The app: /v1 API, /healthz, the web page at /, docs at /docs."""
+    """The app: /v1 API, /healthz, the web page at /, docs at /docs; /v1/corpus with a store."""
     state: dict[str, Any] = {}
 
     @asynccontextmanager
@@ -143,6 +145,10 @@ def create_app(
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, e: ApiError):
         return error_response(e.status, e.code, e.message, e.headers)
+
+    @app.exception_handler(CorpusError)
+    async def _corpus_error(request: Request, e: CorpusError):
+        return error_response(e.status, e.code, e.message)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, e: RequestValidationError):
@@ -216,6 +222,8 @@ def create_app(
             "uptime_s": round(time.time() - state.get("started", time.time()), 1),
         }
 
+    app.include_router(corpus_router(corpus_db))
+
     @app.get("/", include_in_schema=False)
     async def index() -> FileResponse:
         return FileResponse(WEB / "index.html")
@@ -226,11 +234,17 @@ def create_app(
 
 
 def _describe(errors) -> str:
-    parts = []
+    parts: list[str] = []
+    in_body = False
     for e in list(errors)[:3]:
-        where = ".".join(str(x) for x in e.get("loc", ()) if x != "body") or "body"
-        parts.append(f"{where}: {e.get('msg', 'invalid')}")
-    return "; ".join(parts) + ' (expected JSON {"text": "...", "lang"?: "en", "title"?: "..."})'
+        loc = e.get("loc", ())
+        in_body = in_body or (bool(loc) and loc[0] == "body")
+        where = ".".join(str(x) for x in loc if x != "body") or "body"
+        part = f"{where}: {e.get('msg', 'invalid')}"
+        if part not in parts:
+            parts.append(part)
+    hint = ' (expected JSON {"text": "...", "lang"?: "en", "title"?: "..."})' if in_body else ""
+    return "; ".join(parts) + hint
 
 
 async def _read_item(request: Request, max_bytes: int) -> AnalyzeIn:

@@ -151,14 +151,17 @@ def _write_html(target: Path, source: str, files, result, text: str) -> None:
 @click.option("--port", default=8000, show_default=True, help="Port to listen on.")
 @click.option("--max-body", default=1_000_000, show_default=True, help="Largest request body, in bytes.")
 @click.option("--max-batch", default=16, show_default=True, help="Most articles in one batch request.")
+@click.option("--db", "corpus_db", default=None, type=click.Path(path_type=Path),
+              help="A corpus store of `spinscan batch`: enables the Corpus view and /v1/corpus.")  # fmt: skip
 @model_option
 @friendly_errors
-def serve(host, port, max_body, max_batch, model_dir) -> None:
+def serve(host, port, max_body, max_batch, corpus_db, model_dir) -> None:
     """Serve the web page (/) and the HTTP API (/v1/..., docs at /docs).
 
     \b
-    Example:
+    Examples:
       spinscan serve --port 8000      # then open http://127.0.0.1:8000/
+      spinscan serve --db corpus.sqlite   # with the Corpus view of a batch store
     """
     import uvicorn
 
@@ -166,7 +169,11 @@ def serve(host, port, max_body, max_batch, model_dir) -> None:
     from .api import create_app
 
     get_model(model_dir)  # a bad model fails here, with a readable error, before the server starts
-    app = create_app(model_dir, max_body_bytes=max_body, max_batch=max_batch)
+    if corpus_db is not None:
+        from .store import connect
+
+        connect(corpus_db, readonly=True).close()  # so is a missing or foreign store
+    app = create_app(model_dir, max_body_bytes=max_body, max_batch=max_batch, corpus_db=corpus_db)
     click.echo(f"spinscan {__version__}: http://{host}:{port}/ (API docs: /docs)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info")
 

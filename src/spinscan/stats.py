@@ -164,7 +164,8 @@ def overview(con: sqlite3.Connection, model: str | None = None) -> dict[str, Any
     model = pick_model(con, model)
 
     def values(col: str) -> list[str]:
-        sql = f"SELECT DISTINCT {col} FROM articles WHERE model = ? AND {col} IS NOT NULL ORDER BY 1"
+        sql = (f"SELECT DISTINCT {col} FROM articles "
+               f"WHERE model = ? AND status = 'ok' AND {col} IS NOT NULL ORDER BY 1")  # fmt: skip
         return [r[0] for r in con.execute(sql, (model,))]
 
     ok, errors = con.execute(

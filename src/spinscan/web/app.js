@@ -215,9 +215,12 @@
     } catch (e) { return {}; }
   }
 
+  let defsPromise = null;
+  function defs() { return defsPromise || (defsPromise = loadDefs()); }
+
   function initForm() {
     const form = document.getElementById("form");
-    const defsP = loadDefs();
+    const defsP = defs();
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const file = document.getElementById("file").files[0];
@@ -246,5 +249,5 @@
     });
   }
 
-  window.Spinscan = { render, initForm, standalone, COLOUR };
+  window.Spinscan = { render, initForm, standalone, defs, COLOUR };
 })();
