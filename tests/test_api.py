@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 import schemathesis
@@ -16,6 +18,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from spinscan.analysis import default_lexical_path
 from spinscan.api import ApiError, Gate, create_app
 from spinscan.labels import FRAMES, GENRES, TECHNIQUES
+from spinscan.store import SqliteStore
 
 from .conftest import EXAMPLE, need_shared
 
@@ -163,4 +166,59 @@ def test_openapi_schema_fuzzing(case):
         return
     # Every other check applies; a schema-valid text may still be in a language we do not
     # analyse, and that is a 400 by design, so "schema-valid data must be accepted" does not.
+    case.validate_response(response, excluded_checks=[positive_data_acceptance])
+
+
+# ---- the corpus endpoints (`serve --db`), on a small store of hand-made records ----------------
+def _corpus_db() -> Path:
+    from .test_store import error_rec, rec
+
+    path = Path(tempfile.mkdtemp(prefix="spinscan-api-")) / "c.sqlite"
+    store = SqliteStore(path, "model-A", ["in.jsonl"], "test")
+    for k in range(6):
+        store.add(rec(str(k), "AB"[k % 2], f"2022-0{1 + k % 3}-01"))
+    store.add(error_rec("e"))
+    store.close()
+    return path
+
+
+CORPUS_APP = create_app(default_lexical_path(), corpus_db=_corpus_db())
+
+
+def test_corpus_endpoints():
+    with TestClient(CORPUS_APP) as c:
+        ov = c.get("/v1/corpus").json()
+        assert (ov["ok"], ov["errors"], ov["sources"], ov["model"]) == (6, 1, ["A", "B"], "model-A")
+        t = c.get("/v1/corpus/stats", params={"by": "month", "technique": "Doubt"}).json()
+        assert t["groups"] == ["2022-01", "2022-02", "2022-03"] and t["counts"] == [[2], [2], [2]]
+        t = c.get("/v1/corpus/stats", params={"what": "frames", "by": "none", "source": "A"}).json()
+        assert t["groups"] == ["all"] and t["articles"] == [3]
+        lst = c.get("/v1/corpus/articles", params={"source": "B", "limit": 2}).json()
+        assert lst["total"] == 3 and len(lst["articles"]) == 2
+        a = c.get(f"/v1/corpus/articles/{lst['articles'][0]['pk']}").json()
+        assert a["meta"]["source"] == "B" and a["paragraphs"][1]["text"] == "They are traitors."
+        err(c.get("/v1/corpus/articles/999"), 404, "not_found")
+        assert "YYYY-MM" in err(c.get("/v1/corpus/stats", params={"since": "May"}), 400, "invalid_request")
+        assert "unknown technique" in err(
+            c.get("/v1/corpus/stats", params={"technique": "X"}), 400, "invalid_request"
+        )
+        assert "unknown language" in err(
+            c.get("/v1/corpus/articles", params={"lang": "xx"}), 400, "invalid_request"
+        )
+        assert "not found" in err(c.get("/v1/corpus", params={"model": "nope"}), 400, "invalid_request")
+    with TestClient(APP) as c:  # started without --db
+        assert "--db" in err(c.get("/v1/corpus/stats"), 404, "no_corpus")
+
+
+corpus_schema = schemathesis.openapi.from_asgi("/openapi.json", CORPUS_APP).include(path_regex="^/v1/corpus")
+
+
+@corpus_schema.parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_corpus_schema_fuzzing(case):
+    """Generated corpus queries never cause a 5xx, and every answer matches the schema."""
+    response = case.call()
+    assert response.status_code < 500, response.text
+    if response.status_code >= 400:
+        assert set(json.loads(response.text)) == {"error"}
     case.validate_response(response, excluded_checks=[positive_data_acceptance])

@@ -27,7 +27,7 @@ class CorpusError(Exception):
 
 
 def Month():  # a fresh Query per parameter: FastAPI keeps state on each
-    return Query(None, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
+    return Query(None, max_length=32, description="a month, YYYY-MM")
 
 
 def Label():
