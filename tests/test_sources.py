@@ -92,7 +92,7 @@ def test_csv_with_quoted_newlines_and_a_bad_header(tmp_path: Path):
     assert "expected a 'text' field" in items[1].error or "empty" in items[1].error
     bad = write(tmp_path / "bad.csv", "name,body\nx,y\n")
     (item,) = items_of(bad)
-    assert "expected a header with a 'text' column" in item.error and "name, body" in item.error
+    assert "a UTF-8 header with a 'text' column" in item.error and "name, body" in item.error
 
 
 def test_official_folder_articles_once_with_language(tiny_data: Path):
@@ -111,3 +111,24 @@ def test_missing_and_unknown_inputs_are_user_errors(tmp_path: Path):
         list_inputs([tmp_path / "nope"])
     with pytest.raises(InputError, match="unknown input type '.pdf'"):
         list_inputs([write(tmp_path / "a.pdf", "x")])
+
+
+def test_one_undecodable_line_costs_only_that_line(tmp_path: Path):
+    f = tmp_path / "mixed.jsonl"
+    f.write_bytes(
+        b"\xef\xbb\xbf"  # a BOM before the first record
+        + json.dumps({"id": "a", "text": "fine"}).encode()
+        + b"\r\n"
+        + '{"id": "b", "text": "caf\xe9"}'.encode("latin-1")
+        + b"\n"
+        + json.dumps({"id": "c", "text": "fine too"}).encode()
+    )
+    items = items_of(f)
+    assert [i.id for i in items] == ["a", f"{f}:2", "c"]
+    assert items[0].error is None and items[2].error is None and items[0].text == "fine"
+    assert "not UTF-8 (byte 0xe9" in items[1].error
+    csv_file = tmp_path / "mixed.csv"
+    csv_file.write_bytes(b"id,text\n1,fine\n" + "2,caf\xe9\n".encode("latin-1"))
+    items = items_of(csv_file)
+    assert [i.id for i in items] == ["1", f"{csv_file}:3"] and items[0].text == "fine"
+    assert f"{csv_file}:3: not UTF-8" in items[1].error

@@ -9,6 +9,7 @@ it never stops the batch.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -16,6 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import InputError
 from .inputs import MAX_BYTES, check_text, decode_bytes, too_big
@@ -123,18 +125,16 @@ def parse_file(entry: FileEntry, data: bytes, max_bytes: int = MAX_BYTES) -> Ite
     if entry.kind in ("txt", "official"):
         yield _text_item(entry, data, max_bytes)
         return
+    yield from _records(entry, io.BytesIO(data), max_bytes)
+
+
+def _records(entry: FileEntry, stream: BinaryIO, max_bytes: int) -> Iterator[Item]:
+    """The items of a JSON Lines or CSV file, read as a stream (files may be huge)."""
     where = entry.path
-    try:
-        content = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        yield Item(
-            id=Path(where).stem,
-            text=None,
-            where=where,
-            error=f"{where}: not UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}); convert it first",
-        )
-        return
-    rows = _jsonl_rows(content, where) if entry.kind == "jsonl" else _csv_rows(content, where)
+    if entry.kind == "jsonl":
+        rows = _jsonl_rows(stream, where)
+    else:
+        rows = _csv_rows(stream, where)
     for line, row, problem in rows:
         yield _record_item(row, f"{where}:{line}", problem, max_bytes)
 
@@ -156,9 +156,16 @@ def _text_item(entry: FileEntry, data: bytes, max_bytes: int) -> Item:
     return item
 
 
-def _jsonl_rows(content: str, where: str) -> Iterator[tuple[int, dict | None, str | None]]:
-    for n, line in enumerate(content.split("\n"), start=1):
-        if not line.strip():
+def _jsonl_rows(stream: BinaryIO, where: str) -> Iterator[tuple[int, dict | None, str | None]]:
+    for n, raw in enumerate(stream, start=1):
+        if n == 1:
+            raw = raw.removeprefix(codecs.BOM_UTF8)
+        if not raw.strip():
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as e:  # one bad line costs that line only
+            yield n, None, f"{where}:{n}: not UTF-8 (byte 0x{raw[e.start]:02x} at column {e.start + 1})"
             continue
         try:
             row = json.loads(line)
@@ -171,14 +178,33 @@ def _jsonl_rows(content: str, where: str) -> Iterator[tuple[int, dict | None, st
         yield n, row, None
 
 
-def _csv_rows(content: str, where: str) -> Iterator[tuple[int, dict | None, str | None]]:
-    reader = csv.DictReader(io.StringIO(content, newline=""))
-    if not reader.fieldnames or "text" not in reader.fieldnames:
-        found = ", ".join(reader.fieldnames or []) or "nothing"
-        yield 1, None, f"{where}: expected a header with a 'text' column (and 'id'), found {found}"
-        return
-    for row in reader:
-        yield reader.line_num, {k: v for k, v in row.items() if k is not None}, None
+def _csv_rows(stream: BinaryIO, where: str) -> Iterator[tuple[int, dict | None, str | None]]:
+    bad: set[int] = set()  # physical lines that are not UTF-8
+
+    def lines() -> Iterator[str]:
+        for n, raw in enumerate(stream, start=1):
+            raw = raw.removeprefix(codecs.BOM_UTF8) if n == 1 else raw
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError:
+                bad.add(n)
+                yield raw.decode("utf-8", errors="replace")
+
+    reader = csv.DictReader(lines())
+    try:
+        if not reader.fieldnames or "text" not in reader.fieldnames or 1 in bad:
+            found = ", ".join(reader.fieldnames or []) or "nothing"
+            yield 1, None, f"{where}: expected a UTF-8 header with a 'text' column (and 'id'), found {found}"
+            return
+        last = reader.line_num
+        for row in reader:
+            first, last = last + 1, reader.line_num
+            if bad.intersection(range(first, last + 1)):
+                yield first, None, f"{where}:{first}: not UTF-8; convert the file first"
+            else:
+                yield first, {k: v for k, v in row.items() if k is not None}, None
+    except csv.Error as e:
+        yield reader.line_num, None, f"{where}:{reader.line_num}: broken CSV ({e}); the rest is skipped"
 
 
 def _record_item(row: dict | None, where: str, problem: str | None, max_bytes: int) -> Item:
@@ -216,6 +242,10 @@ def read_entry(entry: FileEntry, max_bytes: int = MAX_BYTES) -> Iterator[Item]:
             item.error = str(too_big(entry.path, size, max_bytes))
             yield item
             return
+        if entry.kind in ("jsonl", "csv"):
+            with open(entry.path, "rb") as f:
+                yield from _records(entry, f, max_bytes)
+            return
         data = Path(entry.path).read_bytes()
     except OSError as e:
         yield Item(id=Path(entry.path).stem, text=None, where=entry.path, error=f"{entry.path}: {e.strerror}")
@@ -229,19 +259,18 @@ def iter_items(entries: list[FileEntry], max_bytes: int = MAX_BYTES) -> Iterator
 
 
 def count_items(entries: list[FileEntry]) -> int:
-    """How many items the entries hold (for a progress bar); unreadable files count as one."""
+    """How many items the entries hold (for a progress bar), reading files as streams."""
     n = 0
     for e in entries:
         if e.kind in ("txt", "official"):
             n += 1
             continue
         try:
-            data = Path(e.path).read_bytes()
+            with open(e.path, "rb") as f:
+                if e.kind == "jsonl":
+                    n += sum(1 for raw in f if raw.strip() and raw.strip() != codecs.BOM_UTF8)
+                else:
+                    n += sum(1 for _ in _csv_rows(f, e.path))
         except OSError:
             n += 1
-            continue
-        if e.kind == "jsonl":
-            n += sum(1 for line in data.split(b"\n") if line.strip())
-        else:
-            n += sum(1 for _ in _csv_rows(data.decode("utf-8-sig", errors="replace"), e.path))
     return n
