@@ -26,27 +26,31 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server():
+def start_server(*args: str, wait_s: float = 120):
+    """`spinscan serve` on a free port; returns its URL and process once /healthz says ok."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "spinscan", "serve", "--port", str(port)],
+        [sys.executable, "-m", "spinscan", "serve", "--port", str(port), *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
+    deadline = time.time() + wait_s
     while time.time() < deadline:
         try:
             if httpx.get(url + "/healthz", timeout=2).json()["status"] == "ok":
-                break
+                return url, proc
         except (httpx.HTTPError, ValueError):
-            time.sleep(0.5)
+            time.sleep(0.3)
         if proc.poll() is not None:
             raise RuntimeError(proc.stderr.read().decode()[-2000:])
-    else:
-        proc.kill()
-        raise RuntimeError("server did not start in 120 s")
+    proc.kill()
+    raise RuntimeError(f"server did not start in {wait_s} s")
+
+
+@pytest.fixture(scope="module")
+def server():
+    url, proc = start_server()
     yield url
     proc.terminate()
     proc.wait(10)
@@ -156,22 +160,7 @@ def corpus_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("corpus")
     db = tmp / "c.sqlite"
     run_batch([make_input(tmp / "in.jsonl", n=30)], db, LEXICAL)
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "spinscan", "serve", "--port", str(port), "--db", str(db), "--model", LEXICAL],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if httpx.get(url + "/healthz", timeout=2).json()["status"] == "ok":
-                break
-        except (httpx.HTTPError, ValueError):
-            time.sleep(0.3)
-        if proc.poll() is not None:
-            raise RuntimeError(proc.stderr.read().decode()[-2000:])
+    url, proc = start_server("--db", str(db), "--model", LEXICAL)
     yield url
     proc.terminate()
     proc.wait(10)

@@ -7,9 +7,9 @@ fills the store may run at the same time). The web page's Corpus view uses these
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi import Path as PathParam
 
 from .errors import InputError
@@ -34,6 +34,21 @@ def Label():
     return Query(None, max_length=100)
 
 
+def corpus_filters(
+    technique: str | None = Label(),
+    source: str | None = Label(),
+    lang: str | None = Query(None, max_length=16),
+    since: str | None = Month(),
+    until: str | None = Month(),
+) -> Filters:
+    """The article filters that the stats and the article list share."""
+    try:
+        code = normalise_language(lang) if lang else None
+    except InputError as e:
+        raise CorpusError(400, "invalid_request", str(e)) from e
+    return Filters(source, code, since, until, technique)
+
+
 def corpus_router(db: str | Path | None) -> APIRouter:
     router = APIRouter(prefix="/v1/corpus", tags=["corpus"], responses={404: {"description": "No corpus"}})
 
@@ -56,13 +71,6 @@ def corpus_router(db: str | Path | None) -> APIRouter:
         finally:
             con.close()
 
-    def filters(source, lang, since, until, technique) -> Filters:
-        try:
-            code = normalise_language(lang) if lang else None
-        except InputError as e:
-            raise CorpusError(400, "invalid_request", str(e)) from e
-        return Filters(source, code, since, until, technique)
-
     @router.get("")
     def corpus_overview(model: str | None = Label()) -> dict[str, Any]:
         """What the store holds: models, counts, outlets, languages and months."""
@@ -70,32 +78,22 @@ def corpus_router(db: str | Path | None) -> APIRouter:
 
     @router.get("/stats")
     def corpus_stats(
+        f: Annotated[Filters, Depends(corpus_filters)],
         what: Literal["techniques", "frames", "genres"] = "techniques",
         by: Literal["source", "month", "lang", "none"] = "source",
-        technique: str | None = Label(),
-        source: str | None = Label(),
-        lang: str | None = Query(None, max_length=16),
-        since: str | None = Month(),
-        until: str | None = Month(),
         model: str | None = Label(),
     ) -> dict[str, Any]:
         """Share of articles per outlet, month or language that use each label (as `spinscan stats`)."""
-        f = filters(source, lang, since, until, technique)
         return run(lambda con: table(con, what, None if by == "none" else by, model, f).to_dict())
 
     @router.get("/articles")
     def corpus_articles(
-        technique: str | None = Label(),
-        source: str | None = Label(),
-        lang: str | None = Query(None, max_length=16),
-        since: str | None = Month(),
-        until: str | None = Month(),
+        f: Annotated[Filters, Depends(corpus_filters)],
         model: str | None = Label(),
         limit: int = Query(50, ge=1, le=500),
         offset: int = Query(0, ge=0, le=10**9),
     ) -> dict[str, Any]:
         """Analysed articles matching the filters (newest first), to open one by one."""
-        f = filters(source, lang, since, until, technique)
         return run(list_articles, model, f, limit, offset)
 
     @router.get("/articles/{pk}")

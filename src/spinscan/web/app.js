@@ -249,5 +249,5 @@
     });
   }
 
-  window.Spinscan = { render, initForm, standalone, defs, COLOUR };
+  window.Spinscan = { render, initForm, standalone, defs, el, label, COLOUR };
 })();

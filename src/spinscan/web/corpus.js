@@ -8,18 +8,7 @@
   let info = null;
 
   const $ = (id) => document.getElementById(id);
-  const label = (t) => String(t).replace(/_/g, " ");
-  function el(tag, attrs, ...children) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === "class") e.className = v;
-      else if (k === "text") e.textContent = v;
-      else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
-      else e.setAttribute(k, v);
-    }
-    for (const c of children) if (c != null) e.append(c);
-    return e;
-  }
+  const { el, label } = window.Spinscan; // app.js loads first
   function svg(tag, attrs, ...children) {
     const e = document.createElementNS("http://www.w3.org/2000/svg", tag);
     for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
