@@ -67,11 +67,12 @@ def test_jsonl_fields_title_and_bad_lines(tmp_path: Path):
         json.dumps({"id": 7, "text": "numeric id"}),
         json.dumps({"text": "no id"}),
         json.dumps({"id": "d", "text": "x", "source": {"nested": 1}}),
+        json.dumps({"id": ["a"], "text": "a list as id"}),
         "",
     ]
     f = write(tmp_path / "in.jsonl", "\n".join(rows) + "\n")
     items = items_of(f)
-    assert len(items) == 8  # the blank line is no item
+    assert len(items) == 9  # the blank line is no item
     a = items[0]
     assert (a.id, a.lang, a.source, a.date, a.url) == ("a", "fr", "X", "2022-03-04", "http://x")
     assert a.text == "Head line\n\nBody." == join_title("Head\nline", "Body.")
@@ -82,6 +83,9 @@ def test_jsonl_fields_title_and_bad_lines(tmp_path: Path):
     assert items[5].id == "7" and items[5].error is None
     assert items[6].id == f"{f}:7" and items[6].error is None  # no id: its place names it
     assert "field 'source' must be a string" in items[7].error
+    assert (
+        items[8].id == f"{f}:9" and "field 'id' must be a string or an integer, found list" in items[8].error
+    )
 
 
 def test_csv_with_quoted_newlines_and_a_bad_header(tmp_path: Path):

@@ -131,7 +131,7 @@ def test_charts_are_written(db: Path, tmp_path: Path, by, name):
 
 def test_month_of():
     assert month_of("2022-03-04") == "2022-03" and month_of("2022-03") == "2022-03"
-    assert month_of("03/04/2022") is None and month_of(None) is None
+    assert month_of("03/04/2022") is None and month_of(None) is None and month_of("2022-13-45") is None
 
 
 def test_jsonl_store_recovers_a_cut_last_line(tmp_path: Path):

@@ -214,6 +214,10 @@ def _record_item(row: dict | None, where: str, problem: str | None, max_bytes: i
     if problem:
         item.error = problem
         return item
+    if not isinstance(raw_id, str | int | None) or isinstance(raw_id, bool):
+        item.id = where
+        item.error = f"{where}: field 'id' must be a string or an integer, found {type(raw_id).__name__}"
+        return item
     for f in ("lang", "title", "source", "date", "url"):
         v = row.get(f)
         if v not in (None, ""):

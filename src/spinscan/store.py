@@ -55,7 +55,8 @@ CREATE INDEX IF NOT EXISTS spans_article ON spans (pk, technique);
 def month_of(date: str | None) -> str | None:
     """'YYYY-MM' of an ISO date or timestamp; None when it does not start like one."""
     if date and len(date) >= 7 and date[:4].isdigit() and date[4] == "-" and date[5:7].isdigit():
-        return date[:7]
+        if 1 <= int(date[5:7]) <= 12:
+            return date[:7]
     return None
 
 
