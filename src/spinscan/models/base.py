@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..errors import ModelError
 from ..types import Article, Span
 
@@ -94,6 +96,54 @@ def read_json(path: Path) -> Any:
 
 def write_json(path: Path, obj: Any) -> None:
     Path(path).write_text(json.dumps(obj, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def thresholds_for(table: dict[str, dict[str, float]], lang: str | None, labels: list[str]) -> np.ndarray:
+    """Per-label thresholds: the language's own where chosen, else the pooled ones ('*')."""
+    row = table.get(lang or "*", table["*"])
+    base = table["*"]
+    return np.array([row.get(lab, base[lab]) for lab in labels], dtype=np.float32)
+
+
+def decide(
+    table: dict[str, dict[str, float]], lang: str | None, labels: list[str], row: np.ndarray
+) -> tuple[dict[str, float], list[str]]:
+    """Scores by label, and the labels over their thresholds, most probable first."""
+    t = thresholds_for(table, lang, labels)
+    chosen = [labels[j] for j in np.argsort(-row, kind="stable") if row[j] >= t[j]]
+    return {lab: float(row[j]) for j, lab in enumerate(labels)}, chosen
+
+
+def write_model_dir(
+    path: Path, config: dict[str, Any], labels: Any, thresholds: Any, tensors: dict[str, np.ndarray]
+) -> None:
+    """Write the files every model directory has: config, labels, thresholds, weights."""
+    from safetensors.numpy import save_file
+
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    write_json(path / "config.json", config)
+    write_json(path / "labels.json", labels)
+    write_json(path / "thresholds.json", thresholds)
+    save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(path / "weights.safetensors"))
+
+
+def read_model_dir(path: Path) -> tuple[dict[str, Any], Any, Any, dict[str, np.ndarray]]:
+    """Read what :func:`write_model_dir` wrote; any missing or broken file is a ModelError."""
+    from safetensors import SafetensorError
+    from safetensors.numpy import load_file
+
+    path = Path(path)
+    config = read_json(path / "config.json")
+    labels = read_json(path / "labels.json")
+    thresholds = read_json(path / "thresholds.json")
+    try:
+        tensors = load_file(str(path / "weights.safetensors"))
+    except (OSError, SafetensorError) as e:
+        raise ModelError(
+            f"{path}/weights.safetensors: cannot read ({e}); rebuild the model with `spinscan train`"
+        ) from e
+    return config, labels, thresholds, tensors
 
 
 def load_model(path: str | Path) -> Model:

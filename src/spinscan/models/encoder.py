@@ -22,11 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ModelError
 from ..spans import locate_spans
 from ..types import Article, Paragraph
-from .base import Model, Prediction, load_model, read_json, register, write_json
-from .lexical import LinearHead, thresholds_for
+from .base import Model, Prediction, decide, load_model, read_model_dir, register, write_model_dir
+from .lexical import LinearHead
 
 log = logging.getLogger(__name__)
 
@@ -199,41 +198,23 @@ class EncoderModel(Model):
         return w * p + (1 - w) * np.array([get(q) for q in lex], dtype=np.float32)
 
     def _decide(self, head: str, lang: str | None, labels: list[str], row: np.ndarray):
-        t = thresholds_for(self.thresholds[head], lang, labels)
-        chosen = [labels[j] for j in np.argsort(-row, kind="stable") if row[j] >= t[j]]
-        return {lab: float(row[j]) for j, lab in enumerate(labels)}, chosen
+        return decide(self.thresholds[head], lang, labels, row)
 
     # ---- directory format ---------------------------------------------------------------
     def save(self, path: Path) -> None:
-        from safetensors.numpy import save_file
-
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        write_json(path / "config.json", dict(self.config, kind=self.kind))
         labels = {"techniques": self.config["labels"], **{k: h.labels for k, h in self.article_heads.items()}}
-        write_json(path / "labels.json", labels)
-        write_json(path / "thresholds.json", self.thresholds)
         tensors = {f"top.{k}": v.astype(np.float16) for k, v in self.top_state.items()}
         for name, h in self.article_heads.items():
             tensors[f"{name}.coef"] = h.coef.astype(np.float32)
             tensors[f"{name}.intercept"] = h.intercept.astype(np.float32)
             tensors[f"{name}.mean"] = h.mean.astype(np.float32)
             tensors[f"{name}.scale"] = h.scale.astype(np.float32)
-        save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(path / "weights.safetensors"))
+        write_model_dir(path, dict(self.config, kind=self.kind), labels, self.thresholds, tensors)
 
     @classmethod
     def load(cls, path: Path) -> EncoderModel:
-        from safetensors import SafetensorError
-        from safetensors.numpy import load_file
-
         path = Path(path)
-        config = read_json(path / "config.json")
-        labels = read_json(path / "labels.json")
-        thresholds = read_json(path / "thresholds.json")
-        try:
-            t = load_file(str(path / "weights.safetensors"))
-        except (OSError, SafetensorError) as e:
-            raise ModelError(f"{path}/weights.safetensors: cannot read ({e}); retrain the model") from e
+        config, labels, thresholds, t = read_model_dir(path)
         top = {k[4:]: v for k, v in t.items() if k.startswith("top.")}
         heads = {}
         for name in ("genre", "frames"):

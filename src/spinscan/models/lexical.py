@@ -21,7 +21,7 @@ from sklearn.preprocessing import normalize
 from ..errors import ModelError
 from ..labels import FRAMES, GENRES, TECHNIQUES
 from ..types import Article
-from .base import Model, Prediction, read_json, register, write_json
+from .base import Model, Prediction, decide, read_json, read_model_dir, register, write_json, write_model_dir
 
 log = logging.getLogger(__name__)
 
@@ -109,13 +109,6 @@ class LinearHead:
         return 1.0 / (1.0 + np.exp(-z))
 
 
-def thresholds_for(table: dict[str, dict[str, float]], lang: str | None, labels: list[str]) -> np.ndarray:
-    """Per-label thresholds: the language's own where chosen, else the pooled ones ('*')."""
-    row = table.get(lang or "*", table["*"])
-    base = table["*"]
-    return np.array([row.get(lab, base[lab]) for lab in labels], dtype=np.float32)
-
-
 @register("lexical")
 class LexicalModel(Model):
     """TF-IDF + linear model for genre (softmax), frames and techniques (one-vs-rest)."""
@@ -163,49 +156,25 @@ class LexicalModel(Model):
         return out
 
     def _decide(self, head: str, lang: str | None, row: np.ndarray) -> tuple[dict[str, float], list[str]]:
-        """Scores by label, and the labels over their thresholds, most probable first."""
-        labels = self.heads[head].labels
-        t = thresholds_for(self.thresholds[head], lang, labels)
-        chosen = [labels[j] for j in np.argsort(-row, kind="stable") if row[j] >= t[j]]
-        return {lab: float(row[j]) for j, lab in enumerate(labels)}, chosen
+        return decide(self.thresholds[head], lang, self.heads[head].labels, row)
 
     def save(self, path: Path) -> None:
-        from safetensors.numpy import save_file
-
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        cfg = dict(self.config, kind=self.kind)
-        write_json(path / "config.json", cfg)
-        write_json(
-            path / "labels.json",
-            {name: h.labels for name, h in self.heads.items()},
-        )
-        write_json(path / "thresholds.json", self.thresholds)
-        write_json(
-            path / "vocabulary.json", {"word": self.featurizer.vocabs[0], "char": self.featurizer.vocabs[1]}
-        )
         tensors = {"idf.word": self.featurizer.idfs[0], "idf.char": self.featurizer.idfs[1]}
         for name, h in self.heads.items():
             tensors[f"{name}.coef"] = h.coef.astype(np.float16)
             tensors[f"{name}.intercept"] = h.intercept.astype(np.float32)
-        save_file({k: np.ascontiguousarray(v) for k, v in tensors.items()}, str(path / "weights.safetensors"))
+        labels = {name: h.labels for name, h in self.heads.items()}
+        write_model_dir(path, dict(self.config, kind=self.kind), labels, self.thresholds, tensors)
+        write_json(
+            Path(path) / "vocabulary.json",
+            {"word": self.featurizer.vocabs[0], "char": self.featurizer.vocabs[1]},
+        )
 
     @classmethod
     def load(cls, path: Path) -> LexicalModel:
-        from safetensors import SafetensorError
-        from safetensors.numpy import load_file
-
         path = Path(path)
-        config = read_json(path / "config.json")
-        labels = read_json(path / "labels.json")
-        thresholds = read_json(path / "thresholds.json")
+        config, labels, thresholds, t = read_model_dir(path)
         vocab = read_json(path / "vocabulary.json")
-        try:
-            t = load_file(str(path / "weights.safetensors"))
-        except (OSError, SafetensorError) as e:
-            raise ModelError(
-                f"{path}/weights.safetensors: cannot read ({e}); rebuild with `spinscan train`"
-            ) from e
         expected = {"genre": list(GENRES), "frames": list(FRAMES), "techniques": list(TECHNIQUES)}
         heads = {}
         for name in expected:
