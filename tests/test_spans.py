@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from spinscan.spans import best_run, decode_runs, merge, span_prf, span_scores
+from spinscan.spans import best_run, decode_runs, locate_spans, merge, span_prf, span_scores
 
 
 def test_merge_joins_overlaps_only():
@@ -74,3 +74,23 @@ def test_best_run_grows_around_the_top_token():
     starts = np.array([-1, 0, 3, 6, 9])
     ends = np.array([-1, 2, 5, 8, 11])
     assert best_run(probs, starts, ends) == (3, 8, pytest.approx(0.4))
+
+
+def test_locate_spans_per_technique_thresholds_whole_paragraphs_and_agreement():
+    labels = ["Doubt", "Loaded_Language", "Slogans"]
+    starts = np.array([-1, 10, 15, 20, 25])
+    ends = np.array([-1, 14, 19, 24, 29])
+    probs = np.zeros((5, 3))
+    probs[1:3, 0] = 0.3  # Doubt: tokens 1-2 at 0.3
+    probs[3, 1] = 0.45  # Loaded_Language: token 3 at 0.45
+    probs[4, 2] = 0.05  # Slogans: weak everywhere
+    cfg = {"threshold": 0.2, "mode": "independent", "gap": 1, "whole": [], "thresholds": {"Doubt": 0.5}}
+    got = locate_spans(probs, starts, ends, labels, [], cfg, (10, 29))
+    # Doubt's own threshold (0.5) hides its run; Loaded_Language passes the global 0.2
+    assert [(s.technique, s.start, s.end) for s in got] == [("Loaded_Language", 20, 24)]
+    cfg["thresholds"]["Loaded_Language"] = 0.5
+    assert locate_spans(probs, starts, ends, labels, [], cfg, (10, 29)) == []
+    # a chosen technique always gets a span: the best run, or the paragraph when it is "whole"
+    cfg["whole"] = ["Slogans"]
+    got = locate_spans(probs, starts, ends, labels, ["Doubt", "Slogans"], cfg, (10, 29))
+    assert [(s.technique, s.start, s.end) for s in got] == [("Slogans", 10, 29), ("Doubt", 10, 19)]

@@ -28,6 +28,8 @@ from .models.lexical import Featurizer
 from .train import THRESHOLD_GRID, _apply, _folds, _macro_f1, _per_lang, choose_thresholds, fit_head, micro_f1
 from .train_encoder import EncoderRun, ptc_dev_ids
 
+SPAN_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)  # per-technique span choices
+
 
 def ptc_dev_dir(run: EncoderRun) -> Path | None:
     d = run.ds.root.resolve().parent / "ptc2020"
@@ -133,31 +135,43 @@ def spans(run: EncoderRun, epoch: int, decisions: np.ndarray) -> tuple[dict, dic
         return out
 
     def choose(sel: set[str]) -> dict:
-        """Threshold and mode by grid, then per technique: token spans or the whole paragraph.
+        """Threshold and mode by grid, then per technique: its own threshold or the whole paragraph.
 
-        The objective is aware + agnostic F1 on the articles ``sel``: some techniques (Doubt,
-        Appeal_to_Fear-Prejudice, ...) are annotated on whole sentences, which token runs miss.
+        The objective is aware + agnostic F1 of each language of the articles ``sel``, summed
+        (pooled F1 let the large languages decide for all): some techniques (Doubt,
+        Appeal_to_Fear-Prejudice, ...) are annotated on whole sentences, which token runs miss,
+        and word-level ones (Loaded_Language, Name_Calling) want a threshold of their own.
         """
+        by = [{a for a in sel if lang_of[a] == lang} for lang in sorted({lang_of[a] for a in sel})]
 
         def objective(cfg: dict) -> float:
             pred = predict(cfg)
-            return f1(pred, sel, True) + f1(pred, sel, False)
+            return sum(f1(pred, part, aware) for part in by for aware in (True, False))
 
         grid = [
-            {"threshold": float(t), "mode": m, "gap": 1, "whole": []}
+            {"threshold": float(t), "mode": m, "gap": 1, "whole": [], "thresholds": {}}
             for m in ("filtered", "independent")
             for t in np.round(np.arange(0.1, 0.51, 0.05), 2)
         ]
         scores = [objective(c) for c in grid]
         best, score = grid[int(np.argmax(scores))], max(scores)
         counts = {t: sum(t in c for c in chosen) for t in labels}
-        for t in sorted(labels, key=lambda t: -counts[t]):
-            if not counts[t]:
-                continue
-            cand = dict(best, whole=sorted(best["whole"] + [t]))
-            s2 = objective(cand)
-            if s2 > score + 1e-4:
-                best, score = cand, s2
+        options = [*SPAN_THRESHOLDS, "whole"]
+        for _ in range(2):  # coordinate ascent over the techniques, twice
+            for t in sorted(labels, key=lambda t: -counts[t]):
+                if not counts[t]:
+                    continue
+                for opt in options:
+                    whole = [w for w in best["whole"] if w != t] + ([t] if opt == "whole" else [])
+                    thr = {k: v for k, v in best["thresholds"].items() if k != t}
+                    if opt != "whole" and opt != best["threshold"]:
+                        thr[t] = opt
+                    cand = dict(best, whole=sorted(whole), thresholds=dict(sorted(thr.items())))
+                    if cand == best:
+                        continue
+                    s2 = objective(cand)
+                    if s2 > score + 1e-4:
+                        best, score = cand, s2
         return best
 
     half = set(np.random.RandomState(run.cfg.seed).permutation(arts)[: len(arts) // 2].tolist())

@@ -138,7 +138,8 @@ def locate_spans(
     each (the most likely one when none passes the threshold), so labels and highlights
     agree. mode ``independent``: every run over the threshold, whatever the paragraph labels.
     Techniques listed in ``cfg["whole"]`` span the whole paragraph (``bounds``) when chosen:
-    they are annotated on whole sentences, which token runs locate worse.
+    they are annotated on whole sentences, which token runs locate worse. A technique's own
+    threshold in ``cfg["thresholds"]`` overrides ``cfg["threshold"]``.
     """
     out: list[Span] = []
     techs = chosen if cfg.get("mode", "filtered") == "filtered" else labels
@@ -149,9 +150,10 @@ def locate_spans(
             if t in chosen:
                 out.append(Span(t, bounds[0], bounds[1], round(float(token_probs[:, j].max(initial=0.0)), 4)))
             continue
-        if t not in chosen and token_probs[:, j].max(initial=0.0) < cfg["threshold"]:
+        thr = cfg.get("thresholds", {}).get(t, cfg["threshold"])
+        if t not in chosen and token_probs[:, j].max(initial=0.0) < thr:
             continue  # the common case, decided without walking the tokens
-        runs = decode_runs(token_probs[:, j], starts, ends, cfg["threshold"], cfg.get("gap", 1))
+        runs = decode_runs(token_probs[:, j], starts, ends, thr, cfg.get("gap", 1))
         if not runs and t in chosen:
             s, e, sc = best_run(token_probs[:, j], starts, ends)
             runs = [(s, e, sc)] if s >= 0 else []
