@@ -93,6 +93,11 @@ def analyse_item(item: Item, model) -> dict[str, Any]:
     return {**_meta(item), "status": "ok", "error": None, "text": item.text, "analysis": a.to_dict()}
 
 
+def threads_per_worker(workers: int) -> int:
+    """Torch threads for each of `workers` models on this machine: the cores split between them."""
+    return max(1, (os.cpu_count() or 1) // workers)
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
@@ -124,11 +129,13 @@ def local_engine(items: Iterator[Item], model_dir: str, workers: int, skip: set[
         for ev in todo:
             yield ev if ev[0] != "item" else ("record", analyse_item(ev[1], model), "main", peak_rss_mb())
         return
-    threads = max(1, (os.cpu_count() or 1) // workers)
     ctx = mp.get_context("spawn")  # torch and fork do not mix
-    pool = ProcessPoolExecutor(
-        workers, mp_context=ctx, initializer=_init_worker, initargs=(model_dir, threads)
-    )
+    init = (model_dir, threads_per_worker(workers))
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=init)
+
+    pool = new_pool()
     inflight: dict[Future, Item] = {}
     try:
         for ev in todo:
@@ -141,9 +148,7 @@ def local_engine(items: Iterator[Item], model_dir: str, workers: int, skip: set[
                 inflight[pool.submit(_work, ev[1])] = ev[1]
             except BrokenProcessPool:
                 yield from _collect(inflight, block=False)
-                pool = ProcessPoolExecutor(
-                    workers, mp_context=ctx, initializer=_init_worker, initargs=(model_dir, threads)
-                )
+                pool = new_pool()
                 inflight[pool.submit(_work, ev[1])] = ev[1]
         while inflight:
             yield from _collect(inflight, block=True)

@@ -22,6 +22,7 @@ from rich.table import Table
 
 from . import __version__
 from .errors import SpinscanError
+from .inputs import MAX_BYTES
 
 log = logging.getLogger("spinscan")
 err_console = Console(stderr=True)
@@ -83,7 +84,7 @@ model_option = click.option(
 @click.argument("files", nargs=-1, required=True)
 @click.option("--lang", default=None, help="Language code (detected when omitted).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article (JSON Lines).")
-@click.option("--max-bytes", default=5_000_000, show_default=True, help="Refuse files larger than this.")
+@click.option("--max-bytes", default=MAX_BYTES, show_default=True, help="Refuse files larger than this.")
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: when a terminal).")
 @click.option(
     "--html",

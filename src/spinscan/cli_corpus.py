@@ -14,6 +14,7 @@ from rich.text import Text
 
 from .cli import _progress, err_console, friendly_errors, main, model_option
 from .errors import SpinscanError
+from .inputs import MAX_BYTES
 
 
 class RateColumn(ProgressColumn):
@@ -34,7 +35,7 @@ class RateColumn(ProgressColumn):
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="local: this machine. ray: the cluster in $RAY_ADDRESS, or a local one.")  # fmt: skip
 @click.option("--retry-errors", is_flag=True, help="Analyse again the articles recorded as errors.")
-@click.option("--max-bytes", default=5_000_000, show_default=True, help="Longest article, in bytes.")
+@click.option("--max-bytes", default=MAX_BYTES, show_default=True, help="Longest article, in bytes.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @model_option
 @friendly_errors

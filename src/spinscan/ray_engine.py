@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from .batch import threads_per_worker
 from .errors import SpinscanError
 from .sources import FileEntry, Item, parse_file
 
@@ -97,7 +98,7 @@ def ray_engine(
         DataContext.get_current().enable_progress_bars = False  # the CLI shows its own
         by_path = {e.path: e for e in entries} | {str(Path(e.path).resolve()): e for e in entries}
         cpus = int(ray.cluster_resources().get("CPU", workers))
-        threads = max(1, (os.cpu_count() or 1) // workers) if not os.environ.get("RAY_ADDRESS") else 1
+        threads = threads_per_worker(workers) if not os.environ.get("RAY_ADDRESS") else 1
         ds = ray.data.read_binary_files([e.path for e in entries], include_paths=True)
         ds = ds.flat_map(_parse, fn_kwargs={"entries": by_path, "skip": skip, "max_bytes": max_bytes})
         # one JSON Lines file is one block after parsing: cut it so that every actor gets work

@@ -242,9 +242,7 @@ def read_entry(entry: FileEntry, max_bytes: int = MAX_BYTES) -> Iterator[Item]:
     try:
         size = Path(entry.path).stat().st_size
         if entry.kind in ("txt", "official") and size > max_bytes:  # refuse before reading it
-            item = _text_item(entry, b"", max_bytes)
-            item.error = str(too_big(entry.path, size, max_bytes))
-            yield item
+            yield _file_error(entry, str(too_big(entry.path, size, max_bytes)))
             return
         if entry.kind in ("jsonl", "csv"):
             with open(entry.path, "rb") as f:
@@ -252,9 +250,19 @@ def read_entry(entry: FileEntry, max_bytes: int = MAX_BYTES) -> Iterator[Item]:
             return
         data = Path(entry.path).read_bytes()
     except OSError as e:
-        yield Item(id=Path(entry.path).stem, text=None, where=entry.path, error=f"{entry.path}: {e.strerror}")
+        yield _file_error(entry, f"{entry.path}: {e.strerror}")
         return
     yield from parse_file(entry, data, max_bytes)
+
+
+def _file_error(entry: FileEntry, message: str) -> Item:
+    """The error item of a whole file; a text file's keeps its usual id, so a rerun replaces it."""
+    if entry.kind in ("txt", "official"):
+        item = _text_item(entry, b"", MAX_BYTES)
+    else:
+        item = Item(id=Path(entry.path).stem, text=None, where=entry.path)
+    item.error = message
+    return item
 
 
 def iter_items(entries: list[FileEntry], max_bytes: int = MAX_BYTES) -> Iterator[Item]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from .errors import InputError
 from .labels import FRAMES, GENRES, TECHNIQUES
-from .store import full_analysis
+from .store import full_analysis, month_of
 
 BY = ("source", "month", "lang")
 NO_DATE = "(no date)"
@@ -76,10 +76,10 @@ def check_label(name: str, what: str) -> str:
 
 
 def _month(value: str) -> str:
-    v = value.strip()
-    if len(v) < 7 or not (v[:4].isdigit() and v[4] == "-" and v[5:7].isdigit()):
+    month = month_of(value.strip())
+    if month is None:
         raise InputError(f"expected a month as YYYY-MM (or a date YYYY-MM-DD), found {value!r}")
-    return v[:7]
+    return month
 
 
 def models(con: sqlite3.Connection) -> list[dict[str, Any]]:
@@ -179,7 +179,7 @@ def overview(con: sqlite3.Connection, model: str | None = None) -> dict[str, Any
         "sources": values("source"),
         "langs": values("lang"),
         "months": values("month"),
-        "techniques": [t for t in TECHNIQUES],
+        "techniques": list(TECHNIQUES),
     }
 
 
