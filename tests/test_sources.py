@@ -136,3 +136,22 @@ def test_one_undecodable_line_costs_only_that_line(tmp_path: Path):
     items = items_of(csv_file)
     assert [i.id for i in items] == ["1", f"{csv_file}:3"] and items[0].text == "fine"
     assert f"{csv_file}:3: not UTF-8" in items[1].error
+
+
+def test_unreadable_or_too_big_file_keeps_its_id(tmp_path: Path, monkeypatch):
+    root = tmp_path / "corpus"
+    write(root / "herald" / "a1.txt", "Body one.")
+    write(root / "herald" / "big.txt", "x" * 200)
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        if self.name == "a1.txt":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    items = {i.id: i for i in items_of(root, max_bytes=100)}
+    # the ids a readable file would have had, so a rerun replaces these error rows
+    assert set(items) == {"herald/a1", "herald/big"}
+    assert "Permission denied" in items["herald/a1"].error and items["herald/a1"].source == "herald"
+    assert items["herald/big"].error and items["herald/big"].text is None
