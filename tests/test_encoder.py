@@ -109,3 +109,28 @@ def test_loaded_model_analyses_with_spans_that_agree_with_labels(encoder_model):
             assert all(p.start <= s.start < s.end <= p.end for s in spans)
             assert all(text[s.start : s.end].strip() == text[s.start : s.end] for s in spans)
     assert a.model["kind"] == "encoder" and a.genre
+
+
+def test_a_run_can_continue_from_a_saved_model(encoder_model, tmp_path):
+    import dataclasses
+
+    import torch
+
+    from spinscan.errors import ModelError
+    from spinscan.models.base import read_model_dir
+
+    from .conftest import DATA
+
+    out, _, _ = encoder_model
+    cfg = dataclasses.replace(tiny_cfg(), epochs=1, init_from=str(out))
+    history = EncoderRun(DATA, tmp_path / "more", cfg).finetune()
+    assert [h["epoch"] for h in history] == [1]
+    # the starting point is epoch 0, scored on the same held-out rows, so the finish can keep it
+    start = torch.load(tmp_path / "more" / "top-epoch0.pt", weights_only=True)
+    saved = read_model_dir(out)[3]
+    for k, v in start.items():
+        assert np.array_equal(v.numpy().astype(np.float16), saved[f"top.{k}"]), k
+    assert np.load(tmp_path / "more" / "heldout-epoch0.npy").shape[1] == len(TECHNIQUES)
+    other = dataclasses.replace(cfg, seed=7)
+    with pytest.raises(ModelError, match="held-out differs"):
+        EncoderRun(DATA, tmp_path / "other", other).finetune()

@@ -209,17 +209,33 @@ def serve(host, port, max_body, max_batch, corpus_db, model_dir) -> None:
 @click.option("--epochs", default=None, type=int, help="encoder: fine-tuning epochs (default: the recipe's).")
 @click.option("--lexical", "lexical_dir", default=None, type=click.Path(path_type=Path),
               help="encoder: the lexical model to ensemble with (default: the shipped one).")  # fmt: skip
+@click.option(
+    "--init-from",
+    default=None,
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="encoder: continue from this encoder model's fine-tuned layers (same held-out split).",
+)
+@click.option("--lr-layers", default=None, type=float, help="encoder: peak learning rate of the layers.")
+@click.option("--lr-head", default=None, type=float, help="encoder: peak learning rate of the heads.")
+@click.option("--token-weight", default=None, type=float, help="encoder: weight of the span (token) loss.")
 @friendly_errors
-def train(data_dir, out_dir, langs, folds, seed, max_articles, kind, work_dir, epochs, lexical_dir) -> None:
+def train(
+    data_dir, out_dir, langs, folds, seed, max_articles, kind, work_dir, epochs, lexical_dir, **encoder_opts
+) -> None:
     """Train a model, choosing every setting on train only (grouped CV or held-out articles).
 
     \b
     Examples:
       spinscan train --data ../shared/data/semeval2023 --out models/my-lexical
       spinscan train --kind encoder --data ../shared/data/semeval2023 --out models/my-encoder
+      spinscan train --kind encoder --data ../shared/data/semeval2023 --out models/more \
+          --init-from models/my-encoder --epochs 2 --lr-layers 2e-5 --lr-head 5e-4
     """
     if kind == "encoder":
-        _train_encoder(data_dir, out_dir, langs, seed, max_articles, work_dir, epochs, lexical_dir)
+        opts = {k: v for k, v in encoder_opts.items() if v is not None}
+        if epochs:
+            opts["epochs"] = epochs
+        _train_encoder(data_dir, out_dir, langs, seed, max_articles, work_dir, opts, lexical_dir)
         return
     from .train import TrainConfig, train_lexical
 
@@ -237,7 +253,7 @@ def train(data_dir, out_dir, langs, folds, seed, max_articles, kind, work_dir, e
     click.echo(f"model written to {out_dir} ({metrics['train_seconds']} s)")
 
 
-def _train_encoder(data_dir, out_dir, langs, seed, max_articles, work_dir, epochs, lexical_dir) -> None:
+def _train_encoder(data_dir, out_dir, langs, seed, max_articles, work_dir, opts, lexical_dir) -> None:
     from .analysis import default_lexical_path
     from .select_encoder import finish
     from .train_encoder import EncoderRun, EncoderTrainConfig
@@ -246,8 +262,8 @@ def _train_encoder(data_dir, out_dir, langs, seed, max_articles, work_dir, epoch
     cfg = EncoderTrainConfig(seed=seed, max_articles_per_language=max_articles)
     if langs:
         cfg.languages = tuple(langs)
-    if epochs:
-        cfg.epochs = epochs
+    for k, v in opts.items():
+        setattr(cfg, k, str(v) if k == "init_from" else v)
     if (work / "train-config.json").is_file():
         click.echo(f"resuming the run in {work} (its recorded settings apply)", err=True)
         cfg = None

@@ -55,6 +55,9 @@ class EncoderTrainConfig:
     threads: int = 2
     checkpoint_every: int = 200
     max_articles_per_language: int | None = None
+    # a saved encoder model whose fine-tuned top starts this run (a continuation); its held-out
+    # articles must be this run's (same seed and fraction), which finetune() checks
+    init_from: str | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -254,6 +257,13 @@ class EncoderRun:
         )
         ckpt = self.work / "checkpoint.pt"
         epoch, step_in_epoch, history = 0, 0, []
+        held_rows = [rows[i] for i in held_idx]
+        if cfg.init_from and not ckpt.is_file():
+            top.load_state_dict(self._init_state(cfg.init_from))
+            if not (self.work / "top-epoch0.pt").is_file():  # the starting point competes as epoch 0
+                self._save_epoch(0, top, held_rows)
+                log.info("epoch 0 (%s) held-out: %s", cfg.init_from, self.score_heldout(
+                    np.load(self.work / "heldout-epoch0.npy"), held_idx))  # fmt: skip
         if ckpt.is_file():
             st = torch.load(ckpt, weights_only=False)
             top.load_state_dict(st["top"])
@@ -297,19 +307,42 @@ class EncoderRun:
                     )  # fmt: skip
                 if (k + 1) % cfg.checkpoint_every == 0:
                     save(epoch, k + 1)
-            p, tp = self.predict_rows(top, [rows[i] for i in held_idx])
-            np.save(self.work / f"heldout-epoch{epoch + 1}.npy", p)
-            np.savez(
-                self.work / f"heldout-tokens-epoch{epoch + 1}.npz",
-                probs=np.concatenate(tp).astype(np.float16),
-                offsets=np.cumsum([0] + [len(t) for t in tp]),
-            )
-            torch.save(top.state_dict(), self.work / f"top-epoch{epoch + 1}.pt")
+            p = self._save_epoch(epoch + 1, top, held_rows)
             history.append({"epoch": epoch + 1, **self.score_heldout(p, held_idx)})
             log.info("epoch %d held-out: %s", epoch + 1, history[-1])
             epoch, step_in_epoch = epoch + 1, 0
             save(epoch, 0)
         return history
+
+    def _save_epoch(self, epoch: int, top, held_rows: list[np.ndarray]) -> np.ndarray:
+        """Held-out paragraph and token probabilities of an epoch, and its weights."""
+        import torch
+
+        p, tp = self.predict_rows(top, held_rows)
+        np.save(self.work / f"heldout-epoch{epoch}.npy", p)
+        np.savez(
+            self.work / f"heldout-tokens-epoch{epoch}.npz",
+            probs=np.concatenate(tp).astype(np.float16),
+            offsets=np.cumsum([0] + [len(t) for t in tp]),
+        )
+        torch.save(top.state_dict(), self.work / f"top-epoch{epoch}.pt")
+        return p
+
+    def _init_state(self, model_dir: str) -> dict:
+        """The fine-tuned top of a saved encoder model, refused when its held-out split differs."""
+        import torch
+
+        from .errors import ModelError
+        from .models.base import read_model_dir
+
+        config, _, _, tensors = read_model_dir(Path(model_dir))
+        old = config.get("train", {})
+        same = {k: old.get(k) for k in ("seed", "heldout", "heldout_en_ptc_dev", "n_frozen", "max_tokens")}
+        mine = {k: getattr(self.cfg, k) for k in same}
+        if same != mine:
+            raise ModelError(f"{model_dir}: trained with {same}, this run has {mine}; its held-out differs")
+        top = {k[4:]: v for k, v in tensors.items() if k.startswith("top.")}
+        return {k: torch.from_numpy(v.astype(np.float32)) for k, v in top.items()}
 
     @staticmethod
     def predict_rows(
