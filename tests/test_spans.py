@@ -94,3 +94,34 @@ def test_locate_spans_per_technique_thresholds_whole_paragraphs_and_agreement():
     cfg["whole"] = ["Slogans"]
     got = locate_spans(probs, starts, ends, labels, ["Doubt", "Slogans"], cfg, (10, 29))
     assert [(s.technique, s.start, s.end) for s in got] == [("Slogans", 10, 29), ("Doubt", 10, 19)]
+
+
+def test_default_model_marks_word_level_techniques_on_words():
+    # Loaded_Language and Name_Calling are annotated on a word or two: the shipped settings must
+    # decode them from tokens, never as whole paragraphs
+    import json
+
+    from spinscan.analysis import default_model_path
+    from spinscan.select_encoder import WORD_LEVEL
+
+    cfg = json.loads((default_model_path() / "config.json").read_text())["spans"]
+    assert WORD_LEVEL and not set(WORD_LEVEL) & set(cfg["whole"])
+    assert all(0 < cfg.get("thresholds", {}).get(t, cfg["threshold"]) < 1 for t in WORD_LEVEL)
+
+
+def test_token_runs_grow_to_whole_words_when_the_text_is_given():
+    text = "Ces traîtres corrompus mentent."
+    # tokens: "Ces" 0-3, "traî" 4-8, "tres" 8-12, "corrom" 13-19, "pus" 19-22, "mentent" 23-30, "." 30-31
+    starts = np.array([-1, 0, 4, 8, 13, 19, 23, 30])
+    ends = np.array([-1, 3, 8, 12, 19, 22, 30, 31])
+    probs = np.zeros((8, 1))
+    probs[[3, 4], 0] = 0.9  # "tres corrom": a run that starts and ends inside words
+    cfg = {"threshold": 0.5, "mode": "independent", "gap": 0}
+    got = locate_spans(probs, starts, ends, ["Loaded_Language"], [], cfg, (0, 31))
+    assert [(s.start, s.end) for s in got] == [(8, 19)]  # without the text: the tokens as they are
+    got = locate_spans(probs, starts, ends, ["Loaded_Language"], [], dict(cfg, words=True), (0, 31), text)
+    assert [text[s.start : s.end] for s in got] == ["traîtres corrompus"]  # whole words, no punctuation
+    # gap 0: one weak token splits a run in two
+    probs[5, 0], probs[6, 0] = 0.1, 0.9
+    got = locate_spans(probs, starts, ends, ["Loaded_Language"], [], dict(cfg, words=True), (0, 31), text)
+    assert [text[s.start : s.end] for s in got] == ["traîtres corrompus", "mentent"]

@@ -123,6 +123,16 @@ def best_run(
     return int(starts[a]), int(ends[b]), float(top)
 
 
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Grow a span to whole words: a run of sub-word tokens often starts or ends inside a word,
+    while annotators (and readers) mark whole words."""
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return start, end
+
+
 def locate_spans(
     token_probs: np.ndarray,
     starts: np.ndarray,
@@ -131,6 +141,7 @@ def locate_spans(
     chosen: Sequence[str],
     cfg: dict,
     bounds: tuple[int, int] | None = None,
+    text: str | None = None,
 ) -> list[Span]:
     """Spans of one paragraph from its token scores.
 
@@ -139,7 +150,8 @@ def locate_spans(
     agree. mode ``independent``: every run over the threshold, whatever the paragraph labels.
     Techniques listed in ``cfg["whole"]`` span the whole paragraph (``bounds``) when chosen:
     they are annotated on whole sentences, which token runs locate worse. A technique's own
-    threshold in ``cfg["thresholds"]`` overrides ``cfg["threshold"]``.
+    threshold in ``cfg["thresholds"]`` overrides ``cfg["threshold"]``. With ``cfg["words"]`` and
+    the article ``text`` (which the offsets index), token runs are grown to whole words.
     """
     out: list[Span] = []
     techs = chosen if cfg.get("mode", "filtered") == "filtered" else labels
@@ -157,6 +169,8 @@ def locate_spans(
         if not runs and t in chosen:
             s, e, sc = best_run(token_probs[:, j], starts, ends)
             runs = [(s, e, sc)] if s >= 0 else []
+        if cfg.get("words") and text is not None:
+            runs = [(*snap_to_words(text, s, e), sc) for s, e, sc in runs]
         out.extend(Span(t, s, e, round(sc, 4)) for s, e, sc in runs)
     return sorted(out, key=lambda sp: (sp.start, -sp.end, sp.technique))
 

@@ -71,6 +71,7 @@ class TokenTable:
     ids: list[str]  # article id of the row
     bounds: list[tuple[int, int]] = field(default_factory=list)  # the paragraph's trimmed text
     gold: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)  # article -> spans
+    texts: dict[str, str] = field(default_factory=dict)  # article -> raw text (the offsets index it)
 
 
 def token_chars(p, enc) -> tuple[np.ndarray, np.ndarray]:
@@ -165,6 +166,7 @@ class EncoderRun:
                     continue
                 spans = a.spans or []
                 tt.gold[a.id] = [(sp.technique, sp.start, sp.end) for sp in spans]
+                tt.texts[a.id] = a.text
                 paras = a.paragraphs
                 encs = tok.encode([p.text.strip() for p in paras], self.cfg.max_tokens)
                 for p, enc in zip(paras, encs):

@@ -183,7 +183,7 @@ class EncoderModel(Model):
                     p = paras[i][k - bounds[i]]
                     trimmed = (p.start + len(p.text) - len(p.text.lstrip()), p.start + len(p.text.rstrip()))
                     tok = (enc.token_probs[k], enc.starts[k], enc.ends[k])
-                    spans = locate_spans(*tok, labels, chosen, self.span_config, trimmed)
+                    spans = locate_spans(*tok, labels, chosen, self.span_config, trimmed, a.text)
                     pred.paragraph_spans.append(spans)
         return out
 
