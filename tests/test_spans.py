@@ -125,3 +125,15 @@ def test_token_runs_grow_to_whole_words_when_the_text_is_given():
     probs[5, 0], probs[6, 0] = 0.1, 0.9
     got = locate_spans(probs, starts, ends, ["Loaded_Language"], [], dict(cfg, words=True), (0, 31), text)
     assert [text[s.start : s.end] for s in got] == ["traîtres corrompus", "mentent"]
+
+
+def test_two_runs_inside_one_word_become_one_span():
+    text = "Les anticonstitutionnels mentent."
+    # "Les" 0-3, then one word of three tokens: "anti" 4-8, "constitution" 8-20, "nels" 20-24
+    starts = np.array([-1, 0, 4, 8, 20, 25])
+    ends = np.array([-1, 3, 8, 20, 24, 32])
+    probs = np.zeros((6, 1))
+    probs[[2, 4], 0], probs[3, 0] = (0.9, 0.7), 0.1  # high, low, high inside the word
+    cfg = {"threshold": 0.5, "mode": "independent", "gap": 0, "words": True}
+    got = locate_spans(probs, starts, ends, ["Loaded_Language"], [], cfg, (0, 33), text)
+    assert [(text[s.start : s.end], s.score) for s in got] == [("anticonstitutionnels", 0.9)]

@@ -171,6 +171,11 @@ def locate_spans(
             runs = [(s, e, sc)] if s >= 0 else []
         if cfg.get("words") and text is not None:
             runs = [(*snap_to_words(text, s, e), sc) for s, e, sc in runs]
+            # two runs that met inside one word now overlap: one span each, with the higher score
+            runs = [
+                (a, b, max(sc for s, e, sc in runs if a <= s and e <= b))
+                for a, b in merge(r[:2] for r in runs)
+            ]
         out.extend(Span(t, s, e, round(sc, 4)) for s, e, sc in runs)
     return sorted(out, key=lambda sp: (sp.start, -sp.end, sp.technique))
 

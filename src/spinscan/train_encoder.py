@@ -263,9 +263,8 @@ class EncoderRun:
         if cfg.init_from and not ckpt.is_file():
             top.load_state_dict(self._init_state(cfg.init_from))
             if not (self.work / "top-epoch0.pt").is_file():  # the starting point competes as epoch 0
-                self._save_epoch(0, top, held_rows)
-                log.info("epoch 0 (%s) held-out: %s", cfg.init_from, self.score_heldout(
-                    np.load(self.work / "heldout-epoch0.npy"), held_idx))  # fmt: skip
+                p0 = self._save_epoch(0, top, held_rows)
+                log.info("epoch 0 (%s) held-out: %s", cfg.init_from, self.score_heldout(p0, held_idx))
         if ckpt.is_file():
             st = torch.load(ckpt, weights_only=False)
             top.load_state_dict(st["top"])
