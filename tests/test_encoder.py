@@ -134,3 +134,56 @@ def test_a_run_can_continue_from_a_saved_model(encoder_model, tmp_path):
     other = dataclasses.replace(cfg, seed=7)
     with pytest.raises(ModelError, match="held-out differs"):
         EncoderRun(DATA, tmp_path / "other", other).finetune()
+
+
+def test_members_are_trained_apart_and_averaged(encoder_model, tmp_path):
+    import dataclasses
+
+    import torch
+
+    from spinscan.models.encoder import EncoderModel
+    from spinscan.types import split_paragraphs
+
+    from .conftest import DATA
+
+    out, run, _ = encoder_model
+    cfg = dataclasses.replace(tiny_cfg(), epochs=1, members=2)
+    root = EncoderRun(DATA, tmp_path / "work", cfg, cache_dir=run.work)  # reuse the frozen cache
+    histories = root.finetune_members()
+    assert [[h["epoch"] for h in hs] for hs in histories] == [[1], [1]]
+    member = root.members()[1]
+    assert member.work == tmp_path / "work" / "member1" and member.init_seed == cfg.seed + 16
+    assert not list((tmp_path / "work").glob("lower-*.npz"))  # the cache was shared, not rebuilt
+    a = torch.load(tmp_path / "work" / "top-epoch1.pt", weights_only=True)
+    b = torch.load(member.work / "top-epoch1.pt", weights_only=True)
+    assert not torch.equal(a["paragraph_head.weight"], b["paragraph_head.weight"])  # other starts
+    # held-out probabilities of the ensemble are the members' mean
+    p0 = np.load(tmp_path / "work" / "heldout-epoch1.npy")
+    p1 = np.load(member.work / "heldout-epoch1.npy")
+    assert np.allclose(root.heldout_probs(1), (p0 + p1) / 2)
+
+    model_dir = tmp_path / "enc2"
+    finish(root, model_dir, default_lexical_path())
+    config = json.loads((model_dir / "config.json").read_text())
+    metrics = json.loads((model_dir / "metrics.json").read_text())
+    assert config["members"] == 2 and config["train"]["members"] == 2
+    assert set(metrics["techniques_heldout"]["members"]) == {"0", "1"}
+    model = load_model(model_dir)
+    assert len(model.top_states) == 2
+    text = "Ces traîtres corrompus nous mentent.\n\nUn rapport sur le budget de la ville.\n"
+    paras = split_paragraphs(text)
+    both = model.encode_paragraphs(paras)
+    alone = [
+        EncoderModel(model.config, [s], model.article_heads, model.thresholds, None).encode_paragraphs(paras)
+        for s in model.top_states
+    ]
+    assert np.allclose(both.probs, (alone[0].probs + alone[1].probs) / 2, atol=1e-5)
+    for k in range(len(paras)):
+        mean = (alone[0].token_probs[k] + alone[1].token_probs[k]) / 2
+        assert np.allclose(both.token_probs[k], mean, atol=1e-5)
+    # a continuation of a 2-member model needs its 2 members; member 2 of 1 is refused
+    from spinscan.errors import ModelError
+
+    more = dataclasses.replace(tiny_cfg(), epochs=1, members=2, init_from=str(out))
+    with pytest.raises(ModelError, match="needs member 2"):
+        EncoderRun(DATA, tmp_path / "more", more, cache_dir=run.work).finetune_members()

@@ -218,6 +218,12 @@ def serve(host, port, max_body, max_batch, corpus_db, model_dir) -> None:
 @click.option("--lr-layers", default=None, type=float, help="encoder: peak learning rate of the layers.")
 @click.option("--lr-head", default=None, type=float, help="encoder: peak learning rate of the heads.")
 @click.option("--token-weight", default=None, type=float, help="encoder: weight of the span (token) loss.")
+@click.option(
+    "--members",
+    default=None,
+    type=click.IntRange(1, 8),
+    help="encoder: fine-tune this many tops from different random starts; the model averages them.",
+)
 @friendly_errors
 def train(
     data_dir, out_dir, langs, folds, seed, max_articles, kind, work_dir, epochs, lexical_dir, **encoder_opts
@@ -274,8 +280,10 @@ def _train_encoder(data_dir, out_dir, langs, seed, max_articles, work_dir, opts,
         def cb(stage: str, done: int, total: int) -> None:
             prog.update(task, description=stage, completed=done, total=total)
 
-        history = run.finetune(cb)
-    click.echo(f"held-out micro-F1 per epoch: {[h['all'] for h in history]}")
+        histories = run.finetune_members(cb)
+    for k, history in enumerate(histories):
+        name = f"member {k + 1}: " if len(histories) > 1 else ""
+        click.echo(f"{name}held-out micro-F1 per epoch: {[h['all'] for h in history]}")
     finish(run, out_dir, lexical_dir or default_lexical_path())
     click.echo(f"model written to {out_dir}")
 

