@@ -66,3 +66,26 @@ def test_truncation_keeps_special_tokens(backbone):
     enc = tok.encode(["word " * 500], max_tokens=32)[0]
     assert len(enc.ids) == 32 and enc.ids[0] == packed.special["bos"] and enc.ids[-1] == packed.special["eos"]
     assert len(enc.offsets) == 30
+
+
+def test_long_text_is_cut_into_overlapping_windows_that_cover_every_token(backbone):
+    from spinscan.models.e5 import windows
+
+    _, tok, _ = backbone
+    text = " ".join(f"Sentence {i} says the minister lied again." for i in range(60))
+    full = tok.encode([text], 10**6)[0]
+    assert len(full.ids) > 400
+    ws = windows(full, 128, overlap=32)
+    assert len(ws) >= 4
+    covered = np.zeros(len(full.ids), dtype=int)
+    for pos, w in ws:
+        assert len(w.ids) <= 128 and len(pos) == len(w.ids)
+        assert w.ids[0] == full.ids[0] and w.ids[-1] == full.ids[-1]  # <s> ... </s>
+        assert [full.ids[p] for p in pos] == w.ids  # each window id sits where pos says
+        assert w.ids[1:3] == full.ids[1:3]  # every window starts with the "query: " prefix
+        covered[pos] += 1
+    assert covered.min() >= 1  # nothing is left out
+    assert (covered[4:-1] >= 2).sum() >= 32 * (len(ws) - 1)  # neighbours overlap
+    short = tok.encode(["Short text."], 10**6)[0]
+    ((pos, w),) = windows(short, 128)
+    assert w is short and list(pos) == list(range(len(short.ids)))

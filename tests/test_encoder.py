@@ -187,3 +187,35 @@ def test_members_are_trained_apart_and_averaged(encoder_model, tmp_path):
     more = dataclasses.replace(tiny_cfg(), epochs=1, members=2, init_from=str(out))
     with pytest.raises(ModelError, match="needs member 2"):
         EncoderRun(DATA, tmp_path / "more", more, cache_dir=run.work).finetune_members()
+
+
+def test_a_paragraph_longer_than_the_model_reads_is_read_whole_in_windows(encoder_model):
+    from spinscan.types import split_paragraphs
+
+    out, _, _ = encoder_model
+    model = load_model(out)  # max_tokens 64: this paragraph needs several windows
+    words = " ".join(f"Les traîtres corrompus mentent encore, jour {i}." for i in range(40))
+    text = f"Titre\n\n{words}\n"
+    (title, para) = split_paragraphs(text)
+    enc = model.encode_paragraphs([para])
+    full = model._nets()[2].encode([para.text.strip()], 10**6)[0]  # untruncated
+    assert len(enc.token_probs[0]) == len(full.ids) > 3 * model.config["max_tokens"]
+    assert enc.ends[0].max() == para.start + len(para.text.rstrip())  # the last word has a token
+    # the first window is what a truncating reader saw: same probabilities where no window overlaps
+    import torch
+
+    from spinscan.models.encoder_net import pad_batch, run_lower
+
+    bert, tops, tok = model._nets()
+    cut = tok.encode([para.text.strip()], model.config["max_tokens"])[0]
+    with torch.no_grad():
+        ids, mask = pad_batch([cut], tok.special["pad"])
+        pl, tl = tops[0](run_lower(bert, ids, mask, model.config["n_frozen"]), mask)
+    content = np.flatnonzero(enc.starts[0][:20] >= 0)  # (<s> and the prefix are in every window)
+    assert len(content) > 10
+    assert np.allclose(enc.token_probs[0][content], torch.sigmoid(tl)[0, content].numpy(), atol=1e-5)
+    assert (enc.probs[0] >= torch.sigmoid(pl)[0].numpy() - 1e-5).all()  # the best window's
+    a = analyze(text, lang="fr", model=model)
+    p = a.paragraphs[1]
+    for t in p.techniques:
+        assert any(s.technique == t for s in p.spans)

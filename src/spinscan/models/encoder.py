@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 BATCH_TOKENS = 4096  # paragraphs are batched by length up to about this many tokens
 CACHE_PARAGRAPHS = 20_000  # encoded paragraphs kept (about 10 kB each)
+MAX_PARAGRAPH_TOKENS = 1_000_000  # no truncation in practice (inputs are at most a few MB)
 
 
 @dataclass
@@ -44,6 +45,22 @@ class Encoded:
     starts: list[np.ndarray]  # per paragraph, each token's article character range; -1: no characters
     ends: list[np.ndarray]
     states: list[np.ndarray]  # per paragraph, the mean frozen-layer state (article features)
+
+
+@dataclass
+class _Windows:
+    """What the windows of one paragraph have given so far."""
+
+    probs: np.ndarray  # (L,) the highest paragraph probability of a window
+    token_sum: np.ndarray  # (tokens, L) sums over the windows that hold the token
+    token_count: np.ndarray  # (tokens,)
+    state_sum: np.ndarray  # (hidden,) sum of frozen-layer states over all window positions
+    n_states: int
+
+    @classmethod
+    def empty(cls, n_tokens: int, n_labels: int, hidden: int) -> _Windows:
+        z = np.zeros
+        return cls(z(n_labels, np.float32), z((n_tokens, n_labels), np.float32), z(n_tokens), z(hidden), 0)
 
 
 @register("encoder")
@@ -102,36 +119,51 @@ class EncoderModel(Model):
         """
         import torch
 
-        from .e5 import token_char_ranges
+        from .e5 import token_char_ranges, windows
         from .encoder_net import pad_batch, run_lower
 
         bert, tops, tok = self._nets()
         texts = [p.text.strip() for p in paragraphs]
         with self._lock:
             todo = sorted({t for t in texts if t not in self._cache})
-        encs = dict(zip(todo, tok.encode(todo, self.config["max_tokens"])))
-        todo.sort(key=lambda t: len(encs[t].ids))
-        fresh: dict[str, tuple] = {}
+        # a paragraph longer than max_tokens is read in overlapping windows (the model was
+        # trained on max_tokens): its token probabilities are averaged where windows overlap,
+        # its paragraph probability is the highest of its windows' (a technique anywhere in it)
+        full = dict(zip(todo, tok.encode(todo, MAX_PARAGRAPH_TOKENS)))
+        items = [(t, pos, w) for t in todo for pos, w in windows(full[t], self.config["max_tokens"])]
+        items.sort(key=lambda it: len(it[2].ids))
+        n_labels = len(self.config["labels"])
+        acc: dict[str, _Windows] = {}
         with torch.no_grad():
             k = 0
-            while k < len(todo):  # batches of similar length, up to BATCH_TOKENS tokens
-                n = len(encs[todo[k]].ids)
+            while k < len(items):  # batches of similar length, up to BATCH_TOKENS tokens
+                n = len(items[k][2].ids)
                 m = k + 1
-                while m < len(todo) and (m - k + 1) * len(encs[todo[m]].ids) <= max(BATCH_TOKENS, n):
+                while m < len(items) and (m - k + 1) * len(items[m][2].ids) <= max(BATCH_TOKENS, n):
                     m += 1
-                batch = todo[k:m]
-                ids, mask = pad_batch([encs[t] for t in batch], tok.special["pad"])
+                batch = items[k:m]
+                ids, mask = pad_batch([w for _, _, w in batch], tok.special["pad"])
                 h = run_lower(bert, ids, mask, self.config["n_frozen"])
                 probs, tp = 0.0, 0.0
                 for top in tops:  # members: mean of their probabilities
                     pl, tl = top(h, mask)
                     probs = probs + torch.sigmoid(pl).numpy() / len(tops)
                     tp = tp + torch.sigmoid(tl).numpy() / len(tops)
-                for j, t in enumerate(batch):
-                    L = len(encs[t].ids)
-                    s0, e0 = token_char_ranges(t, encs[t], 0)
-                    fresh[t] = (probs[j], tp[j, :L], s0, e0, h[j, :L].mean(0).numpy())
+                for j, (t, pos, w) in enumerate(batch):
+                    if t not in acc:
+                        acc[t] = _Windows.empty(len(full[t].ids), n_labels, h.shape[-1])
+                    a = acc[t]
+                    a.probs = np.maximum(a.probs, probs[j])
+                    a.token_sum[pos] += tp[j, : len(w.ids)]
+                    a.token_count[pos] += 1
+                    a.state_sum += h[j, : len(w.ids)].sum(0).numpy()
+                    a.n_states += len(w.ids)
                 k = m
+        fresh: dict[str, tuple] = {}
+        for t, a in acc.items():
+            s0, e0 = token_char_ranges(t, full[t], 0)
+            tp_mean = a.token_sum / np.maximum(a.token_count, 1)[:, None]
+            fresh[t] = (a.probs, tp_mean, s0, e0, a.state_sum / a.n_states)
         with self._lock:
             found = {t: fresh.get(t) or self._cache[t] for t in set(texts)}
             for t, v in fresh.items():
