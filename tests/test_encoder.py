@@ -215,7 +215,16 @@ def test_a_paragraph_longer_than_the_model_reads_is_read_whole_in_windows(encode
     assert len(content) > 10
     assert np.allclose(enc.token_probs[0][content], torch.sigmoid(tl)[0, content].numpy(), atol=1e-5)
     assert (enc.probs[0] >= torch.sigmoid(pl)[0].numpy() - 1e-5).all()  # the best window's
-    a = analyze(text, lang="fr", model=model)
-    p = a.paragraphs[1]
-    for t in p.techniques:
-        assert any(s.technique == t for s in p.spans)
+    wins = enc.windows[0]  # each window's article characters, in order, from start to end
+    assert len(wins) >= 3 and wins[0][0] == para.start and wins[-1][1] == para.start + len(para.text.rstrip())
+    assert all(a[0] < b[0] < a[1] < b[1] for a, b in zip(wins, wins[1:]))  # they overlap
+    # whole-paragraph techniques highlight the windows that have them, not the whole wall: with
+    # every threshold at the paragraph's probability, only each technique's best window has it
+    model.lexical = None
+    model.config["spans"] = dict(model.span_config, whole=list(TECHNIQUES))
+    model.thresholds["techniques"] = {"*": {t: float(enc.probs[0][j]) for j, t in enumerate(TECHNIQUES)}}
+    p = analyze(text, lang="fr", model=model).paragraphs[1]
+    assert sorted(p.techniques) == sorted(TECHNIQUES)
+    assert sorted({s.technique for s in p.spans}) == sorted(TECHNIQUES)
+    for s in p.spans:
+        assert any(w[0] <= s.start < s.end <= w[1] for w in wins), s

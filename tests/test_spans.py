@@ -94,6 +94,13 @@ def test_locate_spans_per_technique_thresholds_whole_paragraphs_and_agreement():
     cfg["whole"] = ["Slogans"]
     got = locate_spans(probs, starts, ends, labels, ["Doubt", "Slogans"], cfg, (10, 29))
     assert [(s.technique, s.start, s.end) for s in got] == [("Slogans", 10, 29), ("Doubt", 10, 19)]
+    # parts of a long paragraph (its windows that have the technique) replace the whole; overlapping
+    # parts become one span, a technique without parts keeps the whole paragraph
+    units = {"Slogans": [(10, 20), (15, 24), (26, 29)]}
+    got = locate_spans(probs, starts, ends, labels, ["Slogans"], cfg, (10, 29), units=units)
+    assert [(s.technique, s.start, s.end) for s in got] == [("Slogans", 10, 24), ("Slogans", 26, 29)]
+    got = locate_spans(probs, starts, ends, labels, ["Slogans"], cfg, (10, 29), units={"Doubt": [(10, 12)]})
+    assert [(s.start, s.end) for s in got] == [(10, 29)]
 
 
 def test_default_model_marks_word_level_techniques_on_words():

@@ -142,6 +142,7 @@ def locate_spans(
     cfg: dict,
     bounds: tuple[int, int] | None = None,
     text: str | None = None,
+    units: dict[str, list[tuple[int, int]]] | None = None,
 ) -> list[Span]:
     """Spans of one paragraph from its token scores.
 
@@ -152,6 +153,8 @@ def locate_spans(
     they are annotated on whole sentences, which token runs locate worse. A technique's own
     threshold in ``cfg["thresholds"]`` overrides ``cfg["threshold"]``. With ``cfg["words"]`` and
     the article ``text`` (which the offsets index), token runs are grown to whole words.
+    ``units`` narrows a whole-paragraph technique to parts of the paragraph (the windows of a
+    long one that have it); overlapping parts become one span.
     """
     out: list[Span] = []
     techs = chosen if cfg.get("mode", "filtered") == "filtered" else labels
@@ -160,7 +163,9 @@ def locate_spans(
         j = labels.index(t)
         if t in whole:
             if t in chosen:
-                out.append(Span(t, bounds[0], bounds[1], round(float(token_probs[:, j].max(initial=0.0)), 4)))
+                score = round(float(token_probs[:, j].max(initial=0.0)), 4)
+                parts = (units or {}).get(t) or [bounds]
+                out.extend(Span(t, s, e, score) for s, e in merge(parts))
             continue
         thr = cfg.get("thresholds", {}).get(t, cfg["threshold"])
         if t not in chosen and token_probs[:, j].max(initial=0.0) < thr:

@@ -19,7 +19,7 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,9 @@ class Encoded:
     starts: list[np.ndarray]  # per paragraph, each token's article character range; -1: no characters
     ends: list[np.ndarray]
     states: list[np.ndarray]  # per paragraph, the mean frozen-layer state (article features)
+    # per paragraph read in several windows: (start, end, paragraph probabilities) of each
+    # window, article offsets; empty for a paragraph that fits in one
+    windows: list[list[tuple[int, int, np.ndarray]]] = field(default_factory=list)
 
 
 @dataclass
@@ -56,6 +59,7 @@ class _Windows:
     token_count: np.ndarray  # (tokens,)
     state_sum: np.ndarray  # (hidden,) sum of frozen-layer states over all window positions
     n_states: int
+    each: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)  # (positions, probs)
 
     @classmethod
     def empty(cls, n_tokens: int, n_labels: int, hidden: int) -> _Windows:
@@ -154,6 +158,7 @@ class EncoderModel(Model):
                         acc[t] = _Windows.empty(len(full[t].ids), n_labels, h.shape[-1])
                     a = acc[t]
                     a.probs = np.maximum(a.probs, probs[j])
+                    a.each.append((pos, probs[j]))
                     a.token_sum[pos] += tp[j, : len(w.ids)]
                     a.token_count[pos] += 1
                     a.state_sum += h[j, : len(w.ids)].sum(0).numpy()
@@ -163,7 +168,12 @@ class EncoderModel(Model):
         for t, a in acc.items():
             s0, e0 = token_char_ranges(t, full[t], 0)
             tp_mean = a.token_sum / np.maximum(a.token_count, 1)[:, None]
-            fresh[t] = (a.probs, tp_mean, s0, e0, a.state_sum / a.n_states)
+            spans = []
+            if len(a.each) > 1:
+                for pos, pw in sorted(a.each, key=lambda it: it[0][-2]):
+                    inside = pos[s0[pos] >= 0]
+                    spans.append((int(s0[inside].min()), int(e0[inside].max()), pw))
+            fresh[t] = (a.probs, tp_mean, s0, e0, a.state_sum / a.n_states, spans)
         with self._lock:
             found = {t: fresh.get(t) or self._cache[t] for t in set(texts)}
             for t, v in fresh.items():
@@ -172,13 +182,14 @@ class EncoderModel(Model):
                 self._cache.popitem(last=False)
         res = Encoded(np.zeros((len(texts), len(self.config["labels"])), dtype=np.float32), [], [], [], [])
         for i, (p, t) in enumerate(zip(paragraphs, texts)):
-            probs, tp, s0, e0, state = found[t]
+            probs, tp, s0, e0, state, wins = found[t]
             base = p.start + len(p.text) - len(p.text.lstrip())
             res.probs[i] = probs
             res.token_probs.append(tp)
             res.starts.append(np.where(s0 >= 0, s0 + base, -1))
             res.ends.append(np.where(e0 >= 0, e0 + base, -1))
             res.states.append(state)
+            res.windows.append([(s + base, e + base, pw) for s, e, pw in wins])
         return res
 
     def predict(self, articles: list[Article], subtasks: tuple[int, ...] = (1, 2, 3)) -> list[Prediction]:
@@ -210,13 +221,14 @@ class EncoderModel(Model):
                 pred.frame_scores, pred.frames = self._decide("frames", a.lang, head.labels, row)
         if 3 in subtasks:
             labels = self.config["labels"]
-            probs = enc.probs
+            probs, w = enc.probs, 1.0
             if lex:
                 lp = np.array(
                     [[s[t] for t in labels] for q in lex for s in q.paragraph_scores], dtype=np.float32
                 )
-                w = self.weights.get("techniques", 1.0)
-                probs = w * probs + (1 - w) * lp if len(lp) else probs
+                if len(lp):
+                    w = self.weights.get("techniques", 1.0)
+                    probs = w * probs + (1 - w) * lp
             for i, (a, pred) in enumerate(zip(articles, out)):
                 for k in range(bounds[i], bounds[i + 1]):
                     scores, chosen = self._decide("techniques", a.lang, labels, probs[k])
@@ -225,9 +237,37 @@ class EncoderModel(Model):
                     p = paras[i][k - bounds[i]]
                     trimmed = (p.start + len(p.text) - len(p.text.lstrip()), p.start + len(p.text.rstrip()))
                     tok = (enc.token_probs[k], enc.starts[k], enc.ends[k])
-                    spans = locate_spans(*tok, labels, chosen, self.span_config, trimmed, a.text)
+                    units = self._window_units(
+                        enc.windows[k], probs[k], enc.probs[k], w, a.lang, labels, chosen
+                    )
+                    spans = locate_spans(*tok, labels, chosen, self.span_config, trimmed, a.text, units)
                     pred.paragraph_spans.append(spans)
         return out
+
+    def _window_units(
+        self, wins, blended: np.ndarray, enc_p: np.ndarray, w: float, lang, labels, chosen
+    ) -> dict[str, list[tuple[int, int]]]:
+        """For a paragraph read in windows: per chosen technique, the windows that have it.
+
+        A window has a technique when the paragraph would, were the encoder's probability the
+        window's (the lexical share ``1 - w`` of the blend stays); the best window always does,
+        since the paragraph's encoder probability is its best window's. Techniques that span a
+        whole unit then highlight those windows instead of a whole wall of text.
+        """
+        if not wins:
+            return {}
+        units: dict[str, list[tuple[int, int]]] = {t: [] for t in chosen}
+        for s, e, pw in wins:
+            _, has = self._decide("techniques", lang, labels, blended + w * (pw - enc_p))
+            for t in has:
+                if t in units:
+                    units[t].append((s, e))
+        for t in chosen:
+            if not units[t]:  # float rounding: fall back on the best window
+                j = labels.index(t)
+                s, e, _ = max(wins, key=lambda it: it[2][j])
+                units[t] = [(s, e)]
+        return units
 
     @property
     def span_config(self) -> dict[str, Any]:
