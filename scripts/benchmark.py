@@ -73,6 +73,25 @@ def spans_cost(example: str) -> tuple[str, float, float, str]:
     return (f"analysis of the example in a warm process ({model.name})", wall, float("nan"), note)
 
 
+def wall_of_text_cost(example: str) -> tuple[str, float, float, str]:
+    """In-process: the example with its line breaks removed (one paragraph, read in windows)."""
+    from spinscan.analysis import analyze, get_model
+    from spinscan.models.e5 import E5Tokenizer, windows
+
+    text = " ".join(Path(example).read_text(encoding="utf-8").split())
+    model = get_model()
+    if hasattr(model, "_cache"):
+        model._cache.clear()
+    t0 = time.perf_counter()
+    a = analyze(text, model=model)
+    wall = time.perf_counter() - t0
+    enc = E5Tokenizer().encode([text], 10**7)[0]
+    n_win = len(windows(enc, model.config.get("max_tokens", 256)))
+    spans = sum(len(p.spans) for p in a.paragraphs)
+    note = f"{len(text):,} characters, {len(enc.ids):,} tokens read in {n_win} windows; {spans} spans"
+    return ("the example as one paragraph (line breaks removed), warm process", wall, float("nan"), note)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", required=True)
@@ -91,6 +110,7 @@ def main() -> None:
         wall, mem = measure(SPINSCAN + ["analyze", "--json", "--model", lexical, args.example])
         rows.append(("`spinscan analyze --json --model lexical-0.1` example article", wall, mem, "no spans"))
         rows.append(spans_cost(args.example))
+        rows.append(wall_of_text_cost(args.example))
         sys.path.insert(0, str(ROOT / "src"))
         from spinscan.data import Dataset
 
