@@ -172,7 +172,8 @@ class EncoderModel(Model):
             if len(a.each) > 1:
                 for pos, pw in sorted(a.each, key=lambda it: it[0][-2]):
                     inside = pos[s0[pos] >= 0]
-                    spans.append((int(s0[inside].min()), int(e0[inside].max()), pw))
+                    if len(inside):  # (a window of pieces without characters has no range)
+                        spans.append((int(s0[inside].min()), int(e0[inside].max()), pw))
             fresh[t] = (a.probs, tp_mean, s0, e0, a.state_sum / a.n_states, spans)
         with self._lock:
             found = {t: fresh.get(t) or self._cache[t] for t in set(texts)}
