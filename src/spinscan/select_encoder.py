@@ -77,18 +77,18 @@ def techniques(
     epochs = run.epochs_done()
     if not epochs:
         raise RuntimeError(f"{run.work}: no epoch that every member finished; run the fine-tuning first")
+    per_member = {e: run.heldout_member_probs(e) for e in epochs}
     members = {  # each member alone, for the record (best single threshold per epoch)
         str(r.cfg.member): {
             "init_seed": r.init_seed,
-            "epochs": {
-                str(e): round(_best_global(y, np.load(r.work / f"heldout-epoch{e}.npy")), 4) for e in epochs
-            },
+            "epochs": {str(e): round(_best_global(y, per_member[e][m]), 4) for e in epochs},
         }
-        for r in run.members()
+        for m, r in enumerate(run.members())
     }
-    scores = {e: _best_global(y, run.heldout_probs(e)) for e in epochs}
+    mean = {e: np.mean(ps, axis=0) for e, ps in per_member.items()}
+    scores = {e: _best_global(y, p) for e, p in mean.items()}
     best = max(scores, key=scores.get)
-    p_enc = run.heldout_probs(best)
+    p_enc = mean[best]
     log.info("held-out micro-F1 by epoch: %s", scores)
     # a lexical model on the same training articles, for the ensemble
     x = feat.transform(tab.texts)

@@ -186,9 +186,9 @@ class EncoderRun:
         ]
         return sorted(set.intersection(*sets))
 
-    def heldout_probs(self, epoch: int) -> np.ndarray:
-        """Held-out paragraph probabilities of an epoch, averaged over the members."""
-        return np.mean([np.load(r.work / f"heldout-epoch{epoch}.npy") for r in self.members()], axis=0)
+    def heldout_member_probs(self, epoch: int) -> list[np.ndarray]:
+        """Held-out paragraph probabilities of an epoch, one array per member."""
+        return [np.load(r.work / f"heldout-epoch{epoch}.npy") for r in self.members()]
 
     def heldout_token_probs(self, epoch: int) -> list[np.ndarray]:
         """Held-out token probabilities of an epoch (one (tokens, L) array per held-out row), averaged."""

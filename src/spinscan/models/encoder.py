@@ -54,7 +54,6 @@ class Encoded:
 class _Windows:
     """What the windows of one paragraph have given so far."""
 
-    probs: np.ndarray  # (L,) the highest paragraph probability of a window
     token_sum: np.ndarray  # (tokens, L) sums over the windows that hold the token
     token_count: np.ndarray  # (tokens,)
     state_sum: np.ndarray  # (hidden,) sum of frozen-layer states over all window positions
@@ -63,8 +62,7 @@ class _Windows:
 
     @classmethod
     def empty(cls, n_tokens: int, n_labels: int, hidden: int) -> _Windows:
-        z = np.zeros
-        return cls(z(n_labels, np.float32), z((n_tokens, n_labels), np.float32), z(n_tokens), z(hidden), 0)
+        return cls(np.zeros((n_tokens, n_labels), np.float32), np.zeros(n_tokens), np.zeros(hidden), 0)
 
 
 @register("encoder")
@@ -157,7 +155,6 @@ class EncoderModel(Model):
                     if t not in acc:
                         acc[t] = _Windows.empty(len(full[t].ids), n_labels, h.shape[-1])
                     a = acc[t]
-                    a.probs = np.maximum(a.probs, probs[j])
                     a.each.append((pos, probs[j]))
                     a.token_sum[pos] += tp[j, : len(w.ids)]
                     a.token_count[pos] += 1
@@ -174,7 +171,8 @@ class EncoderModel(Model):
                     inside = pos[s0[pos] >= 0]
                     if len(inside):  # (a window of pieces without characters has no range)
                         spans.append((int(s0[inside].min()), int(e0[inside].max()), pw))
-            fresh[t] = (a.probs, tp_mean, s0, e0, a.state_sum / a.n_states, spans)
+            best = np.max([pw for _, pw in a.each], axis=0)  # the paragraph's: its best window's
+            fresh[t] = (best, tp_mean, s0, e0, a.state_sum / a.n_states, spans)
         with self._lock:
             found = {t: fresh.get(t) or self._cache[t] for t in set(texts)}
             for t, v in fresh.items():
