@@ -186,9 +186,23 @@ def test_members_are_trained_apart_and_averaged(encoder_model, tmp_path):
     for k in range(len(paras)):
         mean = (alone[0].token_probs[k] + alone[1].token_probs[k]) / 2
         assert np.allclose(both.token_probs[k], mean, atol=1e-5)
-    # a continuation of a 2-member model needs its 2 members; member 2 of 1 is refused
+    # per-language weights: French paragraphs use member 1 only, the others member 0 only
     from spinscan.errors import ModelError
 
+    weighted = EncoderModel(
+        dict(model.config, member_weights={"fr": [0, 1], "*": [1, 0]}),
+        model.top_states, model.article_heads, model.thresholds, None,
+    )  # fmt: skip
+    fr = weighted.encode_paragraphs(paras, ["fr"] * len(paras))
+    other = weighted.encode_paragraphs(paras, ["it"] * len(paras))
+    assert np.allclose(fr.probs, alone[1].probs, atol=1e-5)
+    assert np.allclose(other.probs, alone[0].probs, atol=1e-5)
+    assert np.allclose(fr.token_probs[0], alone[1].token_probs[0], atol=1e-5)
+    with pytest.raises(ModelError, match="does not fit 2 member"):
+        EncoderModel(
+            dict(model.config, member_weights={"*": [1]}), model.top_states, {}, {}, None
+        ).member_weights("en")
+    # a continuation of a 2-member model needs its 2 members; member 2 of 1 is refused
     more = dataclasses.replace(tiny_cfg(), epochs=1, members=2, init_from=str(out))
     with pytest.raises(ModelError, match="needs member 2"):
         EncoderRun(DATA, tmp_path / "more", more, cache_dir=run.work).finetune_members()
@@ -233,3 +247,58 @@ def test_a_paragraph_longer_than_the_model_reads_is_read_whole_in_windows(encode
     assert sorted({s.technique for s in p.spans}) == sorted(TECHNIQUES)
     for s in p.spans:
         assert any(w[0] <= s.start < s.end <= w[1] for w in wins), s
+
+
+def test_a_language_member_is_added_for_its_languages_only(encoder_model, tmp_path):
+    import dataclasses
+
+    from spinscan.errors import ModelError
+    from spinscan.language_member import add_language_member
+    from spinscan.models.encoder import EncoderModel
+    from spinscan.select_encoder import WEIGHTS
+    from spinscan.types import split_paragraphs
+
+    from .conftest import DATA
+
+    out, _, _ = encoder_model
+    cfg = dataclasses.replace(tiny_cfg(), epochs=1, init_from=str(out), languages=("fr",))
+    run = EncoderRun(DATA, tmp_path / "fr", cfg)
+    run.finetune()
+    lm = tmp_path / "with-fr"
+    add_language_member(run, lm, default_lexical_path())
+    base, model = load_model(out), load_model(lm)
+    config = json.loads((lm / "config.json").read_text())
+    w = config["language_members"][0]["weight"]
+    assert w in WEIGHTS and config["members"] == 2 and len(model.top_states) == 2
+    assert config["member_weights"] == {"*": [1.0, 0.0], "fr": [round(1 - w, 4), w]}
+    assert set(config["spans_by_language"]) == {"fr"}
+    assert model.span_config_for("it") == base.span_config
+    # thresholds: French re-chosen, the others the base's
+    assert "fr" in model.thresholds["techniques"]
+    others = [{k: v for k, v in m.thresholds["techniques"].items() if k != "fr"} for m in (model, base)]
+    assert others[0] == others[1]
+    report = json.loads((lm / "metrics.json").read_text())["language_members"][0]
+    assert report["epoch"] == 1 and set(report) >= {"base", "with member"}
+    for name in ("base", "with member"):
+        for key in ("spans", "spans_own_settings"):
+            assert 0 <= report[name][key]["aware"]["fr"] <= 1
+    assert "Language member for fr" in (lm / "README.md").read_text()
+    # French paragraphs average the base and the member; other languages do not run the member
+    paras = split_paragraphs("Ces traîtres corrompus nous mentent.\n\nUn rapport sur le budget.\n")
+    alone = EncoderModel(dict(config, member_weights={"*": [0, 1]}), model.top_states, {}, {}, None)
+    fr = model.encode_paragraphs(paras, ["fr", "fr"]).probs
+    member = alone.encode_paragraphs(paras, ["fr", "fr"]).probs
+    before = base.encode_paragraphs(paras, ["fr", "fr"]).probs
+    assert np.allclose(fr, (1 - w) * before + w * member, atol=1e-5)
+    assert np.allclose(model.encode_paragraphs(paras, ["it", "it"]).probs, before, atol=1e-6)
+    # a language already averaging members cannot take another; a member needs a base
+    mixed = dict(config, member_weights={"*": [1, 0], "fr": [0.5, 0.5]})
+    EncoderModel(mixed, model.top_states, model.article_heads, model.thresholds, None).save(
+        tmp_path / "mixed"
+    )
+    again = EncoderRun(DATA, tmp_path / "again", dataclasses.replace(cfg, init_from=str(tmp_path / "mixed")))
+    with pytest.raises(ModelError, match="already averages"):
+        add_language_member(again, tmp_path / "x", default_lexical_path())
+    alone_run = EncoderRun(DATA, tmp_path / "nobase", dataclasses.replace(cfg, init_from=None))
+    with pytest.raises(ModelError, match="--init-from"):
+        add_language_member(alone_run, tmp_path / "y", default_lexical_path())

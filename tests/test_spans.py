@@ -109,7 +109,7 @@ def test_default_model_marks_word_level_techniques_on_words():
     import json
 
     from spinscan.analysis import default_model_path
-    from spinscan.select_encoder import WORD_LEVEL
+    from spinscan.select_spans import WORD_LEVEL
 
     cfg = json.loads((default_model_path() / "config.json").read_text())["spans"]
     assert WORD_LEVEL and not set(WORD_LEVEL) & set(cfg["whole"])

@@ -224,6 +224,12 @@ def serve(host, port, max_body, max_batch, corpus_db, model_dir) -> None:
     type=click.IntRange(1, 8),
     help="encoder: fine-tune this many tops from different random starts; the model averages them.",
 )
+@click.option(
+    "--language-member",
+    is_flag=True,
+    help="encoder, with --init-from and --lang: write the --init-from model plus this run as a member "
+    "that only the --lang languages use (epoch and weight chosen on their held-out articles).",
+)
 @friendly_errors
 def train(
     data_dir, out_dir, langs, folds, seed, max_articles, kind, work_dir, epochs, lexical_dir, **encoder_opts
@@ -236,9 +242,11 @@ def train(
       spinscan train --kind encoder --data ../shared/data/semeval2023 --out models/my-encoder
       spinscan train --kind encoder --data ../shared/data/semeval2023 --out models/more \
           --init-from models/my-encoder --epochs 2 --lr-layers 2e-5 --lr-head 5e-4
+      spinscan train --kind encoder --data ../shared/data/semeval2023 --out models/with-en \
+          --init-from models/my-encoder --lang en --epochs 2 --lr-layers 3e-5 --language-member
     """
     if kind == "encoder":
-        opts = {k: v for k, v in encoder_opts.items() if v is not None}
+        opts = {k: v for k, v in encoder_opts.items() if v is not None and v is not False}
         if epochs:
             opts["epochs"] = epochs
         _train_encoder(data_dir, out_dir, langs, seed, max_articles, work_dir, opts, lexical_dir)
@@ -265,6 +273,9 @@ def _train_encoder(data_dir, out_dir, langs, seed, max_articles, work_dir, opts,
     from .train_encoder import EncoderRun, EncoderTrainConfig
 
     work = work_dir or out_dir.with_name(out_dir.name + ".work")
+    language_member = opts.pop("language_member", False)
+    if language_member and not (opts.get("init_from") and langs):
+        raise click.UsageError("--language-member needs --init-from (the base model) and --lang")
     cfg = EncoderTrainConfig(seed=seed, max_articles_per_language=max_articles)
     if langs:
         cfg.languages = tuple(langs)
@@ -284,7 +295,12 @@ def _train_encoder(data_dir, out_dir, langs, seed, max_articles, work_dir, opts,
     for k, history in enumerate(histories):
         name = f"member {k + 1}: " if len(histories) > 1 else ""
         click.echo(f"{name}held-out micro-F1 per epoch: {[h['all'] for h in history]}")
-    finish(run, out_dir, lexical_dir or default_lexical_path())
+    if language_member:
+        from .language_member import add_language_member
+
+        add_language_member(run, out_dir, lexical_dir or default_lexical_path())
+    else:
+        finish(run, out_dir, lexical_dir or default_lexical_path())
     click.echo(f"model written to {out_dir}")
 
 

@@ -25,13 +25,9 @@ from .labels import FRAMES, GENRES, TECHNIQUES
 from .models.base import load_model, read_json, write_json
 from .models.encoder import EncoderModel, StandardisedHead
 from .models.lexical import Featurizer
+from .select_spans import spans
 from .train import THRESHOLD_GRID, _apply, _folds, _macro_f1, _per_lang, choose_thresholds, fit_head, micro_f1
 from .train_encoder import EncoderRun, ptc_dev_ids
-
-SPAN_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)  # per-technique span choices
-# annotated on a word or two (median 5% of a paragraph): a whole paragraph would not show a reader
-# which words, whatever a noisy held-out objective says
-WORD_LEVEL = ("Loaded_Language", "Name_Calling-Labeling")
 
 
 def ptc_dev_dir(run: EncoderRun) -> Path | None:
@@ -107,106 +103,6 @@ def techniques(
         metrics[name] = {"all": round(micro_f1(y, pred), 4), **_per_lang(micro_f1, y, pred, langs)}
     log.info("ST3 held-out (cross-fitted thresholds): %s", metrics)
     return best, float(w), _named(choose_thresholds(p, y, langs), list(TECHNIQUES)), metrics, pred
-
-
-def spans(run: EncoderRun, epoch: int, decisions: np.ndarray) -> tuple[dict, dict]:
-    """Span decoding settings chosen on held-out articles, and the held-out span scores.
-
-    ``decisions`` are the held-out paragraph labels (cross-fitted). Scores reported for the
-    chosen setting are cross-fitted over two halves of the held-out articles.
-    """
-    from .spans import locate_spans, span_prf
-
-    tab, tt = run.paragraphs, run.token_table()
-    hi = np.flatnonzero(run.heldout())
-    tp = run.heldout_token_probs(epoch)
-    labels = list(TECHNIQUES)
-    chosen = [[labels[j] for j in np.flatnonzero(decisions[k])] for k in range(len(hi))]
-    arts = sorted({tt.ids[i] for i in hi})
-    lang_of = {tt.ids[i]: str(tab.langs[i]) for i in hi}
-    gold = [(a, t, s, e) for a in arts for t, s, e in tt.gold[a]]
-
-    def predict(cfg: dict) -> list[tuple[str, str, int, int]]:
-        rows = []
-        for k, i in enumerate(hi):
-            args = (tt.starts[i], tt.ends[i], labels, chosen[k], cfg, tt.bounds[i], tt.texts[tt.ids[i]])
-            for sp in locate_spans(tp[k], *args):
-                rows.append((tt.ids[i], sp.technique, sp.start, sp.end))
-        return rows
-
-    def f1(pred, sel, aware=True) -> float:
-        return span_prf([r for r in pred if r[0] in sel], [g for g in gold if g[0] in sel], aware)["f1"]
-
-    def by_lang(pred, sel=None) -> dict:
-        sel = set(arts) if sel is None else sel
-        out = {}
-        for aware in (True, False):
-            f = {"all": f1(pred, sel, aware)}
-            for lang in sorted(set(lang_of.values())):
-                f[lang] = f1(pred, {a for a in sel if lang_of[a] == lang}, aware)
-            out["aware" if aware else "agnostic"] = {k: round(v, 4) for k, v in f.items()}
-        return out
-
-    def choose(sel: set[str]) -> dict:
-        """Threshold and mode by grid, then per technique: its own threshold or the whole paragraph.
-
-        The objective is aware + agnostic F1 of each language of the articles ``sel``, summed
-        (pooled F1 let the large languages decide for all): some techniques (Doubt,
-        Appeal_to_Fear-Prejudice, ...) are annotated on whole sentences, which token runs miss,
-        and word-level ones (Loaded_Language, Name_Calling) want a threshold of their own.
-        """
-        by = [{a for a in sel if lang_of[a] == lang} for lang in sorted({lang_of[a] for a in sel})]
-
-        def objective(cfg: dict) -> float:
-            pred = predict(cfg)
-            return sum(f1(pred, part, aware) for part in by for aware in (True, False))
-
-        # token runs are not bridged (gap 0) and grow to whole words: on the held-out articles
-        # of 0.2.1 that raised aware F1 in every language (.264 -> .277 with the same settings)
-        grid = [
-            {"threshold": float(t), "mode": m, "gap": 0, "words": True, "whole": [], "thresholds": {}}
-            for m in ("filtered", "independent")
-            for t in np.round(np.arange(0.1, 0.51, 0.05), 2)
-        ]
-        scores = [objective(c) for c in grid]
-        best, score = grid[int(np.argmax(scores))], max(scores)
-        counts = {t: sum(t in c for c in chosen) for t in labels}
-        options = [*SPAN_THRESHOLDS, "whole"]
-        for _ in range(2):  # coordinate ascent over the techniques, twice
-            for t in sorted(labels, key=lambda t: -counts[t]):
-                if not counts[t]:
-                    continue
-                for opt in options:
-                    if opt == "whole" and t in WORD_LEVEL:
-                        continue
-                    whole = [w for w in best["whole"] if w != t] + ([t] if opt == "whole" else [])
-                    thr = {k: v for k, v in best["thresholds"].items() if k != t}
-                    if opt != "whole" and opt != best["threshold"]:
-                        thr[t] = opt
-                    cand = dict(best, whole=sorted(whole), thresholds=dict(sorted(thr.items())))
-                    if cand == best:
-                        continue
-                    s2 = objective(cand)
-                    if s2 > score + 1e-4:
-                        best, score = cand, s2
-        return best
-
-    half = set(np.random.RandomState(run.cfg.seed).permutation(arts)[: len(arts) // 2].tolist())
-    cross = []  # cross-fitted report: each half scored with the settings the other half chose
-    for fit in (half, set(arts) - half):
-        cross += [r for r in predict(choose(fit)) if r[0] not in fit]
-    best = choose(set(arts))
-    whole = [
-        (tt.ids[i], t, *tt.bounds[i]) for k, i in enumerate(hi) for t in chosen[k]
-    ]  # the baseline: paragraph labels as whole-paragraph spans
-    metrics = {
-        "chosen": best,
-        "heldout": by_lang(cross),
-        "heldout_in_sample": by_lang(predict(best)),
-        "whole_paragraph_baseline": by_lang(whole),
-    }
-    log.info("spans held-out: %s", metrics)
-    return best, metrics
 
 
 def _article_vectors(run: EncoderRun, texts: list[str]) -> np.ndarray:

