@@ -94,6 +94,10 @@ def test_bad_model_dir_and_data_dir_are_clear(tmp_path: Path):
     assert r.exit_code == 2 and "config.json: not valid JSON" in r.stderr
     r = CliRunner().invoke(main, ["predict", "--data", str(tmp_path / "d"), "--split", "test", "--out", "o"])
     assert r.exit_code == 2 and "no such folder" in r.stderr
+    # a language member needs the model it is added to and its languages; said before any work
+    args = ["train", "--kind", "encoder", "--data", str(tmp_path / "d"), "--out", str(tmp_path / "o")]
+    r = CliRunner().invoke(main, [*args, "--language-member", "--lang", "en"])
+    assert r.exit_code == 2 and "needs --init-from" in r.stderr and not (tmp_path / "o.work").exists()
 
 
 def test_labels_lists_every_technique():
