@@ -232,7 +232,18 @@ def serve(host, port, max_body, max_batch, corpus_db, model_dir) -> None:
 )
 @friendly_errors
 def train(
-    data_dir, out_dir, langs, folds, seed, max_articles, kind, work_dir, epochs, lexical_dir, **encoder_opts
+    data_dir,
+    out_dir,
+    langs,
+    folds,
+    seed,
+    max_articles,
+    kind,
+    work_dir,
+    epochs,
+    lexical_dir,
+    language_member,
+    **encoder_opts,
 ) -> None:
     """Train a model, choosing every setting on train only (grouped CV or held-out articles).
 
@@ -246,10 +257,12 @@ def train(
           --init-from models/my-encoder --lang en --epochs 2 --lr-layers 3e-5 --language-member
     """
     if kind == "encoder":
-        opts = {k: v for k, v in encoder_opts.items() if v is not None and v is not False}
+        opts = {k: v for k, v in encoder_opts.items() if v is not None}
         if epochs:
             opts["epochs"] = epochs
-        _train_encoder(data_dir, out_dir, langs, seed, max_articles, work_dir, opts, lexical_dir)
+        _train_encoder(
+            data_dir, out_dir, langs, seed, max_articles, work_dir, opts, lexical_dir, language_member
+        )
         return
     from .train import TrainConfig, train_lexical
 
@@ -267,13 +280,14 @@ def train(
     click.echo(f"model written to {out_dir} ({metrics['train_seconds']} s)")
 
 
-def _train_encoder(data_dir, out_dir, langs, seed, max_articles, work_dir, opts, lexical_dir) -> None:
+def _train_encoder(
+    data_dir, out_dir, langs, seed, max_articles, work_dir, opts, lexical_dir, language_member=False
+) -> None:
     from .analysis import default_lexical_path
     from .select_encoder import finish
     from .train_encoder import EncoderRun, EncoderTrainConfig
 
     work = work_dir or out_dir.with_name(out_dir.name + ".work")
-    language_member = opts.pop("language_member", False)
     if language_member and not (opts.get("init_from") and langs):
         raise click.UsageError("--language-member needs --init-from (the base model) and --lang")
     cfg = EncoderTrainConfig(seed=seed, max_articles_per_language=max_articles)

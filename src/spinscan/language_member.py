@@ -17,17 +17,22 @@ import json
 import logging
 from pathlib import Path
 
-import numpy as np
-
 from .errors import ModelError
 from .evaluate import evaluate_ptc_si
 from .labels import TECHNIQUES
 from .models.base import load_model, read_json, write_json
 from .models.encoder import EncoderModel
-from .models.lexical import Featurizer
-from .select_encoder import WEIGHTS, _best_global, _named, cross_fitted, ptc_dev_dir
+from .select_encoder import (
+    WEIGHTS,
+    _best_global,
+    _named,
+    cross_fitted,
+    heldout_lexical_probs,
+    lexical_partner,
+    ptc_dev_dir,
+)
 from .select_spans import HeldoutSpans
-from .train import _per_lang, choose_thresholds, fit_head, micro_f1
+from .train import _per_lang, choose_thresholds, micro_f1
 from .train_encoder import EncoderRun
 
 log = logging.getLogger(__name__)
@@ -43,16 +48,6 @@ def _check_base(base: EncoderModel, run: EncoderRun) -> None:
             )
 
 
-def _lexical_probs(run: EncoderRun, lexical_dir: Path) -> np.ndarray:
-    """Held-out probabilities of a lexical model fitted on the run's non-held-out articles."""
-    lex_cfg = read_json(lexical_dir / "config.json")
-    c = read_json(lexical_dir / "metrics.json")["chosen"]["techniques"]["C"]
-    tab, held = run.paragraphs, run.heldout()
-    feat = Featurizer.fit(tab.texts, lex_cfg["features"])
-    x = feat.transform(tab.texts)
-    return fit_head(x[~held], tab.y[~held], c, list(TECHNIQUES)).proba(x[held])
-
-
 def add_language_member(run: EncoderRun, out_dir: str | Path, lexical_dir: str | Path) -> EncoderModel:
     """Write the base model plus the run's best epoch as a member for the run's languages."""
     if not run.cfg.init_from:
@@ -61,22 +56,24 @@ def add_language_member(run: EncoderRun, out_dir: str | Path, lexical_dir: str |
     if not isinstance(base, EncoderModel):
         raise ModelError(f"{run.cfg.init_from}: not an encoder model")
     _check_base(base, run)
-    epochs = [e for e in run.epochs_done() if e > 0]
-    if not epochs or 0 not in run.epochs_done():
+    done = run.epochs_done()
+    if 0 not in done or len(done) < 2:
         raise RuntimeError(f"{run.work}: no fine-tuned epoch beside epoch 0; run the fine-tuning first")
     tab, held = run.paragraphs, run.heldout()
     y, langs, groups = tab.y[held], tab.langs[held], tab.groups[held]
-    p0 = run.heldout_member_probs(0)[0]
+    probs = {e: run.heldout_member_probs(e)[0] for e in done}  # epoch 0: the base
+    p0 = probs[0]
     scores = {
-        (e, float(w)): _best_global(y, (1 - w) * p0 + w * run.heldout_member_probs(e)[0])
-        for e in epochs
-        for w in WEIGHTS
+        (e, float(w)): _best_global(y, (1 - w) * p0 + w * probs[e]) for e in done if e > 0 for w in WEIGHTS
     }
     epoch, w = max(scores, key=scores.get)
     log.info("language member: epoch %d, weight %.1f (held-out micro-F1 %.4f)", epoch, w, scores[epoch, w])
     w3 = base.weights.get("techniques", 1.0) if base.lexical else 1.0
-    p_lex = _lexical_probs(run, Path(lexical_dir)) if base.lexical else 0.0
-    p_enc = {"base": p0, "with member": (1 - w) * p0 + w * run.heldout_member_probs(epoch)[0]}
+    p_lex = 0.0
+    if base.lexical:
+        feat, chosen_c = lexical_partner(run, lexical_dir)
+        p_lex = heldout_lexical_probs(run, feat, chosen_c["techniques"])
+    p_enc = {"base": p0, "with member": (1 - w) * p0 + w * probs[epoch]}
     t0, te = run.heldout_token_probs(0), run.heldout_token_probs(epoch)
     tok = {"base": t0, "with member": [(1 - w) * a + w * b for a, b in zip(t0, te)]}
     report: dict = {"languages": list(run.cfg.languages), "epoch": epoch, "weight": w}

@@ -62,6 +62,22 @@ def _named(table: dict[str, dict[str, float]], labels: list[str]) -> dict[str, d
     return {lang: {labels[int(j)]: t for j, t in row.items()} for lang, row in table.items()}
 
 
+def lexical_partner(run: EncoderRun, lexical_dir: str | Path) -> tuple[Featurizer, dict[str, float]]:
+    """The lexical model's features as it fits them (on all train paragraphs; no labels used) and
+    its chosen C per head, to refit it on the run's non-held-out articles."""
+    lex_cfg = read_json(Path(lexical_dir) / "config.json")
+    lex_metrics = read_json(Path(lexical_dir) / "metrics.json")
+    chosen_c = {k: v["C"] for k, v in lex_metrics["chosen"].items()}
+    return Featurizer.fit(run.paragraphs.texts, lex_cfg["features"]), chosen_c
+
+
+def heldout_lexical_probs(run: EncoderRun, feat: Featurizer, lexical_c: float) -> np.ndarray:
+    """ST3 probabilities of the held-out rows from a lexical model fitted on the other rows."""
+    tab, held = run.paragraphs, run.heldout()
+    x = feat.transform(tab.texts)
+    return fit_head(x[~held], tab.y[~held], lexical_c, list(TECHNIQUES)).proba(x[held])
+
+
 def techniques(
     run: EncoderRun, lexical_c: float, feat: Featurizer
 ) -> tuple[int, float, dict, dict, np.ndarray]:
@@ -86,10 +102,7 @@ def techniques(
     best = max(scores, key=scores.get)
     p_enc = mean[best]
     log.info("held-out micro-F1 by epoch: %s", scores)
-    # a lexical model on the same training articles, for the ensemble
-    x = feat.transform(tab.texts)
-    head = fit_head(x[~held], tab.y[~held], lexical_c, list(TECHNIQUES))
-    p_lex = head.proba(x[hi])
+    p_lex = heldout_lexical_probs(run, feat, lexical_c)  # trained on the same articles, for the ensemble
     w = max(WEIGHTS, key=lambda w: _best_global(y, w * p_enc + (1 - w) * p_lex))
     p = w * p_enc + (1 - w) * p_lex
     metrics = {
@@ -190,11 +203,7 @@ def finish(run: EncoderRun, out_dir: str | Path, lexical_dir: str | Path) -> Enc
     """Choose everything left, and write the encoder model directory."""
     t0 = time.time()
     lexical = load_model(lexical_dir)
-    lex_cfg = read_json(Path(lexical_dir) / "config.json")
-    lex_metrics = read_json(Path(lexical_dir) / "metrics.json")
-    chosen_c = {k: v["C"] for k, v in lex_metrics["chosen"].items()}
-    # the lexical features as the lexical model fits them (on all train paragraphs; no labels used)
-    feat = Featurizer.fit(run.paragraphs.texts, lex_cfg["features"])
+    feat, chosen_c = lexical_partner(run, lexical_dir)
     best, w3, th3, m3, decisions = techniques(run, chosen_c["techniques"], feat)
     span_cfg, m_spans = spans(run, best, decisions)
     genre, w1, _, m1 = article_head(run, "genre", chosen_c["genre"], feat)

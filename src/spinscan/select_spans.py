@@ -31,7 +31,7 @@ class HeldoutSpans:
     def __init__(
         self, run: EncoderRun, token_probs: list[np.ndarray], decisions: np.ndarray, tt=None
     ) -> None:
-        tab, self.tt = run.paragraphs, tt or run.token_table()
+        tab, self.tt = run.paragraphs, tt if tt is not None else run.token_table()
         self.hi = np.flatnonzero(run.heldout())
         self.tp = token_probs
         self.labels = list(TECHNIQUES)
