@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from spinscan.analysis import default_lexical_path
-from spinscan.api import ApiError, Gate, create_app
+from spinscan.corpus.store import SqliteStore
 from spinscan.labels import FRAMES, GENRES, TECHNIQUES
-from spinscan.store import SqliteStore
+from spinscan.server.app import ApiError, Gate, create_app
 
 from .conftest import EXAMPLE, need_shared
 

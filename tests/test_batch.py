@@ -26,7 +26,7 @@ N_GOOD = 240
 
 def make_input(path: Path, n: int = N_GOOD) -> Path:
     """Real train articles with invented outlets and dates, plus bad items of every kind."""
-    from spinscan.data import Dataset
+    from spinscan.semeval.data import Dataset
 
     ds = Dataset(DATA)
     rows = []

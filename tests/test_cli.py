@@ -80,9 +80,44 @@ def test_unsupported_language_and_unknown_code_are_one_line_errors(tmp_path: Pat
     nl = tmp_path / "nl.txt"
     nl.write_text("De regering heeft maandag nieuwe maatregelen tegen de inflatie aangekondigd.\n")
     r = CliRunner().invoke(main, ["analyze", str(nl)])
-    assert r.exit_code == 1 and "does not analyse" in r.stderr and "Traceback" not in r.output
+    # a user mistake: exit 2, one line, the option that fixes it named by the CLI
+    assert r.exit_code == 2 and "does not analyse" in r.stderr and "Traceback" not in r.output
+    assert r.stderr.count("\n") == 1 and "[--lang CODE]" in r.stderr
+    # the --json error object carries the same stable code as the API and batch rows
+    r = CliRunner().invoke(main, ["analyze", "--json", str(nl)])
+    assert json.loads(r.stdout)["error"]["code"] == "unsupported_language"
     r = CliRunner().invoke(main, ["analyze", "--lang", "xx", str(nl)])
-    assert r.exit_code == 1 and "unknown language code 'xx'" in r.stderr
+    assert r.exit_code == 2 and "unknown language code 'xx'" in r.stderr
+
+
+def test_output_paths_are_checked_before_any_work(tmp_path: Path, monkeypatch):
+    import spinscan.analysis
+
+    def no_model(*a, **k):  # the checks come first: no model is loaded, nothing is analysed
+        raise AssertionError("the model was loaded before the output path was checked")
+
+    monkeypatch.setattr(spinscan.analysis, "get_model", no_model)
+    art = tmp_path / "a.txt"
+    art.write_text("Headline\n\nThe corrupt elite lied.\n", encoding="utf-8")
+    other = tmp_path / "b.txt"
+    other.write_text("Headline\n\nAnother text.\n", encoding="utf-8")
+    existing = tmp_path / "r.html"
+    existing.write_text("x")
+    cases = [
+        (["--html", str(tmp_path / "nonexistent" / "r.html"), str(art)], "does not exist"),
+        (["--html", str(tmp_path), str(art)], "is a folder"),
+        (["--html", str(existing), str(art), str(other)], "is not a folder"),
+    ]
+    for args, msg in cases:
+        r = CliRunner().invoke(main, ["analyze", *args])
+        assert r.exit_code == 2 and msg in r.stderr and "Traceback" not in r.output, (args, r.output)
+    r = CliRunner().invoke(main, ["analyze", "--lang", "xx", str(art)])
+    assert r.exit_code == 2 and "unknown language code" in r.stderr
+    r = CliRunner().invoke(main, ["batch", str(art), "--db", str(tmp_path)])
+    assert r.exit_code == 2 and "is a folder" in r.stderr and "Traceback" not in r.output
+    r = CliRunner().invoke(main, ["batch", str(art), "--db", str(tmp_path / "no" / "c.sqlite")])
+    assert r.exit_code == 2 and "does not exist" in r.stderr
+    assert not (tmp_path / "no").exists()
 
 
 def test_bad_model_dir_and_data_dir_are_clear(tmp_path: Path):

@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from spinscan.data import (
+from spinscan.errors import DataError
+from spinscan.semeval.data import (
     Dataset,
     file_newline,
     paragraph_rows,
@@ -15,7 +16,6 @@ from spinscan.data import (
     write_subtask2,
     write_subtask3,
 )
-from spinscan.errors import DataError
 
 from .conftest import write
 

@@ -13,8 +13,9 @@ pytest.importorskip("torch")
 from spinscan.analysis import analyze, default_lexical_path  # noqa: E402
 from spinscan.labels import TECHNIQUES  # noqa: E402
 from spinscan.models.base import load_model  # noqa: E402
-from spinscan.select_encoder import finish  # noqa: E402
-from spinscan.train_encoder import EncoderRun, EncoderTrainConfig  # noqa: E402
+from spinscan.training.encoder.config import EncoderTrainConfig  # noqa: E402
+from spinscan.training.encoder.finish import finish  # noqa: E402
+from spinscan.training.encoder.run import EncoderRun  # noqa: E402
 
 from .conftest import need_shared  # noqa: E402
 
@@ -167,10 +168,10 @@ def test_members_are_trained_apart_and_averaged(encoder_model, tmp_path):
     config = json.loads((model_dir / "config.json").read_text())
     metrics = json.loads((model_dir / "metrics.json").read_text())
     # the held-out choices score the members' mean
-    from spinscan.select_encoder import _best_global
+    from spinscan.training.selection import best_global_f1
 
-    y_held = root.paragraphs.y[root.heldout()]
-    assert metrics["techniques_heldout"]["epochs"]["1"] == round(_best_global(y_held, (p0 + p1) / 2), 4)
+    y_held = root.data.paragraphs.y[root.data.heldout()]
+    assert metrics["techniques_heldout"]["epochs"]["1"] == round(best_global_f1(y_held, (p0 + p1) / 2), 4)
     assert config["members"] == 2 and config["train"]["members"] == 2
     assert set(metrics["techniques_heldout"]["members"]) == {"0", "1"}
     model = load_model(model_dir)
@@ -207,6 +208,8 @@ def test_members_are_trained_apart_and_averaged(encoder_model, tmp_path):
 
 
 def test_a_paragraph_longer_than_the_model_reads_is_read_whole_in_windows(encoder_model):
+    import dataclasses
+
     from spinscan.types import split_paragraphs
 
     out, _, _ = encoder_model
@@ -215,15 +218,16 @@ def test_a_paragraph_longer_than_the_model_reads_is_read_whole_in_windows(encode
     text = f"Titre\n\n{words}\n"
     (title, para) = split_paragraphs(text)
     enc = model.encode_paragraphs([para])
-    full = model._nets()[2].encode([para.text.strip()], 10**6)[0]  # untruncated
+    full = model.forward.tokenizer.encode([para.text.strip()], 10**6)[0]  # untruncated
     assert len(enc.token_probs[0]) == len(full.ids) > 3 * model.config["max_tokens"]
     assert enc.ends[0].max() == para.start + len(para.text.rstrip())  # the last word has a token
     # the first window is what a truncating reader saw: same probabilities where no window overlaps
     import torch
 
-    from spinscan.models.encoder_net import pad_batch, run_lower
+    from spinscan.models.encoder.network import pad_batch, run_lower
 
-    bert, tops, tok = model._nets()
+    fwd = model.forward
+    bert, tops, tok = fwd.bert, fwd.tops, fwd.tokenizer
     cut = tok.encode([para.text.strip()], model.config["max_tokens"])[0]
     with torch.no_grad():
         ids, mask = pad_batch([cut], tok.special["pad"])
@@ -238,7 +242,9 @@ def test_a_paragraph_longer_than_the_model_reads_is_read_whole_in_windows(encode
     # whole-paragraph techniques highlight the windows that have them, not the whole wall: with
     # every threshold at the paragraph's probability, only each technique's best window has it
     model.lexical = None
-    model.config["spans"] = dict(model.span_config, whole=list(TECHNIQUES))
+    model.settings = dataclasses.replace(
+        model.settings, spans=dataclasses.replace(model.settings.spans, whole=tuple(TECHNIQUES))
+    )
     model.thresholds["techniques"] = {"*": {t: float(enc.probs[0][j]) for j, t in enumerate(TECHNIQUES)}}
     p = analyze(text, lang="fr", model=model).paragraphs[1]
     assert sorted(p.techniques) == sorted(TECHNIQUES)
@@ -251,9 +257,9 @@ def test_a_language_member_is_added_for_its_languages_only(encoder_model, tmp_pa
     import dataclasses
 
     from spinscan.errors import ModelError
-    from spinscan.language_member import add_language_member
     from spinscan.models.encoder import EncoderModel
-    from spinscan.select_encoder import WEIGHTS
+    from spinscan.training.encoder.language_member import add_language_member
+    from spinscan.training.selection import BLEND_WEIGHTS as WEIGHTS
     from spinscan.types import split_paragraphs
 
     from .conftest import DATA
@@ -270,7 +276,7 @@ def test_a_language_member_is_added_for_its_languages_only(encoder_model, tmp_pa
     assert w in WEIGHTS and config["members"] == 2 and len(model.top_states) == 2
     assert config["member_weights"] == {"*": [1.0, 0.0], "fr": [round(1 - w, 4), w]}
     assert set(config["spans_by_language"]) == {"fr"}
-    assert model.span_config_for("it") == base.span_config
+    assert model.settings.spans_for("it") == base.settings.spans
     # thresholds: French re-chosen, the others the base's
     assert "fr" in model.thresholds["techniques"]
     others = [{k: v for k, v in m.thresholds["techniques"].items() if k != "fr"} for m in (model, base)]

@@ -3,9 +3,9 @@ from pathlib import Path
 import pytest
 
 from spinscan.errors import InputError, UnsupportedLanguageError
-from spinscan.inputs import check_text, decode_bytes, read_text_file
 from spinscan.labels import normalise_language
 from spinscan.language import detect_language
+from spinscan.text import check_text, decode_bytes, read_text_file
 
 
 def test_empty_file(tmp_path: Path):
@@ -72,8 +72,10 @@ def test_detects_all_nine_languages(text: str, code: str):
 
 
 def test_unsupported_language_is_named():
-    with pytest.raises(UnsupportedLanguageError, match="'nl'.*--lang"):
+    with pytest.raises(UnsupportedLanguageError, match="'nl'.*give the language explicitly") as e:
         detect_language("De regering heeft maandag nieuwe maatregelen tegen de inflatie aangekondigd.")
+    # the library names the setting that fixes it, never a command-line flag (the CLI adds that)
+    assert e.value.setting == "lang" and e.value.code == "unsupported_language" and "--" not in str(e.value)
 
 
 def test_language_codes_official_and_iso():

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from spinscan.data import (
+from spinscan.labels import LANGUAGES, TRAIN_LANGUAGES
+from spinscan.semeval.data import (
     Dataset,
     file_newline,
     paragraph_rows,
@@ -19,8 +20,7 @@ from spinscan.data import (
     write_subtask2,
     write_subtask3,
 )
-from spinscan.evaluate import find_scorers, run_scorer
-from spinscan.labels import LANGUAGES, TRAIN_LANGUAGES
+from spinscan.semeval.evaluate import find_scorers, run_scorer
 
 pytestmark = pytest.mark.integration
 
@@ -99,7 +99,7 @@ def test_article_sets_differ_between_subtasks_as_documented(data_dir: Path):
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_gold_spans_scored_against_themselves_is_one(data_dir: Path, tmp_path: Path, lang: str):
-    from spinscan.evaluate import score_spans, spans_pred_path
+    from spinscan.semeval.evaluate import score_spans, spans_pred_path
 
     ds = Dataset(data_dir)
     rows = [(a.id, s.technique, s.start, s.end) for a in ds.articles(lang, "train", 3) for s in a.spans or []]

@@ -10,10 +10,10 @@ from click.testing import CliRunner
 
 from spinscan.analysis import default_lexical_path, get_model
 from spinscan.cli import main
-from spinscan.data import Dataset, read_spans, read_subtask1, read_subtask2, read_subtask3
 from spinscan.labels import LANGUAGES
 from spinscan.models import load_model
-from spinscan.train import TrainConfig, train_lexical
+from spinscan.semeval.data import Dataset, read_spans, read_subtask1, read_subtask2, read_subtask3
+from spinscan.training.lexical import TrainConfig, train_lexical
 
 pytestmark = pytest.mark.integration
 
@@ -109,7 +109,7 @@ def test_predict_and_evaluate_commands(tiny_model: Path, data_dir: Path, tmp_pat
 
 
 def test_evaluate_reports_a_rejected_file(tiny_model: Path, data_dir: Path, tmp_path: Path):
-    from spinscan.evaluate import evaluate
+    from spinscan.semeval.evaluate import evaluate
 
     p = tmp_path / "po" / "train-predictions-subtask-3.txt"
     p.parent.mkdir(parents=True)
@@ -119,8 +119,8 @@ def test_evaluate_reports_a_rejected_file(tiny_model: Path, data_dir: Path, tmp_
 
 
 def test_default_model_predicts_the_whole_test_split_of_all_nine_languages(data_dir: Path, tmp_path: Path):
-    from spinscan.evaluate import find_scorers
-    from spinscan.predict import predict_split
+    from spinscan.semeval.evaluate import find_scorers
+    from spinscan.semeval.predict import predict_split
 
     ds = Dataset(data_dir)
     report = predict_split(ds, "test", get_model(), tmp_path)
@@ -152,7 +152,7 @@ def test_default_model_predicts_the_whole_test_split_of_all_nine_languages(data_
 def test_ptc_span_identification_scoring(data_dir: Path):
     """The PTC (SemEval-2020 Task 11) dev gold scores spans technique-agnostically."""
     from spinscan.analysis import get_model
-    from spinscan.evaluate import evaluate_ptc_si
+    from spinscan.semeval.evaluate import evaluate_ptc_si
 
     ptc = data_dir.parent / "ptc2020"
     res = evaluate_ptc_si(get_model(default_lexical_path()), ptc)

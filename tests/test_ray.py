@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from spinscan.batch import run_batch
+from spinscan.corpus.batch import run_batch
 
 from .conftest import need_shared
 from .test_batch import LEXICAL, N_GOOD, make_input, stored

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from spinscan.spans import best_run, decode_runs, locate_spans, merge, span_prf, span_scores
+from spinscan.spans import SpanSettings, best_run, decode_runs, merge, span_prf, span_scores
+from spinscan.spans import locate_spans as _locate
 
 
 def test_merge_joins_overlaps_only():
@@ -76,6 +77,10 @@ def test_best_run_grows_around_the_top_token():
     assert best_run(probs, starts, ends) == (3, 8, pytest.approx(0.4))
 
 
+def locate_spans(probs, starts, ends, labels, chosen, cfg, *args, **kw):
+    return _locate(probs, starts, ends, labels, chosen, SpanSettings.from_dict(cfg), *args, **kw)
+
+
 def test_locate_spans_per_technique_thresholds_whole_paragraphs_and_agreement():
     labels = ["Doubt", "Loaded_Language", "Slogans"]
     starts = np.array([-1, 10, 15, 20, 25])
@@ -109,7 +114,7 @@ def test_default_model_marks_word_level_techniques_on_words():
     import json
 
     from spinscan.analysis import default_model_path
-    from spinscan.select_spans import WORD_LEVEL
+    from spinscan.training.encoder.spans import WORD_LEVEL
 
     cfg = json.loads((default_model_path() / "config.json").read_text())["spans"]
     assert WORD_LEVEL and not set(WORD_LEVEL) & set(cfg["whole"])

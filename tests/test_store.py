@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from spinscan.charts import write_chart
+from spinscan.corpus.charts import write_chart
+from spinscan.corpus.stats import Filters, get_article, list_articles, overview, table
+from spinscan.corpus.store import JsonlStore, SqliteStore, connect, month_of
 from spinscan.errors import InputError
-from spinscan.stats import Filters, get_article, list_articles, overview, table
-from spinscan.store import JsonlStore, SqliteStore, connect, month_of
 
 TEXT = "Title\n\nThey are traitors.\r\nCalm line.\n"
 

@@ -153,7 +153,7 @@ def test_static_html_report_looks_the_same_offline(tmp_path: Path, browser):
 def corpus_server(tmp_path_factory):
     """`spinscan serve --db` on a store that a real batch run filled (lexical model, 30 articles)."""
     need_shared()
-    from spinscan.batch import run_batch
+    from spinscan.corpus.batch import run_batch
 
     from .test_batch import LEXICAL, make_input
 

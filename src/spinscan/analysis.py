@@ -9,18 +9,16 @@ import time
 from pathlib import Path
 
 from .errors import InputError
-from .inputs import check_text
 from .labels import normalise_language
 from .language import detect_language
-from .models.base import Model, Prediction, load_model
-from .spans import whole_paragraph_spans
+from .models.base import PRETRAINED, Model, Prediction, load_model
+from .text import check_text
 from .types import Analysis, Article, ParagraphResult
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "encoder-0.2"
 LEXICAL_MODEL = "lexical-0.1"
-PRETRAINED = Path(__file__).parent / "pretrained"
 _cache: dict[str, Model] = {}
 _lock = threading.Lock()
 
@@ -53,11 +51,11 @@ def resolve_language(text: str, lang: str | None) -> tuple[str, bool]:
 
 
 def to_analysis(article: Article, pred: Prediction, model: Model, detected: bool) -> Analysis:
+    """A model's prediction for an article, as the user sees it (scores rounded to 4 places)."""
     paragraphs = []
-    for k, (p, techs, scores) in enumerate(
-        zip(article.paragraphs, pred.paragraph_techniques, pred.paragraph_scores)
+    for p, techs, scores, spans in zip(
+        article.paragraphs, pred.paragraph_techniques, pred.paragraph_scores, pred.spans_by_paragraph(article)
     ):
-        spans = pred.paragraph_spans[k] if pred.paragraph_spans else whole_paragraph_spans(p, techs, scores)
         paragraphs.append(
             ParagraphResult(
                 line_no=p.line_no,
@@ -65,7 +63,7 @@ def to_analysis(article: Article, pred: Prediction, model: Model, detected: bool
                 end=p.end,
                 text=p.text,
                 techniques=techs,
-                scores={k: round(v, 4) for k, v in scores.items()},
+                scores={t: round(v, 4) for t, v in scores.items()},
                 spans=spans,
             )
         )

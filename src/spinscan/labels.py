@@ -140,7 +140,8 @@ def normalise_language(code: str) -> str:
         return ISO_TO_CODE[c]
     raise UnsupportedLanguageError(
         f"unknown language code {code!r}: use one of {', '.join(LANGUAGES)} "
-        "(or the ISO codes de, pl, el for German, Polish, Greek)"
+        "(or the ISO codes de, pl, el for German, Polish, Greek)",
+        setting="lang",
     )
 
 
@@ -193,3 +194,13 @@ GENRE_EXAMPLES: dict[str, str] = {
     "reporting": "A news report on what was announced at a press conference.",
     "satire": "A mock news story in which a minister declares the weather illegal.",
 }
+
+
+def label_list(kind: str) -> list[dict[str, str]]:
+    """Every label of ``kind`` (techniques, frames, genres) with its definition and example."""
+    names, defs, examples = {
+        "techniques": (TECHNIQUES, TECHNIQUE_DEFINITIONS, TECHNIQUE_EXAMPLES),
+        "frames": (FRAMES, FRAME_DEFINITIONS, FRAME_EXAMPLES),
+        "genres": (GENRES, GENRE_DEFINITIONS, GENRE_EXAMPLES),
+    }[kind]
+    return [{"name": n, "definition": defs[n], "example": examples[n]} for n in names]

@@ -30,7 +30,8 @@ def detect_language(text: str) -> tuple[str, float]:
         raise UnsupportedLanguageError(
             f"the text looks like language {iso!r} ({prob:.0%} sure), which spinscan does not analyse; "
             f"supported: {', '.join(f'{c} ({n})' for c, n in LANGUAGES.items())}. "
-            "If the detection is wrong, give the language explicitly (--lang)."
+            "If the detection is wrong, give the language explicitly.",
+            setting="lang",
         )
     log.debug("detected language %s (%s, p=%.3f)", code, iso, prob)
     return code, float(prob)

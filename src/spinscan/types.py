@@ -11,6 +11,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
+def trimmed(start: int, text: str) -> tuple[int, int]:
+    """[start, end) of ``text`` (which begins at ``start``) without surrounding whitespace."""
+    return start + len(text) - len(text.lstrip()), start + len(text.rstrip())
+
+
 @dataclass(frozen=True)
 class Paragraph:
     """One non-blank line of an article, numbered as the official templates do."""
@@ -20,15 +25,21 @@ class Paragraph:
     end: int  # end-exclusive; covers the raw line without its '\n' (a trailing '\r' stays)
     text: str  # the raw line, possibly ending in '\r'
 
+    @property
+    def trimmed(self) -> tuple[int, int]:
+        """[start, end) of the paragraph without its leading and trailing whitespace: where
+        ``text.strip()`` lies in the article, which models read and spans may cover."""
+        return trimmed(self.start, self.text)
+
 
 @dataclass(frozen=True)
 class Span:
     """A technique used at text[start:end]."""
 
     technique: str
-    start: int
-    end: int
-    score: float = 1.0
+    start: int = field(metadata={"doc": "Character offset into the article text (inclusive)."})
+    end: int = field(metadata={"doc": "Character offset into the article text (exclusive)."})
+    score: float = field(default=1.0, metadata={"doc": "The token head's score of the span, in [0, 1]."})
 
     def __post_init__(self) -> None:
         if not 0 <= self.start <= self.end:
@@ -73,27 +84,32 @@ class Article:
 class ParagraphResult:
     """Techniques predicted for one paragraph."""
 
-    line_no: int
-    start: int
-    end: int
+    line_no: int = field(metadata={"doc": "1-based line number, blank lines counted (official rule)."})
+    start: int = field(metadata={"doc": "Offset of the line's first character in the article text."})
+    end: int = field(metadata={"doc": "Offset just after the line's last character (exclusive)."})
     text: str
-    techniques: list[str]  # the chosen techniques, most probable first
-    scores: dict[str, float]  # every technique's score in [0, 1]
-    spans: list[Span] = field(default_factory=list)
+    techniques: list[str] = field(metadata={"doc": "The chosen techniques, most probable first."})
+    scores: dict[str, float] = field(metadata={"doc": "Every technique's score in [0, 1]."})
+    spans: list[Span] = field(default_factory=list, metadata={"doc": "Where each technique is used."})
+
+    @property
+    def trimmed(self) -> tuple[int, int]:
+        """[start, end) of the paragraph's text without surrounding whitespace."""
+        return trimmed(self.start, self.text)
 
 
 @dataclass
 class Analysis:
     """What spinscan says about one article."""
 
-    lang: str
-    lang_detected: bool
-    genre: str
-    genre_scores: dict[str, float]
-    frames: list[str]
-    frame_scores: dict[str, float]
+    lang: str = field(metadata={"doc": "Official language code (en fr ge it po ru es gr ka)."})
+    lang_detected: bool = field(metadata={"doc": "Whether the language was detected (not given)."})
+    genre: str = field(metadata={"doc": "opinion, reporting or satire."})
+    genre_scores: dict[str, float] = field(metadata={"doc": "The three genre probabilities."})
+    frames: list[str] = field(metadata={"doc": "The chosen frames, most probable first."})
+    frame_scores: dict[str, float] = field(metadata={"doc": "Every frame's score in [0, 1]."})
     paragraphs: list[ParagraphResult]
-    model: dict[str, str]
+    model: dict[str, str] = field(metadata={"doc": "The model's name, kind and version."})
     id: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
 

@@ -1,5 +1,12 @@
-"""Models: every kind implements :class:`spinscan.models.base.Model`."""
+"""Models: every kind implements :class:`spinscan.models.base.Model`.
 
-from .base import Model, Prediction, load_model, register
+- ``base``: the interface, the prediction type, model directories and loading by kind;
+- ``heads``: linear heads and the decisions made from their probabilities;
+- ``lexical``: TF-IDF + linear heads; ``encoder/``: fine-tuned e5-small with a lexical partner.
 
-__all__ = ["Model", "Prediction", "load_model", "register"]
+Models import only the core (types, labels, errors, spans); never training, corpus, cli or server.
+"""
+
+from .base import PRETRAINED, Model, Prediction, load_model, register
+
+__all__ = ["PRETRAINED", "Model", "Prediction", "load_model", "register"]

@@ -17,11 +17,14 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelError
+from ..spans import whole_paragraph_spans
 from ..types import Article, Span
 
 log = logging.getLogger(__name__)
 
 _KINDS: dict[str, type[Model]] = {}
+# the models shipped inside the package (the default model and its lexical partner)
+PRETRAINED = Path(__file__).resolve().parents[1] / "pretrained"
 
 
 @dataclass
@@ -36,6 +39,16 @@ class Prediction:
     paragraph_scores: list[dict[str, float]] = field(default_factory=list)
     # per paragraph, the technique spans located in it; empty lists when the model has no span head
     paragraph_spans: list[list[Span]] = field(default_factory=list)
+
+    def spans_by_paragraph(self, article: Article) -> list[list[Span]]:
+        """The spans of each paragraph; for a model without a span head, each chosen technique
+        spans its whole (trimmed) paragraph."""
+        if self.paragraph_spans:
+            return self.paragraph_spans
+        return [
+            whole_paragraph_spans(p, techs, scores)
+            for p, techs, scores in zip(article.paragraphs, self.paragraph_techniques, self.paragraph_scores)
+        ]
 
 
 class Model(ABC):
@@ -98,22 +111,6 @@ def write_json(path: Path, obj: Any) -> None:
     Path(path).write_text(json.dumps(obj, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def thresholds_for(table: dict[str, dict[str, float]], lang: str | None, labels: list[str]) -> np.ndarray:
-    """Per-label thresholds: the language's own where chosen, else the pooled ones ('*')."""
-    row = table.get(lang or "*", table["*"])
-    base = table["*"]
-    return np.array([row.get(lab, base[lab]) for lab in labels], dtype=np.float32)
-
-
-def decide(
-    table: dict[str, dict[str, float]], lang: str | None, labels: list[str], row: np.ndarray
-) -> tuple[dict[str, float], list[str]]:
-    """Scores by label, and the labels over their thresholds, most probable first."""
-    t = thresholds_for(table, lang, labels)
-    chosen = [labels[j] for j in np.argsort(-row, kind="stable") if row[j] >= t[j]]
-    return {lab: float(row[j]) for j, lab in enumerate(labels)}, chosen
-
-
 def write_model_dir(
     path: Path, config: dict[str, Any], labels: Any, thresholds: Any, tensors: dict[str, np.ndarray]
 ) -> None:
@@ -151,10 +148,12 @@ def load_model(path: str | Path) -> Model:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a missing file must fail, not download
     path = Path(path)
     if not path.is_dir():
-        raise ModelError(f"{path}: no such model directory; pass --model DIR or run `spinscan train`")
+        raise ModelError(
+            f"{path}: no such model directory; give a model directory (or train one)", setting="model"
+        )
     config = read_json(path / "config.json")
     kind = config.get("kind")
-    # Import the built-in kinds so they register themselves.
+    # Import the built-in kinds so they register themselves (the encoder's torch parts load later).
     from . import encoder, lexical  # noqa: F401
 
     if kind not in _KINDS:

@@ -9,7 +9,6 @@ so what was validated is exactly what runs.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,8 @@ from sklearn.preprocessing import normalize
 from ..errors import ModelError
 from ..labels import FRAMES, GENRES, TECHNIQUES
 from ..types import Article
-from .base import Model, Prediction, decide, read_json, read_model_dir, register, write_json, write_model_dir
+from .base import Model, Prediction, read_json, read_model_dir, register, write_json, write_model_dir
+from .heads import LinearHead, decide, decide_genre
 
 log = logging.getLogger(__name__)
 
@@ -91,24 +91,6 @@ class Featurizer:
         return out
 
 
-@dataclass
-class LinearHead:
-    """A linear layer over the features: sigmoid per label, or softmax over labels."""
-
-    labels: list[str]
-    coef: np.ndarray  # (n_labels, n_features)
-    intercept: np.ndarray  # (n_labels,)
-    softmax: bool = False
-
-    def proba(self, x: sp.csr_matrix) -> np.ndarray:
-        z = np.asarray(x @ self.coef.T) + self.intercept
-        if self.softmax:
-            z = z - z.max(axis=1, keepdims=True)
-            e = np.exp(z)
-            return e / e.sum(axis=1, keepdims=True)
-        return 1.0 / (1.0 + np.exp(-z))
-
-
 @register("lexical")
 class LexicalModel(Model):
     """TF-IDF + linear model for genre (softmax), frames and techniques (one-vs-rest)."""
@@ -135,8 +117,7 @@ class LexicalModel(Model):
             head = self.heads["genre"]
             prob = head.proba(xa)
             for pred, row in zip(out, prob):
-                pred.genre_scores = {lab: float(row[j]) for j, lab in enumerate(head.labels)}
-                pred.genre = head.labels[int(np.argmax(row))]
+                pred.genre_scores, pred.genre = decide_genre(head.labels, row)
         if 2 in subtasks:
             head = self.heads["frames"]
             prob = head.proba(xa)

@@ -1,5 +1,7 @@
 """The web page's assets (index.html, app.js, style.css) and the static HTML report.
 
+Imports only the core (labels), so the offline report needs no server.
+
 The static report inlines the same CSS and JavaScript as the page, with the analysis
 and the technique definitions embedded, so it looks the same offline.
 """
@@ -10,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..api_schema import label_list
+from ..labels import label_list
 
 WEB = Path(__file__).parent
 

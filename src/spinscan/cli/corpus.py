@@ -1,0 +1,177 @@
+"""`spinscan batch` and `spinscan stats`: corpus runs and their statistics."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import ProgressColumn
+from rich.table import Table
+from rich.text import Text
+
+from ..errors import InputError
+from ..text import MAX_BYTES
+from .common import check_output_file, err_console, friendly_errors, model_option, progress
+from .main import main
+
+
+class RateColumn(ProgressColumn):
+    """Articles per minute, measured since the start."""
+
+    def render(self, task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("" if speed is None else f"{60 * speed:,.0f}/min", style="progress.data.speed")
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", "--db", "out", default="corpus.sqlite", show_default=True,
+              type=click.Path(path_type=Path),
+              help="Results: a SQLite store, or JSON Lines when the name ends in .jsonl.")  # fmt: skip
+@click.option("-j", "--workers", default=1, show_default=True, type=click.IntRange(1, 256),
+              help="Worker processes (Ray actors with --engine ray), each with its own model.")  # fmt: skip
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local: this machine. ray: the cluster in $RAY_ADDRESS, or a local one.")  # fmt: skip
+@click.option("--retry-errors", is_flag=True, help="Analyse again the articles recorded as errors.")
+@click.option("--max-bytes", default=MAX_BYTES, show_default=True, help="Longest article, in bytes.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@model_option
+@friendly_errors
+def batch(inputs, out, workers, engine, retry_errors, max_bytes, as_json, model_dir) -> None:
+    """Analyse many articles into a store; a rerun skips what is done.
+
+    INPUTS are folders of .txt files (a sub-folder per outlet names the source), JSON Lines
+    or CSV files with the columns id, text and optionally lang, title, source, date, url,
+    or official SemEval-2023 data folders. Each result is saved as soon as it is ready:
+    after an interruption (even kill -9) run the same command again to finish.
+
+    \b
+    Examples:
+      spinscan batch articles/ --db corpus.sqlite -j 2
+      spinscan batch feed.jsonl --out results.jsonl
+      RAY_ADDRESS=head:6379 spinscan batch /shared/corpus --engine ray -j 16
+    """
+    from ..corpus.batch import run_batch
+
+    check_output_file(out, "--out")
+
+    with progress() as prog:
+        prog.columns = (*prog.columns, RateColumn())
+        task = prog.add_task("analysing", total=None)
+
+        def on_item(s) -> None:
+            label = f"analysing ({s.errors} errors)" if s.errors else "analysing"
+            prog.update(task, completed=s.ok + s.errors + s.skipped + s.duplicates, description=label)
+
+        summary = run_batch(
+            list(inputs), out, model_dir, workers, engine, retry_errors, max_bytes,
+            on_start=lambda n: prog.update(task, total=n), on_item=on_item,
+        )  # fmt: skip
+    d = {k: getattr(summary, k) for k in ("out", "model", "total", "ok", "errors", "skipped", "duplicates")}
+    d |= {
+        "seconds": round(summary.seconds, 1),
+        "articles_per_minute": round(summary.per_minute, 1),
+        "peak_rss_mb": {w: round(v) for w, v in summary.workers.items()},
+        "interrupted": summary.interrupted,
+    }
+    if as_json:
+        click.echo(json.dumps(d, indent=2))
+    else:
+        click.echo(
+            f"{summary.ok} analysed, {summary.errors} errors, {summary.skipped} done before, "
+            f"{summary.duplicates} duplicate ids skipped; {summary.seconds:.0f} s "
+            f"({summary.per_minute:.0f} articles/min) -> {out} [{summary.model}]",
+            err=True,
+        )
+        if summary.errors:
+            click.echo(f"errors are stored with their reason: spinscan stats --db {out} --errors", err=True)
+    if summary.interrupted:
+        click.echo("interrupted: run the same command again to finish", err=True)
+        sys.exit(130)
+
+
+@main.command()
+@click.option(
+    "--db", required=True, type=click.Path(path_type=Path), help="Corpus store of `spinscan batch`."
+)
+@click.option("--by", type=click.Choice(["source", "month", "lang"]), default=None, help="Group articles by.")
+@click.option("--what", type=click.Choice(["techniques", "frames", "genres"]), default="techniques",
+              show_default=True, help="What to count (share of articles that use it).")  # fmt: skip
+@click.option(
+    "--technique", default=None, help="techniques: only this column; frames/genres: only articles using it."
+)
+@click.option("--source", default=None, help="Only this outlet.")
+@click.option("--lang", default=None, help="Only this language (official code: en fr ge it po ru es gr ka).")
+@click.option("--since", default=None, help="From this month (YYYY-MM).")
+@click.option("--until", default=None, help="Up to this month (YYYY-MM).")
+@click.option("--model", "model", default=None, help="Results of this model (default: the latest used).")
+@click.option("--top", default=8, show_default=True, help="Columns shown (the most frequent).")
+@click.option("--chart", default=None, type=click.Path(path_type=Path), help="Also draw it (.png or .svg).")
+@click.option("--errors", "show_errors", is_flag=True, help="List the articles recorded as errors instead.")
+@click.option("--json", "as_json", is_flag=True, help="Print the table as JSON (every column).")
+@friendly_errors
+def stats(
+    db, by, what, technique, source, lang, since, until, model, top, chart, show_errors, as_json
+) -> None:
+    """Technique, frame and genre frequencies in a corpus store, per outlet, month or language.
+
+    \b
+    Examples:
+      spinscan stats --db corpus.sqlite --by source
+      spinscan stats --db corpus.sqlite --by month --technique Loaded_Language --chart ll.png
+      spinscan stats --db corpus.sqlite --what frames --by month --chart frames.svg
+    """
+    from ..corpus.stats import Filters, pick_model, table
+    from ..corpus.store import connect
+    from ..labels import normalise_language
+
+    if chart is not None:  # a chart that could not be written fails before any work
+        check_output_file(chart, "--chart")
+
+    con = connect(db, readonly=True)
+    if show_errors:
+        _print_errors(con, pick_model(con, model), as_json)
+        return
+    f = Filters(source, normalise_language(lang) if lang else None, since, until, technique)
+    t = table(con, what, by, model, f)
+    if as_json:
+        click.echo(json.dumps(t.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        _print_table(t, top)
+    if chart:
+        from ..corpus.charts import write_chart
+
+        click.echo(f"chart: {write_chart(t, chart, top)}", err=True)
+
+
+def _print_table(t, top: int) -> None:
+    if not t.groups:
+        raise InputError("no analysed article matches these filters")
+    cols = t.labels[:top]
+    title = f"{t.what}: % of articles that use each" + (f", by {t.by}" if t.by else "")
+    tab = Table(
+        t.by or "", "articles", *(c.replace("_", " ") for c in cols), title=title, caption=f"model {t.model}"
+    )
+    for g, n, shares in zip(t.groups, t.articles, t.shares):
+        tab.add_row(g, str(n), *(f"{100 * shares[t.labels.index(c)]:.0f}" for c in cols))
+    Console().print(tab)
+    if len(t.labels) > top:
+        err_console.print(f"{len(t.labels) - top} more columns: --top {len(t.labels)} or --json")
+
+
+def _print_errors(con, model: str, as_json: bool) -> None:
+    rows = con.execute(
+        'SELECT id, "where", error_code, error FROM articles '
+        "WHERE model = ? AND status = 'error' ORDER BY pk",
+        (model,),
+    ).fetchall()
+    if as_json:
+        click.echo(json.dumps([dict(r) for r in rows], indent=2, ensure_ascii=False))
+        return
+    tab = Table("id", "code", "error", title=f"{len(rows)} articles recorded as errors  [{model}]")
+    for r in rows:
+        tab.add_row(r["id"], r["error_code"] or "", r["error"])
+    Console().print(tab)

@@ -1,0 +1,130 @@
+"""`spinscan predict`, `evaluate`, `evaluate-ptc` and `labels`: the official SemEval side."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import DataError
+from .common import friendly_errors, model_option, progress
+from .main import main
+
+
+@main.command()
+@click.option(
+    "--data", "data_dir", required=True, type=click.Path(path_type=Path), help="Official data folder."
+)
+@click.option("--split", required=True, type=click.Choice(["train", "dev", "test"]), help="Which split.")
+@click.option("--lang", "langs", multiple=True, help="Languages (default: all found for that split).")
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Output folder.")
+@model_option
+@friendly_errors
+def predict(data_dir, split, langs, out_dir, model_dir) -> None:
+    """Write official prediction files OUT/<lang>/<split>-predictions-subtask-{1,2,3}.txt.
+
+    \b
+    Example:
+      spinscan predict --data ../shared/data/semeval2023 --split test --out predictions/
+    """
+    from ..analysis import get_model
+    from ..labels import normalise_language
+    from ..semeval.data import Dataset
+    from ..semeval.predict import count_articles, predict_split
+
+    ds = Dataset(data_dir)
+    langs = [normalise_language(x) for x in langs] or None
+    if not ds.languages(split):
+        raise DataError(f"{data_dir}: has no {split} split (no <lang>/{split}-articles-subtask-N folders)")
+    model = get_model(model_dir)
+    with progress() as prog:
+        task = prog.add_task(f"predicting {split}", total=count_articles(ds, split, langs))
+        report = predict_split(ds, split, model, out_dir, langs, lambda n: prog.advance(task, n))
+    for e in report.errors:
+        click.echo(f"error: {e}", err=True)
+    click.echo(f"wrote {len(report.files)} files for {report.articles} articles under {out_dir}")
+    if report.errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.option(
+    "--data", "data_dir", required=True, type=click.Path(path_type=Path), help="Official data folder."
+)
+@click.option("--split", required=True, type=click.Choice(["train", "dev", "test"]), help="Which split.")
+@click.option(
+    "--pred", "pred_dir", required=True, type=click.Path(path_type=Path), help="Folder of `predict`."
+)
+@click.option("--lang", "langs", multiple=True, help="Languages (default: all found).")
+@click.option(
+    "--scorers", default=None, type=click.Path(path_type=Path), help="Folder of the official scorers."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@friendly_errors
+def evaluate(data_dir, split, pred_dir, langs, scorers, as_json) -> None:
+    """Score predictions with the official scorers where gold exists (language x subtask table).
+
+    \b
+    Example:
+      spinscan evaluate --data ../shared/data/semeval2023 --split train --pred predictions/
+    """
+    from ..semeval.evaluate import evaluate as run
+
+    res = run(data_dir, split, pred_dir, list(langs) or None, scorers)
+    if not res:
+        raise DataError(f"nothing to score: no {split} gold with matching predictions under {pred_dir}")
+    if as_json:
+        click.echo(json.dumps(res, indent=2))
+        return
+    t = Table(
+        "lang", "ST1 macro-F1", "ST2 micro-F1", "ST3 micro-F1", "spans aware", "spans agnostic",
+        title=f"Official scores ({split}); spans: F1 of SemEval-2020 Task 11",
+    )  # fmt: skip
+    for lang, row in res.items():
+        cells = []
+        for st in (1, 2, 3):
+            r = row.get(f"subtask{st}")
+            cells.append("–" if r is None else "error" if "error" in r else f"{r['score']:.4f}")
+        sp = row.get("spans")
+        cells += ["–", "–"] if sp is None else [f"{sp['aware']:.4f}", f"{sp['agnostic']:.4f}"]
+        t.add_row(lang, *cells)
+    Console().print(t)
+
+
+@main.command("evaluate-ptc")
+@click.option(
+    "--ptc", "ptc_dir", required=True, type=click.Path(path_type=Path), help="PTC (SemEval-2020 T11) folder."
+)
+@click.option("--split", default="dev", show_default=True, help="PTC split with span gold (train or dev).")
+@model_option
+@friendly_errors
+def evaluate_ptc(ptc_dir, split, model_dir) -> None:
+    """Score spans on the SemEval-2020 Task 11 span-identification gold (technique-agnostic F1).
+
+    \b
+    Example:
+      spinscan evaluate-ptc --ptc ../shared/data/ptc2020
+    """
+    from ..analysis import get_model
+    from ..semeval.evaluate import evaluate_ptc_si
+
+    click.echo(json.dumps(evaluate_ptc_si(get_model(model_dir), ptc_dir, split), indent=2))
+
+
+@main.command()
+def labels() -> None:
+    """List the genres, frames and techniques with what each means."""
+    from ..labels import FRAME_DEFINITIONS, GENRE_DEFINITIONS
+    from .report import labels_table
+
+    c = Console()
+    for title, defs in (("genre", GENRE_DEFINITIONS), ("frame", FRAME_DEFINITIONS)):
+        t = Table(title, "what it means")
+        for k, v in defs.items():
+            t.add_row(k, v)
+        c.print(t)
+    c.print(labels_table())

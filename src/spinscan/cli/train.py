@@ -1,0 +1,160 @@
+"""`spinscan train`: the lexical and encoder recipes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from .common import friendly_errors, progress
+from .main import main
+
+
+@main.command()
+@click.option(
+    "--data", "data_dir", required=True, type=click.Path(path_type=Path), help="Official data folder."
+)
+@click.option(
+    "--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Model directory to write."
+)
+@click.option("--lang", "langs", multiple=True, help="Train languages (default: en fr ge it po ru).")
+@click.option("--folds", default=5, show_default=True, help="Cross-validation folds (grouped by article).")
+@click.option("--seed", default=13, show_default=True, help="Random seed (training is deterministic).")
+@click.option(
+    "--max-articles", default=None, type=int, help="Use at most N articles per language (quick runs)."
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["lexical", "encoder"]),
+    default="lexical",
+    show_default=True,
+    help="lexical: TF-IDF (minutes). encoder: fine-tuned e5-small + lexical ensemble (hours on a CPU).",
+)
+@click.option(
+    "--work",
+    "work_dir",
+    default=None,
+    type=click.Path(path_type=Path),
+    help="encoder: folder for caches and checkpoints; a rerun resumes there (default: OUT.work).",
+)
+@click.option("--epochs", default=None, type=int, help="encoder: fine-tuning epochs (default: the recipe's).")
+@click.option("--lexical", "lexical_dir", default=None, type=click.Path(path_type=Path),
+              help="encoder: the lexical model to ensemble with (default: the shipped one).")  # fmt: skip
+@click.option(
+    "--init-from",
+    default=None,
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="encoder: continue from this encoder model's fine-tuned layers (same held-out split).",
+)
+@click.option("--lr-layers", default=None, type=float, help="encoder: peak learning rate of the layers.")
+@click.option("--lr-head", default=None, type=float, help="encoder: peak learning rate of the heads.")
+@click.option("--token-weight", default=None, type=float, help="encoder: weight of the span (token) loss.")
+@click.option(
+    "--members",
+    default=None,
+    type=click.IntRange(1, 8),
+    help="encoder: fine-tune this many tops from different random starts; the model averages them.",
+)
+@click.option(
+    "--language-member",
+    is_flag=True,
+    help="encoder, with --init-from and --lang: write the --init-from model plus this run as a member "
+    "that only the --lang languages use (epoch and weight chosen on their held-out articles).",
+)
+@friendly_errors
+def train(
+    data_dir,
+    out_dir,
+    langs,
+    folds,
+    seed,
+    max_articles,
+    kind,
+    work_dir,
+    epochs,
+    lexical_dir,
+    language_member,
+    **encoder_opts,
+) -> None:
+    """Train a model, choosing every setting on train only (grouped CV or held-out articles).
+
+    \b
+    Examples:
+      spinscan train --data ../shared/data/semeval2023 --out models/my-lexical
+      spinscan train --kind encoder --data ../shared/data/semeval2023 --out models/my-encoder
+      spinscan train --kind encoder --data ../shared/data/semeval2023 --out models/more \
+          --init-from models/my-encoder --epochs 2 --lr-layers 2e-5 --lr-head 5e-4
+      spinscan train --kind encoder --data ../shared/data/semeval2023 --out models/with-en \
+          --init-from models/my-encoder --lang en --epochs 2 --lr-layers 3e-5 --language-member
+    """
+    if kind == "encoder":
+        opts = {k: v for k, v in encoder_opts.items() if v is not None}
+        if epochs:
+            opts["epochs"] = epochs
+        _train_encoder(
+            data_dir, out_dir, langs, seed, max_articles, work_dir, opts, lexical_dir, language_member
+        )
+        return
+    from ..training.lexical import TrainConfig, train_lexical
+
+    cfg = TrainConfig(folds=folds, seed=seed, max_articles_per_language=max_articles)
+    if langs:
+        cfg.languages = tuple(langs)
+    with progress() as prog:
+        task = prog.add_task("training", total=None)
+
+        def cb(stage: str, done: int, total: int) -> None:
+            prog.update(task, description=stage, completed=done, total=total)
+
+        _, metrics = train_lexical(data_dir, out_dir, cfg, cb)
+    _print_cv(metrics)
+    click.echo(f"model written to {out_dir} ({metrics['train_seconds']} s)")
+
+
+def _train_encoder(
+    data_dir, out_dir, langs, seed, max_articles, work_dir, opts, lexical_dir, language_member=False
+) -> None:
+    from ..analysis import default_lexical_path
+    from ..training.encoder.config import EncoderTrainConfig
+    from ..training.encoder.finish import finish
+    from ..training.encoder.run import EncoderRun
+
+    work = work_dir or out_dir.with_name(out_dir.name + ".work")
+    if language_member and not (opts.get("init_from") and langs):
+        raise click.UsageError("--language-member needs --init-from (the base model) and --lang")
+    cfg = EncoderTrainConfig(seed=seed, max_articles_per_language=max_articles)
+    if langs:
+        cfg.languages = tuple(langs)
+    for k, v in opts.items():
+        setattr(cfg, k, str(v) if k == "init_from" else v)
+    if (work / "train-config.json").is_file():
+        click.echo(f"resuming the run in {work} (its recorded settings apply)", err=True)
+        cfg = None
+    run = EncoderRun(data_dir, work, cfg)
+    with progress() as prog:
+        task = prog.add_task("fine-tuning", total=None)
+
+        def cb(stage: str, done: int, total: int) -> None:
+            prog.update(task, description=stage, completed=done, total=total)
+
+        histories = run.finetune_members(cb)
+    for k, history in enumerate(histories):
+        name = f"member {k + 1}: " if len(histories) > 1 else ""
+        click.echo(f"{name}held-out micro-F1 per epoch: {[h['all'] for h in history]}")
+    if language_member:
+        from ..training.encoder.language_member import add_language_member
+
+        add_language_member(run, out_dir, lexical_dir or default_lexical_path())
+    else:
+        finish(run, out_dir, lexical_dir or default_lexical_path())
+    click.echo(f"model written to {out_dir}")
+
+
+def _print_cv(metrics: dict) -> None:
+    cv = metrics["cv"]
+    t = Table("lang", "ST1 macro-F1", "ST2 micro-F1", "ST3 micro-F1", title="Cross-validated scores")
+    for lang in [k for k in cv["techniques"] if k != "all"] + ["all"]:
+        t.add_row(lang, *(f"{cv[h].get(lang, float('nan')):.3f}" for h in ("genre", "frames", "techniques")))
+    Console().print(t)

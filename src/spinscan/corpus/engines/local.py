@@ -1,0 +1,97 @@
+"""The local batch engine: this process, or N spawned worker processes each holding a model.
+
+A worker that dies (out of memory, a crash) costs only the articles it held: they become
+error rows, a new pool takes over and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from ..sources import Item
+from ..work import analyze_item, error_record, peak_rss_mb, threads_per_worker
+
+Event = tuple  # ("skip", id) | ("dup", item) | ("record", record, worker, peak RSS in MB)
+
+_worker_model = None
+
+
+def _init_worker(model_dir: str, threads: int) -> None:
+    global _worker_model
+    os.environ["SPINSCAN_THREADS"] = str(threads)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from ...analysis import get_model
+
+    _worker_model = get_model(model_dir)
+
+
+def _work(item: Item) -> tuple[dict[str, Any], str, float]:
+    return analyze_item(item, _worker_model), f"pid {os.getpid()}", peak_rss_mb()
+
+
+def local_engine(items: Iterator[Item], model_dir: str, workers: int, skip: set[str]) -> Iterator[Event]:
+    """Analyse items here (workers=1) or in `workers` processes, each loading the model once."""
+    todo = unseen(items, skip)
+    if workers <= 1:
+        from ...analysis import get_model
+
+        model = get_model(model_dir)
+        for ev in todo:
+            yield ev if ev[0] != "item" else ("record", analyze_item(ev[1], model), "main", peak_rss_mb())
+        return
+    ctx = mp.get_context("spawn")  # torch and fork do not mix
+    init = (model_dir, threads_per_worker(workers))
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=init)
+
+    pool = new_pool()
+    inflight: dict[Future, Item] = {}
+    try:
+        for ev in todo:
+            if ev[0] != "item":
+                yield ev
+                continue
+            while len(inflight) >= 2 * workers:
+                yield from _collect(inflight, block=True)
+            try:
+                inflight[pool.submit(_work, ev[1])] = ev[1]
+            except BrokenProcessPool:
+                yield from _collect(inflight, block=False)
+                pool = new_pool()
+                inflight[pool.submit(_work, ev[1])] = ev[1]
+        while inflight:
+            yield from _collect(inflight, block=True)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _collect(inflight: dict[Future, Item], block: bool) -> Iterator[Event]:
+    done, _ = wait(list(inflight), timeout=None if block else 0, return_when=FIRST_COMPLETED)
+    for fut in done:
+        item = inflight.pop(fut)
+        try:
+            rec, worker, rss = fut.result()
+        except BrokenProcessPool:
+            msg = f"{item.where}: the worker process died while analysing it (out of memory?)"
+            yield ("record", error_record(item, msg, "worker_died"), "lost", 0.0)
+            continue
+        yield ("record", rec, worker, rss)
+
+
+def unseen(items: Iterator[Item], skip: set[str]) -> Iterator[tuple[str, Any]]:
+    """("skip", id) for work done earlier, ("dup", item) for an id seen earlier, else ("item", item)."""
+    seen: set[str] = set()
+    for item in items:
+        if item.id in skip:
+            yield ("skip", item.id)
+        elif item.id in seen:
+            yield ("dup", item)
+        else:
+            seen.add(item.id)
+            yield ("item", item)

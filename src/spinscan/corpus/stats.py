@@ -1,0 +1,222 @@
+"""Corpus statistics from a batch store: which outlets use which techniques, and when.
+
+The CLI (`spinscan stats`), its charts and the web page's Corpus view all read the
+tables computed here, so they always agree.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from ..errors import InputError
+from ..labels import FRAMES, GENRES, TECHNIQUES
+from .store import full_analysis, month_of
+
+BY = ("source", "month", "lang")
+NO_DATE = "(no date)"
+WHAT = ("techniques", "frames", "genres")
+_LABELS = {"techniques": TECHNIQUES, "frames": FRAMES, "genres": GENRES}
+_GROUP = {None: "'all'", "source": "COALESCE(a.source, '(none)')", "month": f"COALESCE(a.month, '{NO_DATE}')",
+          "lang": "COALESCE(a.lang, '?')"}  # fmt: skip
+
+
+@dataclass
+class Filters:
+    """Which articles count: by outlet, language, month range and a technique they use."""
+
+    source: str | None = None
+    lang: str | None = None
+    since: str | None = None  # 'YYYY-MM', inclusive
+    until: str | None = None
+    technique: str | None = None
+
+    def sql(self) -> tuple[str, list[Any]]:
+        where, params = [], []
+        for col, value in (("a.source", self.source), ("a.lang", self.lang)):
+            if value:
+                where.append(f"{col} = ?")
+                params.append(value)
+        if self.since:
+            where.append("a.month >= ?")
+            params.append(_month(self.since))
+        if self.until:
+            where.append("a.month <= ?")
+            params.append(_month(self.until))
+        if self.technique:
+            check_label(self.technique, "techniques")
+            where.append("EXISTS (SELECT 1 FROM techniques t2 WHERE t2.pk = a.pk AND t2.technique = ?)")
+            params.append(self.technique)
+        return "".join(f" AND {w}" for w in where), params
+
+
+@dataclass
+class StatsTable:
+    """Share of articles per group (rows) that use each label (columns)."""
+
+    what: str
+    by: str | None
+    model: str
+    groups: list[str]
+    articles: list[int]  # articles per group
+    labels: list[str]  # most frequent overall first
+    counts: list[list[int]]  # [group][label] articles that use the label
+    shares: list[list[float]]  # counts / articles
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def check_label(name: str, what: str) -> str:
+    if name not in _LABELS[what]:
+        raise InputError(f"unknown {what[:-1]} {name!r}; see `spinscan labels` for the names")
+    return name
+
+
+def _month(value: str) -> str:
+    month = month_of(value.strip())
+    if month is None:
+        raise InputError(f"expected a month as YYYY-MM (or a date YYYY-MM-DD), found {value!r}")
+    return month
+
+
+def models(con: sqlite3.Connection) -> list[dict[str, Any]]:
+    """The models in the store, the most recently used first, with their article counts."""
+    rows = con.execute(
+        "SELECT model, SUM(status = 'ok') AS ok, SUM(status = 'error') AS errors, MAX(analysed_at) AS last "
+        "FROM articles GROUP BY model ORDER BY MAX(pk) DESC"
+    ).fetchall()
+    return [dict(r) for r in rows]
+
+
+def pick_model(con: sqlite3.Connection, model: str | None = None) -> str:
+    found = [m["model"] for m in models(con)]
+    if not found:
+        raise InputError("the corpus database holds no results yet; run `spinscan batch` first")
+    if model is None:
+        return found[0]
+    matches = [m for m in found if m == model or m.startswith(model)]
+    if len(matches) != 1:
+        raise InputError(
+            f"model {model!r} {'is ambiguous' if matches else 'not found'}; the store has: "
+            + ", ".join(found)
+        )
+    return matches[0]
+
+
+def table(
+    con: sqlite3.Connection,
+    what: str = "techniques",
+    by: str | None = None,
+    model: str | None = None,
+    filters: Filters | None = None,
+) -> StatsTable:
+    """Per group, how many articles use each technique (or frame, or genre)."""
+    if what not in WHAT:
+        raise InputError(f"unknown statistic {what!r}; expected one of {', '.join(WHAT)}")
+    if by not in (None, *BY):
+        raise InputError(f"cannot group by {by!r}; expected one of {', '.join(BY)}")
+    filters = filters or Filters()
+    model = pick_model(con, model)
+    g = _GROUP[by]
+    if what == "techniques" and filters.technique:  # the technique picks the column, not the articles
+        check_label(filters.technique, "techniques")
+        where, params = Filters(filters.source, filters.lang, filters.since, filters.until).sql()
+    else:
+        where, params = filters.sql()
+    base = f"FROM articles a WHERE a.model = ? AND a.status = 'ok'{where}"
+    sizes = dict(con.execute(f"SELECT {g}, COUNT(*) {base} GROUP BY 1", [model, *params]).fetchall())
+    if what == "techniques":
+        only = " AND t.technique = ?" if filters.technique else ""
+        sql = (f"SELECT {g}, t.technique, COUNT(DISTINCT a.pk) FROM articles a "
+               f"JOIN techniques t ON t.pk = a.pk "
+               f"WHERE a.model = ? AND a.status = 'ok'{where}{only} GROUP BY 1, 2")  # fmt: skip
+        extra = [filters.technique] if filters.technique else []
+    elif what == "frames":
+        sql = (f"SELECT {g}, f.frame, COUNT(*) FROM articles a JOIN frames f ON f.pk = a.pk AND f.chosen = 1 "
+               f"WHERE a.model = ? AND a.status = 'ok'{where} GROUP BY 1, 2")  # fmt: skip
+        extra = []
+    else:
+        sql = f"SELECT {g}, a.genre, COUNT(*) {base} GROUP BY 1, 2"
+        extra = []
+    cells: dict[tuple[str, str], int] = {
+        (grp, lab): n for grp, lab, n in con.execute(sql, [model, *params, *extra]).fetchall()
+    }
+    totals: dict[str, int] = {}
+    for (_, lab), n in cells.items():
+        totals[lab] = totals.get(lab, 0) + n
+    labels = sorted(totals, key=lambda lab: (-totals[lab], lab))
+    if by == "month":
+        groups = sorted(sizes, key=lambda x: (x == NO_DATE, x))  # undated articles last
+    else:
+        groups = sorted(sizes, key=lambda x: (-sizes[x], x))
+    counts = [[cells.get((grp, lab), 0) for lab in labels] for grp in groups]
+    shares = [
+        [round(c / sizes[grp], 4) if sizes[grp] else 0.0 for c in row] for grp, row in zip(groups, counts)
+    ]
+    return StatsTable(what, by, model, groups, [sizes[x] for x in groups], labels, counts, shares)
+
+
+def overview(con: sqlite3.Connection, model: str | None = None) -> dict[str, Any]:
+    """What the store holds for a model: counts, outlets, languages, months, techniques used."""
+    model = pick_model(con, model)
+
+    def values(col: str) -> list[str]:
+        sql = (f"SELECT DISTINCT {col} FROM articles "
+               f"WHERE model = ? AND status = 'ok' AND {col} IS NOT NULL ORDER BY 1")  # fmt: skip
+        return [r[0] for r in con.execute(sql, (model,))]
+
+    ok, errors = con.execute(
+        "SELECT SUM(status = 'ok'), SUM(status = 'error') FROM articles WHERE model = ?", (model,)
+    ).fetchone()
+    return {
+        "model": model,
+        "models": models(con),
+        "ok": ok or 0,
+        "errors": errors or 0,
+        "sources": values("source"),
+        "langs": values("lang"),
+        "months": values("month"),
+        "techniques": list(TECHNIQUES),
+    }
+
+
+def list_articles(
+    con: sqlite3.Connection,
+    model: str | None = None,
+    filters: Filters | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Analysed articles matching the filters, newest first, with their most used techniques."""
+    model = pick_model(con, model)
+    where, params = (filters or Filters()).sql()
+    base = f"FROM articles a WHERE a.model = ? AND a.status = 'ok'{where}"
+    total = con.execute(f"SELECT COUNT(*) {base}", [model, *params]).fetchone()[0]
+    rows = con.execute(
+        f"SELECT a.pk, a.id, a.title, a.source, a.date, a.lang, a.genre, a.n_paragraphs, "
+        f"(SELECT group_concat(technique, '|') FROM (SELECT technique FROM techniques t WHERE t.pk = a.pk "
+        f"GROUP BY technique ORDER BY COUNT(*) DESC, technique)) AS techniques "
+        f"{base} ORDER BY a.date DESC, a.pk LIMIT ? OFFSET ?",
+        [model, *params, limit, offset],
+    ).fetchall()
+    items = []
+    for r in rows:
+        d = dict(r)
+        d["techniques"] = d["techniques"].split("|") if d["techniques"] else []
+        items.append(d)
+    return {"model": model, "total": total, "limit": limit, "offset": offset, "articles": items}
+
+
+def get_article(con: sqlite3.Connection, pk: int) -> dict[str, Any]:
+    """One stored article as `/v1/analyze` returns it (analysis + text), plus its metadata."""
+    r = con.execute("SELECT * FROM articles WHERE pk = ?", (pk,)).fetchone()
+    if r is None:
+        raise InputError(f"no article {pk} in the corpus database")
+    meta = {k: r[k] for k in ("pk", "id", "title", "source", "date", "url", "status", "error", "model")}
+    if r["status"] != "ok":
+        return {"meta": meta}
+    analysis = full_analysis(json.loads(r["analysis"]), r["text"])
+    return {**analysis, "text": r["text"], "meta": meta}

@@ -1,0 +1,236 @@
+"""Where batch results go: a SQLite corpus store (default) or a JSON Lines file.
+
+Both are written one record at a time and are durable when ``add`` returns (a SQLite
+transaction per article; a flushed line), so a killed batch loses at most the article
+being written. Reopening finds what is done for a model: a rerun skips it. Results of
+different models are kept apart (one row per article id and model).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, OutputError
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = "1"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS runs (
+    run INTEGER PRIMARY KEY, model TEXT NOT NULL, spinscan TEXT, started TEXT, finished TEXT,
+    inputs TEXT, ok INTEGER NOT NULL DEFAULT 0, errors INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS articles (
+    pk INTEGER PRIMARY KEY, id TEXT NOT NULL, model TEXT NOT NULL, run INTEGER REFERENCES runs,
+    status TEXT NOT NULL CHECK (status IN ('ok', 'error')), error TEXT, error_code TEXT, "where" TEXT,
+    lang TEXT, title TEXT, source TEXT, date TEXT, month TEXT, url TEXT,
+    genre TEXT, n_paragraphs INTEGER, text TEXT, analysis TEXT, analysed_at TEXT,
+    UNIQUE (id, model));
+CREATE TABLE IF NOT EXISTS genres (
+    pk INTEGER NOT NULL REFERENCES articles ON DELETE CASCADE, genre TEXT NOT NULL, score REAL,
+    PRIMARY KEY (pk, genre)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS frames (
+    pk INTEGER NOT NULL REFERENCES articles ON DELETE CASCADE, frame TEXT NOT NULL, score REAL,
+    chosen INTEGER NOT NULL, PRIMARY KEY (pk, frame)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS techniques (
+    pk INTEGER NOT NULL REFERENCES articles ON DELETE CASCADE, line_no INTEGER NOT NULL,
+    technique TEXT NOT NULL, score REAL, PRIMARY KEY (pk, line_no, technique)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS spans (
+    pk INTEGER NOT NULL REFERENCES articles ON DELETE CASCADE, line_no INTEGER NOT NULL,
+    technique TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, score REAL);
+CREATE INDEX IF NOT EXISTS articles_source ON articles (model, source);
+CREATE INDEX IF NOT EXISTS articles_month ON articles (model, month);
+CREATE INDEX IF NOT EXISTS articles_lang ON articles (model, lang);
+CREATE INDEX IF NOT EXISTS techniques_technique ON techniques (technique, pk);
+CREATE INDEX IF NOT EXISTS frames_frame ON frames (frame, chosen, pk);
+CREATE INDEX IF NOT EXISTS spans_article ON spans (pk, technique);
+"""
+
+
+def month_of(date: str | None) -> str | None:
+    """'YYYY-MM' of an ISO date or timestamp; None when it does not start like one."""
+    if date and len(date) >= 7 and date[:4].isdigit() and date[4] == "-" and date[5:7].isdigit():
+        if 1 <= int(date[5:7]) <= 12:
+            return date[:7]
+    return None
+
+
+def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
+    """A connection to a corpus store (read-only ones never create or change the file)."""
+    p = Path(path)
+    if readonly:
+        if not p.is_file():
+            raise InputError(f"{p}: no such corpus database; create it with `spinscan batch ... --db {p}`")
+        con = sqlite3.connect(f"file:{p}?mode=ro", uri=True, check_same_thread=False)
+        try:
+            con.execute("SELECT 1 FROM articles LIMIT 1")
+        except sqlite3.DatabaseError as e:
+            con.close()
+            raise InputError(f"{p}: not a spinscan corpus database ({e})") from e
+    else:
+        if p.is_dir():
+            raise OutputError(f"{p}: is a folder; give the file name of a corpus database")
+        if not p.parent.is_dir():
+            raise OutputError(f"{p}: folder {p.parent} does not exist; create it first")
+        con = sqlite3.connect(p, timeout=30)
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as e:
+            con.close()
+            raise InputError(f"{p}: not a SQLite database ({e}); give a new file name") from e
+        con.execute("PRAGMA synchronous=NORMAL")  # durable across a killed process
+        con.executescript(SCHEMA)
+        cols = {r[1] for r in con.execute("PRAGMA table_info(articles)")}
+        if "error_code" not in cols:  # a store written before error codes: add the column
+            con.execute("ALTER TABLE articles ADD COLUMN error_code TEXT")
+        con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+        con.commit()
+    con.row_factory = sqlite3.Row
+    con.execute("PRAGMA foreign_keys=ON")
+    return con
+
+
+def compact_analysis(analysis: dict[str, Any]) -> dict[str, Any]:
+    """The analysis without paragraph texts (the article text is stored once, beside it)."""
+    out = dict(analysis)
+    out["paragraphs"] = [{k: v for k, v in p.items() if k != "text"} for p in analysis["paragraphs"]]
+    out.pop("timings", None)
+    return out
+
+
+def full_analysis(compact: dict[str, Any], text: str) -> dict[str, Any]:
+    """Inverse of :func:`compact_analysis`: paragraph texts cut back out of the article."""
+    out = dict(compact)
+    out["paragraphs"] = [
+        {**p, "text": text[p["start"] : p["end"]].rstrip("\r")} for p in compact["paragraphs"]
+    ]
+    return out
+
+
+class SqliteStore:
+    """Results in a SQLite file (see SCHEMA)."""
+
+    def __init__(self, path: str | Path, model: str, inputs: list[str], version: str) -> None:
+        self.path = Path(path)
+        self.model = model
+        self.con = connect(self.path)
+        cur = self.con.execute(
+            "INSERT INTO runs (model, spinscan, started, inputs) VALUES (?, ?, ?, ?)",
+            (model, version, _now(), json.dumps(inputs)),
+        )
+        self.run = cur.lastrowid
+        self.con.commit()
+
+    def done(self, retry_errors: bool = False) -> set[str]:
+        sql = "SELECT id FROM articles WHERE model = ?" + (" AND status = 'ok'" if retry_errors else "")
+        return {r[0] for r in self.con.execute(sql, (self.model,))}
+
+    def add(self, rec: dict[str, Any]) -> None:
+        a = rec.get("analysis")
+        with self.con:  # one transaction per article
+            self.con.execute("DELETE FROM articles WHERE id = ? AND model = ?", (rec["id"], self.model))
+            cur = self.con.execute(
+                'INSERT INTO articles (id, model, run, status, error, error_code, "where", lang, title, '
+                "source, date, month, url, genre, n_paragraphs, text, analysis, analysed_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    rec["id"], self.model, self.run, rec["status"], rec.get("error"), rec.get("error_code"),
+                    rec.get("where"),
+                    (a or {}).get("lang") or rec.get("lang"), rec.get("title"), rec.get("source"),
+                    rec.get("date"), month_of(rec.get("date")), rec.get("url"),
+                    a["genre"] if a else None, len(a["paragraphs"]) if a else None, rec.get("text"),
+                    json.dumps(compact_analysis(a), ensure_ascii=False) if a else None, _now(),
+                ),
+            )  # fmt: skip
+            if a:
+                self._add_labels(cur.lastrowid, a)
+            col = "ok" if rec["status"] == "ok" else "errors"
+            self.con.execute(
+                f"UPDATE runs SET {col} = {col} + 1, finished = ? WHERE run = ?", (_now(), self.run)
+            )
+
+    def _add_labels(self, pk: int, a: dict[str, Any]) -> None:
+        ex = self.con.executemany
+        ex("INSERT INTO genres VALUES (?, ?, ?)", [(pk, g, s) for g, s in a["genre_scores"].items()])
+        chosen = set(a["frames"])
+        ex(
+            "INSERT INTO frames VALUES (?, ?, ?, ?)",
+            [(pk, f, s, f in chosen) for f, s in a["frame_scores"].items()],
+        )
+        ex(
+            "INSERT INTO techniques VALUES (?, ?, ?, ?)",
+            [(pk, p["line_no"], t, p["scores"].get(t)) for p in a["paragraphs"] for t in p["techniques"]],
+        )
+        ex(
+            "INSERT INTO spans VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (pk, p["line_no"], s["technique"], s["start"], s["end"], s["score"])
+                for p in a["paragraphs"]
+                for s in p["spans"]
+            ],
+        )
+
+    def close(self) -> None:
+        self.con.close()
+
+
+class JsonlStore:
+    """Results as JSON Lines, one record per line, appended and flushed one by one."""
+
+    def __init__(self, path: str | Path, model: str) -> None:
+        self.path = Path(path)
+        self.model = model
+        self._done: set[str] = set()
+        if self.path.is_dir() or not self.path.parent.is_dir():
+            why = "is a folder" if self.path.is_dir() else f"folder {self.path.parent} does not exist"
+            raise OutputError(f"{self.path}: {why}; give a file name for the results")
+        if self.path.is_file():
+            self._recover()
+        self.f = self.path.open("a", encoding="utf-8", newline="\n")
+
+    def _recover(self) -> None:
+        """Read what is done; cut a last line that a killed run left unfinished."""
+        with self.path.open("rb+") as f:
+            data = f.read()
+            end = data.rfind(b"\n") + 1
+            if end < len(data):
+                log.warning("%s: dropping an unfinished last record (%d bytes)", self.path, len(data) - end)
+                f.truncate(end)
+        for n, line in enumerate(data[:end].splitlines(), start=1):
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise InputError(
+                    f"{self.path}:{n}: not a spinscan results line ({e.msg}); use a new --out"
+                ) from e
+            if rec.get("model") == self.model:
+                self._done.add(rec["id"])
+
+    def done(self, retry_errors: bool = False) -> set[str]:
+        if retry_errors:
+            raise InputError("--retry-errors needs a SQLite store (--db); a JSON Lines file is append-only")
+        return set(self._done)
+
+    def add(self, rec: dict[str, Any]) -> None:
+        self.f.write(json.dumps({**rec, "model": self.model}, ensure_ascii=False) + "\n")
+        self.f.flush()
+        self._done.add(rec["id"])
+
+    def close(self) -> None:
+        self.f.close()
+
+
+def open_store(path: str | Path, model: str, inputs: list[str], version: str) -> SqliteStore | JsonlStore:
+    """A JSON Lines file for .jsonl/.ndjson names, else a SQLite store."""
+    if Path(path).suffix.lower() in (".jsonl", ".ndjson"):
+        return JsonlStore(path, model)
+    return SqliteStore(path, model, inputs, version)
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

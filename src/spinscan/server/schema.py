@@ -1,0 +1,114 @@
+"""Request and response models of the HTTP API (they make the OpenAPI schema)."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from ..text import join_title
+from ..types import Analysis, ParagraphResult, Span
+
+MAX_FIELD = 200_000  # characters; at most 800 KB of UTF-8, under the default 1 MB body limit
+
+
+class AnalyzeIn(BaseModel):
+    """One article to analyse."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(
+        ..., min_length=1, max_length=MAX_FIELD, description="The article; one paragraph per line."
+    )
+    lang: str | None = Field(
+        None, max_length=16, description="en fr ge it po ru es gr ka (or de pl el); detected if absent."
+    )  # noqa: E501
+    title: str | None = Field(
+        None, max_length=10_000, description="Title; becomes line 1, then an empty line."
+    )
+    id: str | None = Field(None, max_length=200, description="Your id for the article, echoed back.")
+
+    def full_text(self) -> str:
+        return join_title(self.title, self.text)
+
+    @classmethod
+    def openapi_body(cls) -> dict[str, Any]:
+        """The request body in three forms, for the OpenAPI schema of /v1/analyze."""
+        return {
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": cls.model_json_schema()},
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["file"],
+                            "properties": {
+                                "file": {"type": "string", "format": "binary"},
+                                "lang": {"type": "string", "maxLength": 16},
+                            },
+                        }
+                    },
+                    "text/plain": {"schema": {"type": "string", "minLength": 1}},
+                },
+            }
+        }
+
+
+class BatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    articles: list[AnalyzeIn] = Field(..., min_length=1)
+
+
+def from_dataclass(
+    cls: type, name: str, extra: dict[str, Any] | None = None, **nested: type
+) -> type[BaseModel]:
+    """A response model with the fields of a result dataclass of ``spinscan.types`` (their
+    ``metadata["doc"]`` as descriptions), so the API schema cannot drift from the result.
+    ``nested`` replaces a field's element type by a model made the same way; ``extra`` adds
+    fields that ``to_dict()`` adds."""
+    hints = typing.get_type_hints(cls)
+    fields: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        tp = nested.get(f.name, hints[f.name])
+        fields[f.name] = (tp, Field(..., description=f.metadata.get("doc")))
+    return create_model(name, **fields, **(extra or {}))
+
+
+SpanOut = from_dataclass(Span, "SpanOut")
+ParagraphOut = from_dataclass(ParagraphResult, "ParagraphOut", spans=list[SpanOut])
+AnalysisOut = from_dataclass(
+    Analysis,
+    "AnalysisOut",
+    extra={
+        "techniques": (dict[str, int], Field(..., description="How many paragraphs use each technique.")),
+        "text": (str, Field(..., description="The analysed text; all offsets index it.")),
+    },
+    paragraphs=list[ParagraphOut],
+)
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
+
+
+class BatchItemError(BaseModel):
+    id: str
+    error: ErrorBody
+
+
+class BatchOut(BaseModel):
+    results: list[AnalysisOut | BatchItemError]
+
+
+class LabelOut(BaseModel):
+    name: str
+    definition: str
+    example: str

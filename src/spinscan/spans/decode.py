@@ -1,0 +1,139 @@
+"""Decoding technique spans from a paragraph's token scores.
+
+Token runs over a threshold become character spans (grown to whole words when the
+settings say so); techniques annotated on whole sentences may span the whole
+paragraph instead. Offsets are end-exclusive and index the article text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..types import Paragraph, Span
+from .metric import merge
+from .settings import SpanSettings
+
+
+def decode_runs(
+    probs: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    threshold: float,
+    gap: int = 1,
+) -> list[tuple[int, int, float]]:
+    """Runs of tokens scoring >= threshold -> (start, end, max score) character spans.
+
+    ``probs`` is one technique's score per token; tokens with ``starts < 0`` (special or
+    prefix tokens) never take part. Runs separated by at most ``gap`` tokens below the
+    threshold are joined, since a span rarely breaks for one word.
+    """
+    out: list[tuple[int, int, float]] = []
+    cur: list[int] | None = None  # [first token, last token]
+    below = 0
+    for k in range(len(probs)):
+        if starts[k] < 0:
+            continue
+        if probs[k] >= threshold:
+            if cur is not None and below <= gap:
+                cur[1] = k
+            else:
+                if cur is not None:
+                    out.append(_run(cur, probs, starts, ends))
+                cur = [k, k]
+            below = 0
+        else:
+            below += 1
+    if cur is not None:
+        out.append(_run(cur, probs, starts, ends))
+    return out
+
+
+def _run(cur: list[int], probs: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[int, int, float]:
+    a, b = cur
+    return int(starts[a]), int(ends[b]), float(probs[a : b + 1].max())
+
+
+def best_run(
+    probs: np.ndarray, starts: np.ndarray, ends: np.ndarray, rel: float = 0.5
+) -> tuple[int, int, float]:
+    """The most likely span when none passes the threshold: the top token, grown while
+    neighbours score at least ``rel`` times its score."""
+    ok = np.flatnonzero(starts >= 0)
+    if not len(ok):
+        return -1, -1, 0.0
+    k = ok[int(np.argmax(probs[ok]))]
+    top = probs[k]
+    a = b = k
+    while a - 1 >= 0 and starts[a - 1] >= 0 and probs[a - 1] >= rel * top:
+        a -= 1
+    while b + 1 < len(probs) and starts[b + 1] >= 0 and probs[b + 1] >= rel * top:
+        b += 1
+    return int(starts[a]), int(ends[b]), float(top)
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Grow a span to whole words: a run of sub-word tokens often starts or ends inside a word,
+    while annotators (and readers) mark whole words."""
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return start, end
+
+
+def locate_spans(
+    token_probs: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    labels: Sequence[str],
+    chosen: Sequence[str],
+    settings: SpanSettings,
+    bounds: tuple[int, int] | None = None,
+    text: str | None = None,
+    units: dict[str, list[tuple[int, int]]] | None = None,
+) -> list[Span]:
+    """Spans of one paragraph from its token scores (see :class:`SpanSettings`).
+
+    In ``filtered`` mode each chosen technique gets at least one span (the most likely one when
+    none passes the threshold), so labels and highlights agree. Techniques in
+    ``settings.whole`` span the whole paragraph (``bounds``) when chosen: they are annotated on
+    whole sentences, which token runs locate worse. With ``settings.words`` and the article
+    ``text`` (which the offsets index), token runs are grown to whole words. ``units`` narrows
+    a whole-paragraph technique to parts of the paragraph (the windows of a long one that have
+    it); overlapping parts become one span.
+    """
+    out: list[Span] = []
+    techs = chosen if settings.mode == "filtered" else labels
+    whole = set(settings.whole) if bounds is not None else set()
+    for t in techs:
+        j = labels.index(t)
+        if t in whole:
+            if t in chosen:
+                score = round(float(token_probs[:, j].max(initial=0.0)), 4)
+                parts = (units or {}).get(t) or [bounds]
+                out.extend(Span(t, s, e, score) for s, e in merge(parts))
+            continue
+        thr = settings.threshold_of(t)
+        if t not in chosen and token_probs[:, j].max(initial=0.0) < thr:
+            continue  # the common case, decided without walking the tokens
+        runs = decode_runs(token_probs[:, j], starts, ends, thr, settings.gap)
+        if not runs and t in chosen:
+            s, e, sc = best_run(token_probs[:, j], starts, ends)
+            runs = [(s, e, sc)] if s >= 0 else []
+        if settings.words and text is not None:
+            runs = [(*snap_to_words(text, s, e), sc) for s, e, sc in runs]
+            # two runs that met inside one word now overlap: one span each, with the higher score
+            runs = [
+                (a, b, max(sc for s, e, sc in runs if a <= s and e <= b))
+                for a, b in merge(r[:2] for r in runs)
+            ]
+        out.extend(Span(t, s, e, round(sc, 4)) for s, e, sc in runs)
+    return sorted(out, key=lambda sp: (sp.start, -sp.end, sp.technique))
+
+
+def whole_paragraph_spans(p: Paragraph, chosen: Sequence[str], scores: dict[str, float]) -> list[Span]:
+    """For models without a span head: each chosen technique spans the paragraph (trimmed)."""
+    start, end = p.trimmed
+    return [Span(t, start, end, round(scores.get(t, 0.0), 4)) for t in chosen]

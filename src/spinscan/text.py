@@ -1,0 +1,86 @@
+"""Reading the texts users give us (files, uploads, standard input), one clear error per kind of bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import InputError
+
+MAX_BYTES = 5_000_000  # ~1,000 pages; far above any news article, far below a memory problem
+
+
+def check_text(text: str, source: str = "text", max_chars: int = MAX_BYTES) -> str:
+    """Validate an article text; return it unchanged."""
+    if not isinstance(text, str):
+        raise InputError(f"{source}: expected text (a string), found {type(text).__name__}")
+    if not text.strip():
+        raise InputError(f"{source}: the text is empty; give the article's text")
+    if "\x00" in text:
+        raise InputError(f"{source}: contains NUL characters, so it is binary data, not text")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:  # lone surrogates, e.g. from "\ud800" in JSON
+        raise InputError(
+            f"{source}: invalid character at offset {e.start} (a lone surrogate); send valid Unicode"
+        ) from e
+    if len(text) > max_chars:
+        raise InputError(
+            f"{source}: {len(text):,} characters is more than the limit of {max_chars:,} for one "
+            "article; split it into articles (or raise the limit)",
+            setting="max_bytes",
+        )
+    return text
+
+
+def join_title(title: str | None, text: str) -> str:
+    """The text to analyse when a title comes apart: the title becomes line 1, then an empty line."""
+    if title and title.strip():
+        return title.strip().replace("\n", " ") + "\n\n" + text
+    return text
+
+
+def too_big(source: str, size: int, max_bytes: int) -> InputError:
+    return InputError(
+        f"{source}: {size / 1e6:.1f} MB is more than the limit of {max_bytes / 1e6:.1f} MB for one "
+        "article; split it into articles (or raise the limit)",
+        setting="max_bytes",
+    )
+
+
+def decode_bytes(data: bytes, source: str, max_bytes: int = MAX_BYTES) -> str:
+    """Decode an uploaded or read file as UTF-8 exactly (a BOM and CRLF are kept)."""
+    if len(data) > max_bytes:
+        raise too_big(source, len(data), max_bytes)
+    if not data.strip():
+        raise InputError(f"{source}: the file is empty; give a file with the article's text")
+    if b"\x00" in data[:65536]:
+        raise InputError(
+            f"{source}: looks like a binary file (it contains NUL bytes); give a plain-text file"
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(
+            f"{source}: not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); "
+            "convert it first, e.g. `iconv -f latin1 -t utf-8 FILE > FILE.utf8`"
+        ) from e
+    return check_text(text, source, max_bytes)
+
+
+def read_text_file(path: str | Path, max_bytes: int = MAX_BYTES) -> str:
+    """Read an article file given by a user."""
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(
+            f"{p}: is a folder; give article files (an official data folder is read by `spinscan predict`)"
+        )
+    try:
+        size = p.stat().st_size
+        if size > max_bytes:  # refuse before reading it all
+            raise too_big(str(p), size, max_bytes)
+        data = p.read_bytes()
+    except FileNotFoundError as e:
+        raise InputError(f"{p}: no such file") from e
+    except OSError as e:
+        raise InputError(f"{p}: cannot read ({e.strerror})") from e
+    return decode_bytes(data, str(p), max_bytes)

