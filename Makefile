@@ -11,7 +11,7 @@ EXAMPLE ?= $(SHARED)/examples/mailonline-putin-warning-2022-03-16.txt
 LEXICAL := src/spinscan/pretrained/lexical-0.1
 ENCODER := src/spinscan/pretrained/encoder-0.2
 
-.PHONY: demo test install model lint format benchmark clean browser
+.PHONY: demo test test-fast install model lint format benchmark clean browser
 CHROMIUM ?= /usr/bin/chromium
 
 $(BIN)/.installed: pyproject.toml
@@ -40,6 +40,11 @@ browser:
 
 test: install lint browser
 	$(BIN)/python -m pytest -q -rs
+
+# The unit tier, for the edit-test loop: no shipped encoder model, no browser, no ../shared
+# beyond tiny files the tests write (under a minute).
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not integration and not browser"
 
 lint: install
 	$(BIN)/ruff check src tests scripts

@@ -28,12 +28,13 @@ import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from spinscan.training.encoder.finish import heldout_lexical_probs  # noqa: E402
+from spinscan.training.encoder.run import EncoderRun  # noqa: E402
+
 from spinscan.labels import TECHNIQUES  # noqa: E402
 from spinscan.models.base import decide, load_model  # noqa: E402
 from spinscan.models.lexical import Featurizer  # noqa: E402
-from spinscan.select_encoder import heldout_lexical_probs  # noqa: E402
 from spinscan.spans import span_prf, whole_paragraph_spans  # noqa: E402
-from spinscan.train_encoder import EncoderRun  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 PRETRAINED = ROOT / "src" / "spinscan" / "pretrained"
@@ -48,7 +49,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as work:  # the recipe's held-out split, no fine-tune
         run = EncoderRun(args.data, work)
-        tab, held = run.paragraphs, run.heldout()
+        tab, held = run.data.paragraphs, run.data.heldout()
         lex = load_model(args.lexical)
         # features fitted without the held-out texts, as the shipped lexical model never saw dev
         feat = Featurizer.fit([t for t, h in zip(tab.texts, held) if not h], lex.config["features"])

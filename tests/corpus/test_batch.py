@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from spinscan.analysis import default_lexical_path
 from spinscan.cli import main
 
-from .conftest import DATA, EXAMPLE, need_shared
+from ..conftest import DATA, EXAMPLE, need_shared
 
 pytestmark = pytest.mark.integration
 LEXICAL = str(default_lexical_path())
@@ -132,6 +132,10 @@ def test_error_rows_keep_their_reason_and_stats_read_the_store(tmp_path: Path):
     assert set(errors) == {f"{inp}:8", "empty", "xx", "long"}
     assert "not valid JSON" in errors[f"{inp}:8"] and "empty" in errors["empty"]
     assert "unknown language code 'xx'" in errors["xx"] and "more than the limit" in errors["long"]
+    # each row carries the stable code of its error, the one the CLI's JSON and the API use
+    codes = dict(con.execute("SELECT id, error_code FROM articles WHERE status = 'error'").fetchall())
+    assert codes == {f"{inp}:8": "invalid_input", "empty": "invalid_input", "xx": "unsupported_language",
+                     "long": "invalid_input"}  # fmt: skip
     n_tech = con.execute("SELECT COUNT(*) FROM techniques").fetchone()[0]
     n_spans = con.execute("SELECT COUNT(*) FROM spans").fetchone()[0]
     assert n_tech > 30 and n_spans >= n_tech  # every labelled paragraph technique has a span

@@ -8,7 +8,7 @@ import pytest
 
 from spinscan.corpus.batch import run_batch
 
-from .conftest import need_shared
+from ..conftest import need_shared
 from .test_batch import LEXICAL, N_GOOD, make_input, stored
 
 pytestmark = pytest.mark.integration

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from spinscan import __version__
+from spinscan.analysis import default_lexical_path
 from spinscan.cli import main
 from spinscan.labels import FRAMES, GENRES, TECHNIQUES
 
-from .conftest import EXAMPLE, need_shared
+from ..conftest import EXAMPLE, need_shared
 
 
 def run(*args: str, input: str | bytes | None = None):
@@ -25,6 +27,7 @@ def test_version_and_help():
         assert cmd in out
 
 
+@pytest.mark.integration  # the shipped default model
 def test_analyze_example_article_readable_report():
     need_shared()
     r = run("analyze", "--no-color", str(EXAMPLE))
@@ -34,6 +37,7 @@ def test_analyze_example_article_readable_report():
     assert any(t in r.output for t in TECHNIQUES)
 
 
+@pytest.mark.integration  # the shipped default model
 def test_analyze_json_structure_and_offsets():
     need_shared()
     r = run("analyze", "--json", str(EXAMPLE))
@@ -53,6 +57,7 @@ def test_analyze_json_structure_and_offsets():
     assert any(p["techniques"] for p in d["paragraphs"])
 
 
+@pytest.mark.integration  # the shipped default model
 def test_stdin_and_explicit_language():
     r = run("analyze", "--json", "--lang", "de", "-", input="Titel\n\nDie Regierung lügt uns alle an!\n")
     assert r.exit_code == 0, r.output
@@ -66,7 +71,8 @@ def test_a_bad_file_among_good_ones_does_not_stop_the_others(tmp_path: Path):
     bad.write_bytes(b"\xff\xfe\x00\x01binary")
     empty = tmp_path / "empty.txt"
     empty.write_text("")
-    r = CliRunner().invoke(main, ["analyze", "--json", str(bad), str(good), str(empty)])
+    lexical = str(default_lexical_path())  # (the unit tier never loads the shipped encoder)
+    r = CliRunner().invoke(main, ["analyze", "--model", lexical, "--json", str(bad), str(good), str(empty)])
     assert r.exit_code == 1
     assert "Traceback" not in r.output
     rows = [json.loads(x) for x in r.stdout.splitlines()]
@@ -79,12 +85,13 @@ def test_a_bad_file_among_good_ones_does_not_stop_the_others(tmp_path: Path):
 def test_unsupported_language_and_unknown_code_are_one_line_errors(tmp_path: Path):
     nl = tmp_path / "nl.txt"
     nl.write_text("De regering heeft maandag nieuwe maatregelen tegen de inflatie aangekondigd.\n")
-    r = CliRunner().invoke(main, ["analyze", str(nl)])
+    lexical = ["--model", str(default_lexical_path())]
+    r = CliRunner().invoke(main, ["analyze", *lexical, str(nl)])
     # a user mistake: exit 2, one line, the option that fixes it named by the CLI
     assert r.exit_code == 2 and "does not analyse" in r.stderr and "Traceback" not in r.output
     assert r.stderr.count("\n") == 1 and "[--lang CODE]" in r.stderr
     # the --json error object carries the same stable code as the API and batch rows
-    r = CliRunner().invoke(main, ["analyze", "--json", str(nl)])
+    r = CliRunner().invoke(main, ["analyze", *lexical, "--json", str(nl)])
     assert json.loads(r.stdout)["error"]["code"] == "unsupported_language"
     r = CliRunner().invoke(main, ["analyze", "--lang", "xx", str(nl)])
     assert r.exit_code == 2 and "unknown language code 'xx'" in r.stderr

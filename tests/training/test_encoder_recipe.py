@@ -17,7 +17,7 @@ from spinscan.training.encoder.config import EncoderTrainConfig  # noqa: E402
 from spinscan.training.encoder.finish import finish  # noqa: E402
 from spinscan.training.encoder.run import EncoderRun  # noqa: E402
 
-from .conftest import need_shared  # noqa: E402
+from ..conftest import need_shared  # noqa: E402
 
 pytestmark = pytest.mark.integration
 
@@ -36,7 +36,7 @@ def tiny_cfg() -> EncoderTrainConfig:
 @pytest.fixture(scope="module")
 def encoder_model(tmp_path_factory) -> tuple[Path, EncoderRun, list[int]]:
     need_shared()
-    from .conftest import DATA
+    from ..conftest import DATA
 
     work = tmp_path_factory.mktemp("work")
     run = EncoderRun(DATA, work, tiny_cfg())
@@ -120,7 +120,7 @@ def test_a_run_can_continue_from_a_saved_model(encoder_model, tmp_path):
     from spinscan.errors import ModelError
     from spinscan.models.base import read_model_dir
 
-    from .conftest import DATA
+    from ..conftest import DATA
 
     out, _, _ = encoder_model
     cfg = dataclasses.replace(tiny_cfg(), epochs=1, init_from=str(out))
@@ -145,7 +145,7 @@ def test_members_are_trained_apart_and_averaged(encoder_model, tmp_path):
     from spinscan.models.encoder import EncoderModel
     from spinscan.types import split_paragraphs
 
-    from .conftest import DATA
+    from ..conftest import DATA
 
     out, run, _ = encoder_model
     cfg = dataclasses.replace(tiny_cfg(), epochs=1, members=2)
@@ -262,7 +262,7 @@ def test_a_language_member_is_added_for_its_languages_only(encoder_model, tmp_pa
     from spinscan.training.selection import BLEND_WEIGHTS as WEIGHTS
     from spinscan.types import split_paragraphs
 
-    from .conftest import DATA
+    from ..conftest import DATA
 
     out, _, _ = encoder_model
     cfg = dataclasses.replace(tiny_cfg(), epochs=1, init_from=str(out), languages=("fr",))

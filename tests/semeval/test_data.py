@@ -17,7 +17,7 @@ from spinscan.semeval.data import (
     write_subtask3,
 )
 
-from .conftest import write
+from ..conftest import write
 
 
 def test_reads_gold_of_each_subtask(tiny_data: Path):

@@ -10,7 +10,7 @@ import pytest
 from spinscan.corpus.sources import count_items, iter_items, join_title, list_inputs
 from spinscan.errors import InputError
 
-from .conftest import write
+from ..conftest import write
 
 
 def items_of(*paths, max_bytes: int = 5_000_000):

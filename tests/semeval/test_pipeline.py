@@ -20,7 +20,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory) -> Path:
-    from .conftest import DATA, need_shared
+    from ..conftest import DATA, need_shared
 
     need_shared()
     out = tmp_path_factory.mktemp("model")
@@ -47,7 +47,7 @@ def test_model_directory_is_complete(tiny_model: Path):
 
 
 def test_training_is_reproducible(tiny_model: Path, tmp_path: Path):
-    from .conftest import DATA
+    from ..conftest import DATA
 
     cfg = json.loads((tiny_model / "config.json").read_text())
     again = TrainConfig(

@@ -108,6 +108,7 @@ def test_locate_spans_per_technique_thresholds_whole_paragraphs_and_agreement():
     assert [(s.start, s.end) for s in got] == [(10, 29)]
 
 
+@pytest.mark.integration  # reads the shipped default model's settings
 def test_default_model_marks_word_level_techniques_on_words():
     # Loaded_Language and Name_Calling are annotated on a word or two: the shipped settings must
     # decode them from tokens, never as whole paragraphs

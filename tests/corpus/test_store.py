@@ -164,3 +164,37 @@ def test_bad_database_files_are_user_errors(tmp_path: Path):
     sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
     with pytest.raises(InputError, match="not a spinscan corpus database"):
         connect(other, readonly=True)
+
+
+def test_a_store_written_before_error_codes_gains_the_column(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "old.sqlite"
+    con = sqlite3.connect(db)  # the articles table as spinscan 0.2.4 wrote it, with one error row
+    con.execute(
+        "CREATE TABLE articles (pk INTEGER PRIMARY KEY, id TEXT NOT NULL, model TEXT NOT NULL, run INTEGER, "
+        'status TEXT NOT NULL, error TEXT, "where" TEXT, lang TEXT, title TEXT, source TEXT, date TEXT, '
+        "month TEXT, url TEXT, genre TEXT, n_paragraphs INTEGER, text TEXT, analysis TEXT, analysed_at TEXT, "
+        "UNIQUE (id, model))"
+    )
+    con.execute("INSERT INTO articles (id, model, status, error) VALUES ('a', 'm', 'error', 'empty')")
+    con.commit()
+    con.close()
+    store = SqliteStore(db, "m", [], "test")
+    store.add({"id": "b", "status": "error", "error": "bad", "error_code": "invalid_input", "where": "b"})
+    rows = store.con.execute("SELECT id, error, error_code FROM articles ORDER BY id").fetchall()
+    assert [tuple(r) for r in rows] == [("a", "empty", None), ("b", "bad", "invalid_input")]
+    store.close()
+
+
+def test_a_store_path_that_cannot_be_written_is_refused_clearly(tmp_path):
+    import pytest
+
+    from spinscan.errors import OutputError
+
+    with pytest.raises(OutputError, match="is a folder"):
+        connect(tmp_path)
+    with pytest.raises(OutputError, match="does not exist"):
+        connect(tmp_path / "missing" / "c.sqlite")
+    with pytest.raises(OutputError, match="is a folder"):
+        JsonlStore(tmp_path, "m")

@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import EXAMPLE, ROOT, need_shared
+from ..conftest import EXAMPLE, ROOT, need_shared
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
 CHROMIUM = os.environ.get("SPINSCAN_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -155,7 +155,7 @@ def corpus_server(tmp_path_factory):
     need_shared()
     from spinscan.corpus.batch import run_batch
 
-    from .test_batch import LEXICAL, make_input
+    from ..corpus.test_batch import LEXICAL, make_input
 
     tmp = tmp_path_factory.mktemp("corpus")
     db = tmp / "c.sqlite"

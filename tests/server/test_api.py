@@ -20,7 +20,7 @@ from spinscan.corpus.store import SqliteStore
 from spinscan.labels import FRAMES, GENRES, TECHNIQUES
 from spinscan.server.app import ApiError, Gate, create_app
 
-from .conftest import EXAMPLE, need_shared
+from ..conftest import EXAMPLE, need_shared
 
 # The API layer is the same for every model kind; the lexical model keeps these tests fast.
 APP = create_app(default_lexical_path(), max_batch=3)
@@ -127,6 +127,13 @@ def test_batch_keeps_going_past_a_bad_article_and_is_bounded(client):
     )
 
 
+def test_only_the_web_assets_are_served(client):
+    assert client.get("/static/app.js").status_code == 200
+    assert client.get("/static/style.css").status_code == 200
+    err(client.get("/static/__init__.py"), 404, "not_found")  # the package's Python source is not an asset
+    err(client.get("/static/missing.js"), 404, "not_found")
+
+
 def test_label_endpoints_define_every_label(client):
     for path, names in (("/v1/techniques", TECHNIQUES), ("/v1/frames", FRAMES), ("/v1/genres", GENRES)):
         items = client.get(path).json()
@@ -175,7 +182,7 @@ def check_case(case) -> None:
 
 # ---- the corpus endpoints (`serve --db`), on a small store of hand-made records ----------------
 def _corpus_db() -> Path:
-    from .test_store import error_rec, rec
+    from ..corpus.test_store import error_rec, rec
 
     path = Path(tempfile.mkdtemp(prefix="spinscan-api-")) / "c.sqlite"
     store = SqliteStore(path, "model-A", ["in.jsonl"], "test")

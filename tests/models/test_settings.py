@@ -1,0 +1,56 @@
+"""An encoder model's config.json becomes typed settings, checked when the model loads."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from spinscan.errors import ModelError
+from spinscan.labels import TECHNIQUES
+from spinscan.models import PRETRAINED
+from spinscan.models.encoder import EncoderSettings
+from spinscan.spans import SpanSettings
+
+
+def config(**kw):
+    base = {"n_frozen": 8, "max_tokens": 256, "labels": list(TECHNIQUES), "ensemble": {"techniques": 0.7}}
+    return {**base, **kw}
+
+
+def test_the_shipped_config_reads_as_settings():
+    cfg = json.loads((PRETRAINED / "encoder-0.2" / "config.json").read_text())
+    s = EncoderSettings.from_config(cfg, 1)
+    assert (s.n_frozen, s.max_tokens, s.members) == (8, 256, 1)
+    assert s.spans == SpanSettings.from_dict(cfg["spans"]) and s.lexical == "../lexical-0.1"
+    assert s.blend("techniques") == cfg["ensemble"]["techniques"] and s.member_weights_for("en") == (1.0,)
+
+
+def test_member_weights_and_span_settings_per_language():
+    s = EncoderSettings.from_config(
+        config(member_weights={"*": [1, 0], "fr": [1, 3]}, spans_by_language={"fr": {"threshold": 0.3}}), 2
+    )
+    assert s.member_weights_for("fr") == (0.25, 0.75) and s.member_weights_for("en") == (1.0, 0.0)
+    assert s.spans_for("fr").threshold == 0.3 and s.spans_for("it") == s.spans
+    assert EncoderSettings.from_config(config(), 4).member_weights_for(None) == (0.25,) * 4
+    assert s.blend("genre") == 1.0  # no lexical share given: the encoder alone
+
+
+@pytest.mark.parametrize(
+    ("cfg", "named"),
+    [
+        (config(n_frozen="8"), "n_frozen"),
+        (config(n_frozen=12), "n_frozen 12"),
+        (config(max_tokens=2), "max_tokens"),
+        (config(labels=["Doubt"]), "labels"),
+        (config(ensemble={"techniques": 1.5}), "ensemble"),
+        (config(member_weights={"*": [1]}), "does not fit 2 member"),
+        (config(member_weights={"*": [0, 0]}), "does not fit 2 member"),
+        (config(spans={"mode": "loose"}), "spans"),
+        (config(spans_by_language={"fr": {"gap": -2}}), "spans_by_language.fr"),
+        (config(lexical=3), "lexical"),
+    ],
+)
+def test_bad_configs_fail_at_load_naming_the_entry(cfg, named):
+    with pytest.raises(ModelError, match=named):
+        EncoderSettings.from_config(cfg, 2, "m/config.json")
