@@ -12,6 +12,7 @@ from .errors import InputError
 from .labels import normalise_language
 from .language import detect_language
 from .models.base import PRETRAINED, Model, Prediction, load_model
+from .reading.clutter import mark_clutter
 from .text import check_text
 from .types import Analysis, Article, ParagraphResult
 
@@ -50,12 +51,41 @@ def resolve_language(text: str, lang: str | None) -> tuple[str, bool]:
     return detect_language(text)[0], True
 
 
-def to_analysis(article: Article, pred: Prediction, model: Model, detected: bool) -> Analysis:
-    """A model's prediction for an article, as the user sees it (scores rounded to 4 places)."""
+def mask(text: str, skipped: dict[int, str]) -> str:
+    """``text`` with the skipped lines blanked (same length, so every offset stays)."""
+    if not skipped:
+        return text
+    lines = text.split("\n")
+    for line_no in skipped:
+        if 1 <= line_no <= len(lines):
+            lines[line_no - 1] = " " * len(lines[line_no - 1])
+    return "\n".join(lines)
+
+
+def to_analysis(
+    article: Article, pred: Prediction, model: Model, detected: bool, skipped: dict[int, str] | None = None
+) -> Analysis:
+    """A model's prediction for an article, as the user sees it (scores rounded to 4 places).
+
+    ``pred`` is the prediction for the article without its ``skipped`` paragraphs (line ->
+    reason), which come back with no techniques and their reason.
+    """
+    skipped = skipped or {}
+    analysed = Article(id=article.id, text=mask(article.text, skipped), lang=article.lang)
+    found = {
+        p.line_no: (techs, scores, spans)
+        for p, techs, scores, spans in zip(
+            analysed.paragraphs,
+            pred.paragraph_techniques,
+            pred.paragraph_scores,
+            pred.spans_by_paragraph(analysed),
+        )
+    }
     paragraphs = []
-    for p, techs, scores, spans in zip(
-        article.paragraphs, pred.paragraph_techniques, pred.paragraph_scores, pred.spans_by_paragraph(article)
-    ):
+    for p in article.paragraphs:
+        if p.line_no not in found and p.line_no not in skipped:
+            continue  # (a prediction without subtask 3)
+        techs, scores, spans = found.get(p.line_no, ([], {}, []))
         paragraphs.append(
             ParagraphResult(
                 line_no=p.line_no,
@@ -65,6 +95,7 @@ def to_analysis(article: Article, pred: Prediction, model: Model, detected: bool
                 techniques=techs,
                 scores={t: round(v, 4) for t, v in scores.items()},
                 spans=spans,
+                skipped=skipped.get(p.line_no),
             )
         )
     return Analysis(
@@ -85,23 +116,47 @@ def analyze(
     lang: str | None = None,
     model: Model | str | Path | None = None,
     id: str | None = None,
+    keep_clutter: bool = False,
+    skipped: dict[int, str] | None = None,
 ) -> Analysis:
     """Analyse one article: genre, frames and the techniques of each paragraph.
 
-    ``text`` is the raw article (first line = title, as in the official data);
-    offsets in the result index this exact string. ``lang`` is an official or ISO
-    code; when omitted it is detected.
+    ``text`` is the raw article (first line = title, as in the official data); offsets in
+    the result index this exact string. ``lang`` is an official or ISO code; when omitted it
+    is detected. Lines that are page clutter (menus, notices, a caption printed twice) are
+    marked and skipped: they stay in the result with ``skipped`` set to the reason and count
+    in nothing; ``keep_clutter`` analyses every line. ``skipped`` gives the marks instead
+    (line number -> reason), as a :class:`~spinscan.reading.Document` of a web page holds them.
     """
     t0 = time.perf_counter()
     check_text(text)
     m = model if isinstance(model, Model) else get_model(model)
     t1 = time.perf_counter()
-    code, detected = resolve_language(text, lang)
-    article = Article(id=id or "article", text=text, lang=code)
+    article = Article(id=id or "article", text=text)
     if not article.paragraphs:
         raise InputError("the text has no non-blank line to analyse")
-    pred = m.predict([article])[0]
-    result = to_analysis(article, pred, m, detected)
+    if keep_clutter:
+        skipped = {}
+    elif skipped is None:
+        skipped = mark_clutter(article.paragraphs)
+    analysed = mask(text, skipped)
+    if not analysed.strip():
+        raise InputError(
+            "every line of the text is page clutter (menus, notices, repeated lines); nothing is left "
+            "to analyse (keep the clutter to analyse it anyway)",
+            setting="keep_clutter",
+        )
+    code, detected = resolve_language(analysed, lang)
+    article.lang = code
+    pred = m.predict([Article(id=article.id, text=analysed, lang=code)])[0]
+    result = to_analysis(article, pred, m, detected, skipped)
     t2 = time.perf_counter()
     result.timings = {"load_model_s": round(t1 - t0, 4), "analyze_s": round(t2 - t1, 4)}
     return result
+
+
+def analyze_document(
+    doc, lang: str | None = None, model: Model | str | Path | None = None, id: str | None = None
+) -> Analysis:
+    """Analyse a :class:`~spinscan.reading.Document` (its clutter marks as it holds them)."""
+    return analyze(doc.text, lang=lang, model=model, id=id, skipped=doc.skipped)

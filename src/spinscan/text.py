@@ -53,6 +53,8 @@ def decode_bytes(data: bytes, source: str, max_bytes: int = MAX_BYTES) -> str:
         raise too_big(source, len(data), max_bytes)
     if not data.strip():
         raise InputError(f"{source}: the file is empty; give a file with the article's text")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") and _plausible_utf16(data):  # Windows editors save it
+        return check_text(data.decode("utf-16").removeprefix("\ufeff"), source, max_bytes)
     if b"\x00" in data[:65536]:
         raise InputError(
             f"{source}: looks like a binary file (it contains NUL bytes); give a plain-text file"
@@ -65,6 +67,23 @@ def decode_bytes(data: bytes, source: str, max_bytes: int = MAX_BYTES) -> str:
             "convert it first, e.g. `iconv -f latin1 -t utf-8 FILE > FILE.utf8`"
         ) from e
     return check_text(text, source, max_bytes)
+
+
+def _plausible_utf16(data: bytes) -> bool:
+    """Text in UTF-16 (with its BOM), not binary data that happens to start like it: an even
+    length, and characters from a few 256-blocks only (a script and its punctuation)."""
+    if len(data) % 2:
+        return False
+    try:
+        text = data.decode("utf-16").removeprefix("\ufeff")[:2000]
+    except UnicodeDecodeError:
+        return False
+    if not text or any(ord(c) < 32 and c not in "\t\n\r" for c in text):
+        return False
+    blocks: dict[int, int] = {}
+    for c in text:
+        blocks[ord(c) >> 8] = blocks.get(ord(c) >> 8, 0) + 1
+    return sum(sorted(blocks.values())[-3:]) >= 0.9 * len(text)
 
 
 def read_text_file(path: str | Path, max_bytes: int = MAX_BYTES) -> str:

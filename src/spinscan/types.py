@@ -91,6 +91,13 @@ class ParagraphResult:
     techniques: list[str] = field(metadata={"doc": "The chosen techniques, most probable first."})
     scores: dict[str, float] = field(metadata={"doc": "Every technique's score in [0, 1]."})
     spans: list[Span] = field(default_factory=list, metadata={"doc": "Where each technique is used."})
+    skipped: str | None = field(
+        default=None,
+        metadata={
+            "doc": "Why the paragraph was not analysed (page clutter: duplicate, boilerplate, "
+            "navigation), or null."
+        },
+    )
 
     @property
     def trimmed(self) -> tuple[int, int]:

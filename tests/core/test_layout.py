@@ -16,6 +16,7 @@ FORBIDDEN = {
     "training": {"corpus", "cli", "server"},
     "corpus": {"training", "cli", "server", "semeval"},
     "web": {"server", "cli", "training", "corpus"},
+    "reading": {"models", "training", "corpus", "cli", "server", "semeval", "spans"},
     "server": {"cli", "training"},
 }
 

@@ -82,3 +82,12 @@ def test_language_codes_official_and_iso():
     assert [normalise_language(c) for c in ("de", "PL", "el", "ge", "ka")] == ["ge", "po", "gr", "ge", "ka"]
     with pytest.raises(UnsupportedLanguageError, match="unknown language code 'xx'"):
         normalise_language("xx")
+
+
+def test_utf16_with_its_bom_is_text_and_binary_that_starts_like_it_is_not():
+    text = "Titre\r\n\r\nLes traîtres ont menti, dit-il.\r\n"
+    for enc in ("utf-16-le", "utf-16-be"):
+        bom = b"\xff\xfe" if enc.endswith("le") else b"\xfe\xff"
+        assert decode_bytes(bom + text.encode(enc), "f.txt") == text
+    with pytest.raises(InputError, match="binary"):
+        decode_bytes(b"\xff\xfe\x00\x01binary", "bad.txt")

@@ -166,7 +166,7 @@ def test_bad_database_files_are_user_errors(tmp_path: Path):
         connect(other, readonly=True)
 
 
-def test_a_store_written_before_error_codes_gains_the_column(tmp_path):
+def test_a_store_of_spinscan_0_2_is_upgraded_in_place(tmp_path):
     import sqlite3
 
     db = tmp_path / "old.sqlite"
@@ -182,8 +182,15 @@ def test_a_store_written_before_error_codes_gains_the_column(tmp_path):
     con.close()
     store = SqliteStore(db, "m", [], "test")
     store.add({"id": "b", "status": "error", "error": "bad", "error_code": "invalid_input", "where": "b"})
-    rows = store.con.execute("SELECT id, error, error_code FROM articles ORDER BY id").fetchall()
-    assert [tuple(r) for r in rows] == [("a", "empty", None), ("b", "bad", "invalid_input")]
+    store.add({"id": "c", "status": "error", "error": "x", "where": "c", "author": "Ana", "site": "Daily"})
+    rows = store.con.execute(
+        "SELECT id, error, error_code, author, site FROM articles ORDER BY id"
+    ).fetchall()
+    assert [tuple(r) for r in rows] == [
+        ("a", "empty", None, None, None), ("b", "bad", "invalid_input", None, None), ("c", "x", None, "Ana", "Daily")
+    ]  # fmt: skip
+    version = store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+    assert version == "2"
     store.close()
 
 

@@ -23,6 +23,12 @@ from .common import (
 )
 from .main import main
 
+keep_clutter_option = click.option(
+    "--keep-clutter",
+    is_flag=True,
+    help="Analyse every line, page clutter included (menus, notices, repeats).",
+)
+
 
 @main.command()
 @click.argument("files", nargs=-1, required=True)
@@ -37,21 +43,26 @@ from .main import main
     type=click.Path(path_type=Path),
     help="Also write a self-contained HTML report (a folder when several files are given).",
 )
+@keep_clutter_option
 @model_option
 @friendly_errors
-def analyze(files, lang, as_json, max_bytes, color, model_dir, html_out) -> None:
-    """Analyse article FILES (plain UTF-8 text, title on line 1; '-' reads standard input).
+def analyze(files, lang, as_json, max_bytes, color, model_dir, html_out, keep_clutter) -> None:
+    """Analyse articles: FILES are web pages (.html, saved pages), plain UTF-8 text (title on
+    line 1), http(s) URLs, or '-' for standard input.
+
+    Page clutter in plain text (menus, notices, a caption printed twice) is marked and not
+    analysed; `spinscan extract FILE` shows what is read.
 
     \b
     Examples:
       spinscan analyze article.txt
+      spinscan analyze page.html https://example.com/news/story
       spinscan analyze --json --lang fr a.txt b.txt > results.jsonl
       cat article.txt | spinscan analyze -
     """
-    from ..analysis import analyze as run
-    from ..analysis import get_model
+    from ..analysis import analyze_document, get_model
     from ..labels import normalise_language
-    from ..text import decode_bytes, read_text_file
+    from ..reading import read_source
     from .report import print_report
 
     if lang:
@@ -66,11 +77,9 @@ def analyze(files, lang, as_json, max_bytes, color, model_dir, html_out) -> None
     failed = 0
     for f in files:
         try:
-            if f == "-":
-                text = decode_bytes(sys.stdin.buffer.read(), "<stdin>", max_bytes)
-            else:
-                text = read_text_file(f, max_bytes)
-            result = run(text, lang=lang, model=model, id=Path(f).stem if f != "-" else "stdin")
+            doc = read_source(f, max_bytes, keep_clutter=keep_clutter, stdin=sys.stdin.buffer)
+            text = doc.text
+            result = analyze_document(doc, lang=lang, model=model, id=source_id(f))
         except SpinscanError as e:
             failed += 1
             click.echo(f"error: {describe(e)}", err=True)
@@ -78,7 +87,12 @@ def analyze(files, lang, as_json, max_bytes, color, model_dir, html_out) -> None
                 click.echo(error_json(f, e))
             continue
         if as_json:
-            click.echo(json.dumps({"file": f, **result.to_dict()}, ensure_ascii=False))
+            meta = {
+                k: v
+                for k, v in doc.to_dict().items()
+                if k in ("kind", "title", "author", "date", "site", "url")
+            }
+            click.echo(json.dumps({"file": f, **meta, **result.to_dict()}, ensure_ascii=False))
         else:
             print_report(out, result, source=f)
         if html_out:
@@ -87,12 +101,73 @@ def analyze(files, lang, as_json, max_bytes, color, model_dir, html_out) -> None
         sys.exit(USER_ERROR if failed == len(files) else 1)
 
 
+def source_id(source: str) -> str:
+    """An input's id: a file's name without suffixes, a URL's last path part, 'stdin'."""
+    if source == "-":
+        return "stdin"
+    if source.startswith(("http://", "https://")):
+        from urllib.parse import urlsplit
+
+        parts = [x for x in urlsplit(source).path.split("/") if x]
+        return (parts[-1] if parts else urlsplit(source).hostname or "page").split(".")[0] or "page"
+    name = Path(source).name
+    for suffix in (".gz", ".html", ".htm", ".xhtml", ".txt"):
+        name = name.removesuffix(suffix)
+    return name or "article"
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per input (JSON Lines).")
+@click.option("--max-bytes", default=MAX_BYTES, show_default=True, help="Refuse inputs larger than this.")
+@keep_clutter_option
+@friendly_errors
+def extract(sources, as_json, max_bytes, keep_clutter) -> None:
+    """Show what spinscan will analyse in each of SOURCES (web page, text file, URL or '-'):
+    title, author, date, site, URL, and the paragraphs, clutter marked with its reason.
+
+    \b
+    Examples:
+      spinscan extract page.html
+      spinscan extract --json https://example.com/news/story
+      pbpaste | spinscan extract -
+    """
+    from ..reading import read_source
+
+    failed = 0
+    for f in sources:
+        try:
+            doc = read_source(f, max_bytes, keep_clutter=keep_clutter, stdin=sys.stdin.buffer)
+        except SpinscanError as e:
+            failed += 1
+            click.echo(f"error: {describe(e)}", err=True)
+            if as_json:
+                click.echo(error_json(f, e))
+            continue
+        if as_json:
+            click.echo(json.dumps(doc.to_dict(), ensure_ascii=False))
+            continue
+        meta = [(k, getattr(doc, k)) for k in ("title", "author", "date", "site", "url")]
+        click.echo(f"== {f} ({doc.kind})")
+        for k, v in meta:
+            if v:
+                click.echo(f"{k}: {v}")
+        paras = doc.paragraphs()
+        kept = sum(1 for p in paras if not p["skipped"])
+        click.echo(f"paragraphs: {len(paras)}, {kept} kept, {len(paras) - kept} marked as clutter")
+        for p in paras:
+            mark = f"[{p['skipped']}] " if p["skipped"] else ""
+            click.echo(f"{p['line_no']:>5}  {p['start']:>6}-{p['end']:<6} {mark}{p['text']}")
+    if failed:
+        sys.exit(USER_ERROR if failed == len(sources) else 1)
+
+
 def _write_html(target: Path, source: str, files, result, text: str) -> None:
     from ..web import report_html
 
     if len(files) > 1:
         target.mkdir(exist_ok=True)
-        target = target / f"{Path(source).stem if source != '-' else 'stdin'}.html"
+        target = target / f"{source_id(source)}.html"
     target.write_text(
         report_html({**result.to_dict(), "text": text}, f"spinscan: {source}"), encoding="utf-8"
     )
@@ -106,9 +181,15 @@ def _write_html(target: Path, source: str, files, result, text: str) -> None:
 @click.option("--max-batch", default=16, show_default=True, help="Most articles in one batch request.")
 @click.option("--db", "corpus_db", default=None, type=click.Path(path_type=Path),
               help="A corpus store of `spinscan batch`: enables the Corpus view and /v1/corpus.")  # fmt: skip
+@click.option("--allow-fetch", is_flag=True, help="Fetch the URLs users give (public addresses only).")
+@click.option(
+    "--allow-private-fetch",
+    is_flag=True,
+    help="With --allow-fetch: also loopback, private and link-local addresses (trusted users only).",
+)
 @model_option
 @friendly_errors
-def serve(host, port, max_body, max_batch, corpus_db, model_dir) -> None:
+def serve(host, port, max_body, max_batch, corpus_db, allow_fetch, allow_private_fetch, model_dir) -> None:
     """Serve the web page (/) and the HTTP API (/v1/..., docs at /docs).
 
     \b
@@ -132,6 +213,9 @@ def serve(host, port, max_body, max_batch, corpus_db, model_dir) -> None:
         from ..corpus.store import connect
 
         connect(corpus_db, readonly=True).close()  # so is a missing or foreign store
-    app = create_app(model_dir, max_body_bytes=max_body, max_batch=max_batch, corpus_db=corpus_db)
+    app = create_app(
+        model_dir, max_body_bytes=max_body, max_batch=max_batch, corpus_db=corpus_db,
+        allow_fetch=allow_fetch, allow_private_fetch=allow_private_fetch,
+    )  # fmt: skip
     click.echo(f"spinscan {__version__}: http://{host}:{port}/ (API docs: /docs)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info")

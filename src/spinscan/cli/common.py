@@ -24,7 +24,13 @@ from ..errors import OutputError, SpinscanError, error_dict
 err_console = Console(stderr=True)
 
 # the option that changes each library setting an error can name (SpinscanError.setting)
-FLAG_OF_SETTING = {"lang": "--lang CODE", "max_bytes": "--max-bytes N", "model": "--model DIR"}
+FLAG_OF_SETTING = {
+    "lang": "--lang CODE",
+    "max_bytes": "--max-bytes N",
+    "model": "--model DIR",
+    "keep_clutter": "--keep-clutter",
+    "allow_private_fetch": "serve --allow-private-fetch",
+}
 USER_ERROR = 2  # exit code of a user mistake (1: some of several inputs failed)
 
 

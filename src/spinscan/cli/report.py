@@ -71,7 +71,25 @@ def render(analysis: Analysis, source: str | None = None, max_frames: int = 6) -
         tech,
         Text(""),
     ]
+    clutter = [p for p in a.paragraphs if p.skipped]
+    if clutter:
+        kinds = ", ".join(f"{n} {r}" for r, n in sorted(_count(p.skipped for p in clutter).items()))
+        parts += [
+            Text(f"{len(clutter)} paragraphs are page clutter, not analysed ({kinds})", style="dim"),
+            Text(""),
+        ]
     for p in a.paragraphs:
+        if p.skipped:
+            parts.append(
+                Panel(
+                    Text(p.text.rstrip("\r"), style="dim strike" if p.skipped == "duplicate" else "dim"),
+                    title=f"¶ line {p.line_no} · not analysed: {p.skipped}",
+                    title_align="left",
+                    border_style="grey23",
+                    padding=(0, 1),
+                )
+            )
+            continue
         body = Text(p.text.rstrip("\r"), style="" if p.techniques else "dim")
         for sp in sorted(p.spans, key=lambda s: (s.start, -s.end)):
             body.stylize(f"underline {COLOURS[sp.technique]}", sp.start - p.start, sp.end - p.start)
@@ -90,6 +108,13 @@ def render(analysis: Analysis, source: str | None = None, max_frames: int = 6) -
             )
         )
     return Group(*parts)
+
+
+def _count(items) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for x in items:
+        out[x] = out.get(x, 0) + 1
+    return out
 
 
 def print_report(console: Console, analysis: Analysis, source: str | None = None) -> None:

@@ -134,4 +134,4 @@ def _events(
         from .engines.ray import ray_engine
 
         return ray_engine(entries, model_dir, workers, done, max_bytes)
-    return local_engine(iter_items(entries, max_bytes), model_dir, workers, done)
+    return local_engine(iter_items(entries, max_bytes), model_dir, workers, done, max_bytes)

@@ -1,4 +1,4 @@
-"""Batch inputs: folders of .txt files, JSON Lines, CSV and official data folders.
+"""Batch inputs: folders of .txt and .html files, WARC crawls, JSON Lines, CSV, official data folders.
 
 Reading happens in two steps so that a cluster engine can do the second one on its
 workers: :func:`list_inputs` turns what the user named into file entries (cheap: names
@@ -21,9 +21,11 @@ from typing import BinaryIO
 
 from ..errors import InputError
 from ..labels import LANGUAGES
+from ..reading.html import HTML_SUFFIXES
 from ..text import MAX_BYTES, check_text, decode_bytes, join_title, too_big
+from .pages import page_item, warc_items
 
-FIELDS = ("id", "text", "lang", "title", "source", "date", "url")
+FIELDS = ("id", "text", "html", "lang", "title", "source", "date", "url", "author", "site")
 _OFFICIAL_DIR = re.compile(r"^(?P<split>[a-z]+)-articles-subtask-[123]$")
 _OFFICIAL_FILE = re.compile(r"^article(\d+)\.txt$")
 
@@ -33,7 +35,7 @@ class FileEntry:
     """One input file and how to read it."""
 
     path: str
-    kind: str  # txt | jsonl | csv | official
+    kind: str  # txt | html | warc | jsonl | csv | official
     root: str  # the folder the user named (txt ids are paths relative to it)
     lang: str | None = None  # official folders know their language
     split: str | None = None
@@ -52,9 +54,17 @@ class Item:
     date: str | None = None
     url: str | None = None
     error: str | None = None
+    author: str | None = None
+    site: str | None = None
+    skipped: list | None = None  # [line_no, reason] pairs of clutter a page's reading marked
+    fetch: str | None = None  # a URL to fetch before analysing (the ``url`` column alone)
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def clutter(self) -> dict[int, str] | None:
+        """The clutter marks as ``analyze(skipped=...)`` takes them (None: mark them there)."""
+        return None if self.skipped is None else {int(k): str(v) for k, v in self.skipped}
 
 
 def _official_entries(root: Path) -> list[FileEntry]:
@@ -94,13 +104,13 @@ def list_inputs(inputs: list[str | Path]) -> list[FileEntry]:
                 entries += _official_entries(p)
                 continue
             files = sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
-            entries += [FileEntry(str(f), _kind(f), str(p)) for f in files if _kind(f)]
+            entries += [FileEntry(str(f), _kind(f), str(p)) for f in files if _kind(f)]  # type: ignore
         elif p.is_file():
             kind = _kind(p)
             if not kind:
                 raise InputError(
-                    f"{p}: unknown input type '{p.suffix}'; expected a .txt, .jsonl (.ndjson), .csv "
-                    "file or a folder of them"
+                    f"{p}: unknown input type '{p.suffix}'; expected a .txt, .html, .warc(.gz), "
+                    ".jsonl (.ndjson), .csv file or a folder of them"
                 )
             entries.append(FileEntry(str(p), kind, str(p.parent)))
         else:
@@ -109,16 +119,30 @@ def list_inputs(inputs: list[str | Path]) -> list[FileEntry]:
 
 
 def _kind(path: Path) -> str | None:
-    suffix = path.suffix.lower()
-    return {".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}.get(suffix)
+    name = path.name.lower()
+    if name.endswith(HTML_SUFFIXES):
+        return "html"
+    if name.endswith((".warc", ".warc.gz")):
+        return "warc"
+    return {".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}.get(path.suffix.lower())
 
 
 def parse_file(entry: FileEntry, data: bytes, max_bytes: int = MAX_BYTES) -> Iterator[Item]:
     """The items of one input file (``data`` = its bytes)."""
-    if entry.kind in ("txt", "official"):
+    if entry.kind in ("txt", "official", "html"):
         yield _text_item(entry, data, max_bytes)
         return
+    if entry.kind == "warc":
+        yield from warc_items(entry, io.BytesIO(data), max_bytes, _warc_item(entry))
+        return
     yield from _records(entry, io.BytesIO(data), max_bytes)
+
+
+def _warc_item(entry: FileEntry):
+    def make(uri: str, where: str) -> Item:
+        return Item(id=uri, text=None, where=where)
+
+    return make
 
 
 def _records(entry: FileEntry, stream: BinaryIO, max_bytes: int) -> Iterator[Item]:
@@ -140,8 +164,13 @@ def _text_item(entry: FileEntry, data: bytes, max_bytes: int) -> Item:
     else:
         rel = path.relative_to(entry.root) if path.is_relative_to(entry.root) else Path(path.name)
         # a folder per outlet is the usual layout: corpus/<outlet>/<article>.txt
-        item = Item(id=rel.with_suffix("").as_posix(), text=None, where=entry.path)
+        name = rel.name
+        for suffix in (".gz", *HTML_SUFFIXES, ".txt"):
+            name = name.removesuffix(suffix) if name.lower().endswith(suffix) else name
+        item = Item(id=(rel.parent / name).as_posix().removeprefix("./"), text=None, where=entry.path)
         item.source = rel.parts[0] if len(rel.parts) > 1 else None
+    if entry.kind == "html":
+        return page_item(item, data, entry.path, max_bytes)
     try:
         item.text = decode_bytes(data, entry.path, max_bytes)
     except InputError as e:
@@ -211,17 +240,22 @@ def _record_item(row: dict | None, where: str, problem: str | None, max_bytes: i
         item.id = where
         item.error = f"{where}: field 'id' must be a string or an integer, found {type(raw_id).__name__}"
         return item
-    for f in ("lang", "title", "source", "date", "url"):
+    for f in ("lang", "title", "source", "date", "url", "author", "site"):
         v = row.get(f)
         if v not in (None, ""):
             if not isinstance(v, str | int | float):
                 item.error = f"{where}: field '{f}' must be a string, found {type(v).__name__}"
                 return item
             setattr(item, f, str(v))
-    text = row.get("text")
+    text, html = row.get("text"), row.get("html")
+    if text in (None, "") and isinstance(html, str) and html.strip():  # a saved page
+        return page_item(item, html.encode("utf-8"), where, max_bytes, item.url)
+    if text in (None, "") and html in (None, "") and item.url:  # a link: fetched when its turn comes
+        item.fetch = item.url
+        return item
     if not isinstance(text, str):
         found = "nothing" if text is None else type(text).__name__
-        item.error = f"{where}: expected a 'text' field with the article, found {found}"
+        item.error = f"{where}: expected a 'text' field with the article (or 'html', or 'url'), found {found}"
         return item
     try:
         item.text = check_text(join_title(item.title, text), where, max_bytes)
@@ -234,12 +268,16 @@ def read_entry(entry: FileEntry, max_bytes: int = MAX_BYTES) -> Iterator[Item]:
     """Read and parse one input file on this machine."""
     try:
         size = Path(entry.path).stat().st_size
-        if entry.kind in ("txt", "official") and size > max_bytes:  # refuse before reading it
+        if entry.kind in ("txt", "official", "html") and size > max_bytes:  # refuse before reading it
             yield _file_error(entry, str(too_big(entry.path, size, max_bytes)))
             return
         if entry.kind in ("jsonl", "csv"):
             with open(entry.path, "rb") as f:
                 yield from _records(entry, f, max_bytes)
+            return
+        if entry.kind == "warc":  # read as a stream: crawls are large
+            with open(entry.path, "rb") as f:
+                yield from warc_items(entry, f, max_bytes, _warc_item(entry))
             return
         data = Path(entry.path).read_bytes()
     except OSError as e:
@@ -250,8 +288,10 @@ def read_entry(entry: FileEntry, max_bytes: int = MAX_BYTES) -> Iterator[Item]:
 
 def _file_error(entry: FileEntry, message: str) -> Item:
     """The error item of a whole file; a text file's keeps its usual id, so a rerun replaces it."""
-    if entry.kind in ("txt", "official"):
-        item = _text_item(entry, b"", MAX_BYTES)
+    if entry.kind in ("txt", "official", "html"):
+        item = _text_item(
+            entry if entry.kind != "html" else FileEntry(entry.path, "txt", entry.root), b"", MAX_BYTES
+        )
     else:
         item = Item(id=Path(entry.path).stem, text=None, where=entry.path)
     item.error = message
@@ -267,7 +307,7 @@ def count_items(entries: list[FileEntry]) -> int:
     """How many items the entries hold (for a progress bar), reading files as streams."""
     n = 0
     for e in entries:
-        if e.kind in ("txt", "official"):
+        if e.kind in ("txt", "official", "html", "warc"):  # (a WARC counts as one until read)
             n += 1
             continue
         try:

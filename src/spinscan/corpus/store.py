@@ -19,7 +19,8 @@ from ..errors import InputError, OutputError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: error_code, author, site (a version-1 store is upgraded in place)
+UPGRADE = {"error_code": "TEXT", "author": "TEXT", "site": "TEXT"}  # columns version 1 lacks
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS runs (
@@ -28,7 +29,7 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE TABLE IF NOT EXISTS articles (
     pk INTEGER PRIMARY KEY, id TEXT NOT NULL, model TEXT NOT NULL, run INTEGER REFERENCES runs,
     status TEXT NOT NULL CHECK (status IN ('ok', 'error')), error TEXT, error_code TEXT, "where" TEXT,
-    lang TEXT, title TEXT, source TEXT, date TEXT, month TEXT, url TEXT,
+    lang TEXT, title TEXT, source TEXT, date TEXT, month TEXT, url TEXT, author TEXT, site TEXT,
     genre TEXT, n_paragraphs INTEGER, text TEXT, analysis TEXT, analysed_at TEXT,
     UNIQUE (id, model));
 CREATE TABLE IF NOT EXISTS genres (
@@ -86,9 +87,10 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
         con.execute("PRAGMA synchronous=NORMAL")  # durable across a killed process
         con.executescript(SCHEMA)
         cols = {r[1] for r in con.execute("PRAGMA table_info(articles)")}
-        if "error_code" not in cols:  # a store written before error codes: add the column
-            con.execute("ALTER TABLE articles ADD COLUMN error_code TEXT")
-        con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+        for col, kind in UPGRADE.items():  # a store of spinscan 0.2: add what it lacks, keep its rows
+            if col not in cols:
+                con.execute(f"ALTER TABLE articles ADD COLUMN {col} {kind}")
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
         con.commit()
     con.row_factory = sqlite3.Row
     con.execute("PRAGMA foreign_keys=ON")
@@ -136,13 +138,14 @@ class SqliteStore:
             self.con.execute("DELETE FROM articles WHERE id = ? AND model = ?", (rec["id"], self.model))
             cur = self.con.execute(
                 'INSERT INTO articles (id, model, run, status, error, error_code, "where", lang, title, '
-                "source, date, month, url, genre, n_paragraphs, text, analysis, analysed_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "source, date, month, url, author, site, genre, n_paragraphs, text, analysis, analysed_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     rec["id"], self.model, self.run, rec["status"], rec.get("error"), rec.get("error_code"),
                     rec.get("where"),
                     (a or {}).get("lang") or rec.get("lang"), rec.get("title"), rec.get("source"),
-                    rec.get("date"), month_of(rec.get("date")), rec.get("url"),
+                    rec.get("date"), month_of(rec.get("date")), rec.get("url"), rec.get("author"),
+                    rec.get("site"),
                     a["genre"] if a else None, len(a["paragraphs"]) if a else None, rec.get("text"),
                     json.dumps(compact_analysis(a), ensure_ascii=False) if a else None, _now(),
                 ),

@@ -17,7 +17,7 @@ from .sources import Item
 
 log = logging.getLogger(__name__)
 
-META = ("id", "where", "lang", "title", "source", "date", "url")
+META = ("id", "where", "lang", "title", "source", "date", "url", "author", "site")
 
 
 def error_record(item: Item, message: str, code: str = InputError.code) -> dict[str, Any]:
@@ -30,10 +30,14 @@ def analyze_item(item: Item, model) -> dict[str, Any]:
     """The record of one item; input problems become error records, never exceptions."""
     from ..analysis import analyze
 
+    if item.fetch and item.text is None and not item.error:
+        from .pages import fetch_item
+
+        fetch_item(item)
     if item.error:
         return error_record(item, item.error)
     try:
-        a = analyze(item.text, lang=item.lang, model=model, id=item.id)
+        a = analyze(item.text, lang=item.lang, model=model, id=item.id, skipped=item.clutter())
     except SpinscanError as e:
         return error_record(item, f"{item.where}: {e}", e.code)
     except Exception as e:  # a model bug must not end a batch of thousands; it is logged and recorded

@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,14 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from .. import __version__
 from ..analysis import analyze, get_model
 from ..errors import InputError, SpinscanError
 from ..labels import label_list
-from ..text import check_text, decode_bytes
+from ..reading import read_bytes, read_source, text_document
+from ..text import check_text
 from .corpus import corpus_router
 from .errors import ApiError, error_response
 from .schema import (
@@ -55,6 +58,36 @@ class Assets(StaticFiles):
         if not path.endswith(ASSET_SUFFIXES):
             raise StarletteHTTPException(404, "Not Found")
         return await super().get_response(path, scope)
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+OPEN_PAGES = ("/docs", "/redoc")  # FastAPI's documentation pages load their own assets
+
+
+class SecurityHeaders:
+    """ASGI middleware: the page shows untrusted text, so no inline script, no framing, no sniffing."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        strict = not scope.get("path", "").startswith(OPEN_PAGES)
+
+        async def with_headers(msg):
+            if msg["type"] == "http.response.start":
+                headers = list(msg.get("headers") or [])
+                headers += [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
+                if strict:
+                    headers += [(b"content-security-policy", CSP.encode()), (b"x-frame-options", b"DENY")]
+                msg = {**msg, "headers": headers}
+            await send(msg)
+
+        return await self.app(scope, receive, with_headers)
 
 
 class BodyLimit:
@@ -118,8 +151,14 @@ def create_app(
     workers: int = 2,
     max_pending: int = 32,
     corpus_db: str | Path | None = None,
+    allow_fetch: bool = False,
+    allow_private_fetch: bool = False,
 ) -> FastAPI:
-    """The app: /v1 API, /healthz, the web page at /, docs at /docs; /v1/corpus with a store."""
+    """The app: /v1 API, /healthz, the web page at /, docs at /docs; /v1/corpus with a store.
+
+    With ``allow_fetch`` the server fetches the URLs it is given, refusing loopback, private,
+    link-local and metadata addresses (also after a redirect) unless ``allow_private_fetch``.
+    """
     state: dict[str, Any] = {}
 
     @asynccontextmanager
@@ -135,6 +174,7 @@ def create_app(
         lifespan=lifespan,
         responses={
             400: {"model": ErrorOut},
+            403: {"model": ErrorOut},
             413: {"model": ErrorOut},
             415: {"model": ErrorOut},
             422: {"model": ErrorOut},
@@ -147,6 +187,12 @@ def create_app(
     async def _api_error(request: Request, e: ApiError):
         return error_response(e.status, e.code, e.message, e.headers)
 
+    @app.exception_handler(ClientDisconnect)
+    async def _gone(request: Request, e: ClientDisconnect):
+        # the client left mid-body: nobody reads an answer, and it is no fault of ours to log
+        log.info("client disconnected before sending its whole request")
+        return error_response(400, "client_disconnected", "the request body was not sent in full")
+
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, e: RequestValidationError):
         return error_response(422, "invalid_request", _describe(e.errors()))
@@ -156,38 +202,72 @@ def create_app(
         code = {404: "not_found", 405: "method_not_allowed"}.get(e.status_code, "http_error")
         return error_response(e.status_code, code, str(e.detail), getattr(e, "headers", None))
 
-    def run_one(item: AnalyzeIn) -> dict[str, Any]:
-        text = item.full_text()
+    def read(item: AnalyzeIn, upload: Upload | None):
+        """The document to analyse: an upload's, a fetched page's, the html's or the text's."""
+        keep = item.keep_clutter
+        if upload is not None:
+            return read_bytes(upload.data, upload.name, upload.content_type, max_bytes=max_body_bytes,
+                              keep_clutter=keep)  # fmt: skip
+        if item.url is not None:
+            if not allow_fetch:
+                raise ApiError(403, "fetch_disabled", "this server does not fetch URLs (start it with "
+                               "--allow-fetch); send the page's html or text instead")  # fmt: skip
+            return read_source(item.url, max_body_bytes, allow_private=allow_private_fetch, keep_clutter=keep)
+        if item.html is not None:
+            return read_bytes(item.html.encode("utf-8"), "html", "text/html", charset="utf-8",
+                              max_bytes=max_body_bytes, keep_clutter=keep)  # fmt: skip
+        return text_document(check_text(item.full_text(), "text", max_body_bytes), "text", keep_clutter=keep)
+
+    def run_one(item: AnalyzeIn, upload: Upload | None = None) -> dict[str, Any]:
         try:
-            result = analyze(
-                text, lang=item.lang, model=state.get("model") or get_model(model_path), id=item.id
-            )
+            doc = read(item, upload)
+            model = state.get("model") or get_model(model_path)
+            result = analyze(doc.text, lang=item.lang, model=model, id=item.id, skipped=doc.skipped)
         except SpinscanError as e:  # input and language errors; model errors fail at start-up
             raise ApiError.of(e) from e
-        return {**result.to_dict(), "text": text}
+        meta = {k: getattr(doc, k) for k in ("kind", "title", "author", "date", "site", "url")}
+        return {**result.to_dict(), "text": doc.text, **meta}
 
     @app.post("/v1/analyze", response_model=AnalysisOut, openapi_extra=AnalyzeIn.openapi_body())
     async def analyze_endpoint(request: Request) -> dict[str, Any]:
         """Analyse one article: JSON `{text, lang?, title?}`, a `.txt` upload (multipart field `file`),
         or a `text/plain` body. Offsets index `text` of the response (the title, when given, is line 1)."""
-        item = await _read_item(request, max_body_bytes)
-        return await gate.run(run_one, item)
+        item, upload = await _read_item(request, max_body_bytes)
+        return await gate.run(run_one, item, upload)
 
-    @app.post("/v1/analyze/batch", response_model=BatchOut)
-    async def analyze_batch(batch: BatchIn) -> dict[str, Any]:
+    @app.post(
+        "/v1/analyze/batch",
+        response_model=BatchOut,
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": BatchIn.model_json_schema()}},
+            }
+        },
+    )
+    async def analyze_batch(request: Request) -> dict[str, Any]:
         """Analyse up to `max_batch` articles; a bad article gets an error entry, the others go on."""
-        if len(batch.articles) > max_batch:
+        payload = _json_body(await request.body())
+        articles = payload.get("articles") if isinstance(payload, dict) else None
+        if not isinstance(articles, list) or not articles or set(payload) - {"articles"}:
             raise ApiError(
-                413, "too_many_articles", f"{len(batch.articles)} articles; at most {max_batch} per batch"
+                422,
+                "invalid_request",
+                'expected JSON {"articles": [{"text": ...}, ...]} with at least one article',
+            )
+        if len(articles) > max_batch:
+            raise ApiError(
+                413, "too_many_articles", f"{len(articles)} articles; at most {max_batch} per batch"
             )
         results = []
-        for k, item in enumerate(batch.articles):
+        for k, raw in enumerate(articles):  # each article is checked on its own
+            given_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
             try:
-                results.append(await gate.run(run_one, item))
+                results.append(await gate.run(run_one, _validated(raw)))
             except ApiError as e:
                 if e.status == 429:
                     raise
-                results.append({"id": item.id or str(k), "error": {"code": e.code, "message": e.message}})
+                results.append({"id": given_id or str(k), "error": {"code": e.code, "message": e.message}})
         return {"results": results}
 
     @app.get("/v1/techniques", response_model=list[LabelOut])
@@ -210,6 +290,7 @@ def create_app(
         m = state.get("model")
         return {
             "status": "ok" if m else "starting",
+            "fetch": allow_fetch,  # whether the server fetches URLs (the page shows a link field)
             "model": {"name": m.name, "kind": m.kind, "version": m.version} if m else None,
             "version": __version__,
             "uptime_s": round(time.time() - state.get("started", time.time()), 1),
@@ -223,6 +304,7 @@ def create_app(
 
     app.mount("/static", Assets(directory=WEB), name="static")
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     return app
 
 
@@ -240,7 +322,16 @@ def _describe(errors) -> str:
     return "; ".join(parts) + hint
 
 
-async def _read_item(request: Request, max_bytes: int) -> AnalyzeIn:
+@dataclass
+class Upload:
+    """A file sent in a multipart body (or a text/plain body): read like a file on disk."""
+
+    data: bytes
+    name: str
+    content_type: str | None
+
+
+async def _read_item(request: Request, max_bytes: int) -> tuple[AnalyzeIn, Upload | None]:
     """The article of a request, whichever of the three body kinds it uses."""
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype == "multipart/form-data":
@@ -252,28 +343,27 @@ async def _read_item(request: Request, max_bytes: int) -> AnalyzeIn:
         if upload is None or isinstance(upload, str):
             raise ApiError(422, "invalid_request", "multipart body needs a file field named 'file'")
         data = await upload.read()
-        try:
-            text = decode_bytes(data, upload.filename or "upload", max_bytes)
-        except InputError as e:
-            raise ApiError.of(e) from e
         lang = form.get("lang")
-        return _validated({"text": text, "lang": lang if isinstance(lang, str) and lang else None})
+        keep = form.get("keep_clutter") in ("1", "true", "on")
+        item = _validated({"text": "(upload)", "lang": lang if isinstance(lang, str) and lang else None,
+                           "keep_clutter": keep})  # fmt: skip
+        return item, Upload(data, upload.filename or "upload", upload.content_type)
     body = await request.body()
     if ctype == "text/plain":
-        try:
-            return _validated({"text": decode_bytes(body, "body", max_bytes)})
-        except InputError as e:
-            raise ApiError.of(e) from e
+        return _validated({"text": "(body)"}), Upload(body, "body", "text/plain")
     if ctype not in ("application/json", ""):
         raise ApiError(415, "unsupported_media_type", f"content type {ctype!r}; send application/json, "
                        "multipart/form-data (field 'file') or text/plain")  # fmt: skip
+    return _validated(_json_body(body)), None
+
+
+def _json_body(body: bytes) -> Any:
     try:
-        payload = json.loads(body.decode("utf-8"))
+        return json.loads(body.decode("utf-8"))
     except UnicodeDecodeError as e:
         raise ApiError(400, "invalid_utf8", f"the body is not UTF-8 (byte at offset {e.start})") from e
     except json.JSONDecodeError as e:
         raise ApiError(400, "invalid_json", f"the body is not JSON ({e.msg} at line {e.lineno})") from e
-    return _validated(payload)
 
 
 def _validated(payload: Any) -> AnalyzeIn:
@@ -281,8 +371,9 @@ def _validated(payload: Any) -> AnalyzeIn:
         item = AnalyzeIn.model_validate(payload)
     except ValidationError as e:
         raise ApiError(422, "invalid_request", _describe(e.errors())) from e
-    try:
-        check_text(item.text)
-    except InputError as e:
-        raise ApiError(400, "invalid_input", str(e)) from e
+    if item.text is not None:
+        try:
+            check_text(item.text)
+        except InputError as e:
+            raise ApiError.of(e) from e
     return item

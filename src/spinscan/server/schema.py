@@ -6,21 +6,29 @@ import dataclasses
 import typing
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from ..text import join_title
 from ..types import Analysis, ParagraphResult, Span
 
-MAX_FIELD = 200_000  # characters; at most 800 KB of UTF-8, under the default 1 MB body limit
-
 
 class AnalyzeIn(BaseModel):
-    """One article to analyse."""
+    """One article to analyse: its ``text``, a web page's ``html``, or a ``url`` to fetch."""
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(
-        ..., min_length=1, max_length=MAX_FIELD, description="The article; one paragraph per line."
+    text: str | None = Field(
+        None, min_length=1, description="The article; one paragraph per line (limited by the body size)."
+    )
+    html: str | None = Field(None, min_length=1, description="A web page's HTML; its article is analysed.")
+    url: str | None = Field(
+        None,
+        min_length=8,
+        max_length=4000,
+        description="An http(s) URL to fetch (servers started with --allow-fetch).",
+    )
+    keep_clutter: bool = Field(
+        False, description="Analyse every line, page clutter (menus, notices) included."
     )
     lang: str | None = Field(
         None, max_length=16, description="en fr ge it po ru es gr ka (or de pl el); detected if absent."
@@ -30,8 +38,15 @@ class AnalyzeIn(BaseModel):
     )
     id: str | None = Field(None, max_length=200, description="Your id for the article, echoed back.")
 
+    @model_validator(mode="after")
+    def _one_input(self) -> AnalyzeIn:
+        given = [k for k in ("text", "html", "url") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of text, html, url (found {', '.join(given) or 'none'})")
+        return self
+
     def full_text(self) -> str:
-        return join_title(self.title, self.text)
+        return join_title(self.title, self.text or "")
 
     @classmethod
     def openapi_body(cls) -> dict[str, Any]:
@@ -58,6 +73,8 @@ class AnalyzeIn(BaseModel):
 
 
 class BatchIn(BaseModel):
+    """Articles to analyse; each is checked on its own, so one bad article spoils nothing."""
+
     model_config = ConfigDict(extra="forbid")
     articles: list[AnalyzeIn] = Field(..., min_length=1)
 
@@ -85,6 +102,11 @@ AnalysisOut = from_dataclass(
     extra={
         "techniques": (dict[str, int], Field(..., description="How many paragraphs use each technique.")),
         "text": (str, Field(..., description="The analysed text; all offsets index it.")),
+        "kind": (str, Field("text", description="What was read: text or html.")),
+        **{
+            k: (str | None, Field(None, description=f"The page's {k}, when it gives one."))
+            for k in ("title", "author", "date", "site", "url")
+        },
     },
     paragraphs=list[ParagraphOut],
 )

@@ -32,6 +32,7 @@
       if (k === "class") e.className = v;
       else if (k === "text") e.textContent = v;
       else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+      else if (k === "style") e.style.cssText = v; // CSSOM: allowed by the page's CSP, a style attribute is not
       else e.setAttribute(k, v);
     }
     for (const c of children) if (c != null) e.append(c);
@@ -67,6 +68,11 @@
   }
 
   function paragraphNode(p, defs) {
+    if (p.skipped) { // page clutter: shown, labelled, not analysed
+      return el("div", { class: "para skipped", "data-skipped": p.skipped },
+        el("span", { class: "lineno", text: p.line_no }), el("div", { class: "ptext", text: p.text }),
+        el("div", { class: "plabels" }, el("span", { class: "skip-label", title: "not analysed: page clutter" }, `not analysed: ${p.skipped}`)));
+    }
     const text = el("div", { class: "ptext" });
     for (const seg of segments(p)) {
       if (!seg.active.length) { text.append(seg.text); continue; }
@@ -221,14 +227,22 @@
   function initForm() {
     const form = document.getElementById("form");
     const defsP = defs();
+    fetch("/healthz").then((r) => r.json()).then((h) => { // the URL field where the server fetches
+      const row = document.getElementById("url-row");
+      if (row && h.fetch) row.hidden = false;
+    }).catch(() => {});
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const file = document.getElementById("file").files[0];
       const text = document.getElementById("text").value;
       const lang = document.getElementById("lang").value;
+      const urlBox = document.getElementById("url");
+      const url = urlBox && !urlBox.closest("[hidden]") ? urlBox.value.trim() : "";
       let body, headers = {};
       if (file) {
         body = new FormData(); body.append("file", file); if (lang) body.append("lang", lang);
+      } else if (url) {
+        body = JSON.stringify(lang ? { url, lang } : { url }); headers = { "Content-Type": "application/json" };
       } else {
         if (!text.trim()) { status("Please paste an article or choose a file first.", true); return; }
         body = JSON.stringify(lang ? { text, lang } : { text }); headers = { "Content-Type": "application/json" };
@@ -240,7 +254,8 @@
         const data = await r.json();
         if (!r.ok) { status(data.error ? data.error.message : `Error ${r.status}`, true); return; }
         render(data, await defsP, document.getElementById("report-root"));
-        status(`Analysed ${data.paragraphs.length} paragraphs.`);
+        const skipped = data.paragraphs.filter((p) => p.skipped).length;
+        status(`Analysed ${data.paragraphs.length - skipped} paragraphs` + (skipped ? ` (${skipped} more are page clutter, not analysed).` : "."));
       } catch (e) {
         status(`The server could not be reached (${e.message}).`, true);
       } finally {

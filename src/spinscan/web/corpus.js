@@ -63,6 +63,7 @@
   function buildFilters() {
     const any = (xs, t = "all") => [["", t], ...xs.map((x) => [x, label(x)])];
     const f = $("corpus-filters");
+    f.addEventListener("submit", (ev) => ev.preventDefault());
     f.replaceChildren(
       select("c-what", "Show", [["techniques", "techniques"], ["frames", "frames"], ["genres", "genres"]], state.what),
       select("c-by", "by", [["source", "outlet"], ["month", "month"], ["lang", "language"], ["none", "(all articles)"]], state.by),

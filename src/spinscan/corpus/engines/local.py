@@ -13,6 +13,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from ...text import MAX_BYTES
+from ..pages import fetch_item
 from ..sources import Item
 from ..work import analyze_item, error_record, peak_rss_mb, threads_per_worker
 
@@ -34,9 +36,15 @@ def _work(item: Item) -> tuple[dict[str, Any], str, float]:
     return analyze_item(item, _worker_model), f"pid {os.getpid()}", peak_rss_mb()
 
 
-def local_engine(items: Iterator[Item], model_dir: str, workers: int, skip: set[str]) -> Iterator[Event]:
-    """Analyse items here (workers=1) or in `workers` processes, each loading the model once."""
-    todo = unseen(items, skip)
+def local_engine(
+    items: Iterator[Item], model_dir: str, workers: int, skip: set[str], max_bytes: int = MAX_BYTES
+) -> Iterator[Event]:
+    """Analyse items here (workers=1) or in `workers` processes, each loading the model once.
+
+    Items given by URL are fetched here, one at a time (politely: never two requests to a host
+    at once), and only when their turn comes, after the done ones were skipped.
+    """
+    todo = (ev if ev[0] != "item" else ("item", fetch_item(ev[1], max_bytes)) for ev in unseen(items, skip))
     if workers <= 1:
         from ...analysis import get_model
 

@@ -1,0 +1,86 @@
+"""One entry point for every input: a file, a URL or standard input, web page or plain text.
+
+``analyze``, ``batch``, ``extract`` and the server all read through :func:`read_source` /
+:func:`read_bytes`, so every path reads pages the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+from ..text import MAX_BYTES, decode_bytes, too_big
+from ..types import split_paragraphs
+from .clutter import mark_clutter
+from .document import Document
+from .fetch import fetch, is_url
+from .html import HTML_SUFFIXES, extract_html, looks_like_html, maybe_gunzip
+
+
+def read_bytes(
+    data: bytes,
+    source: str,
+    content_type: str | None = None,
+    url: str | None = None,
+    charset: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    keep_clutter: bool = False,
+) -> Document:
+    """A document from an input's bytes: HTML (by content type, name or content) or plain text."""
+    if len(data) > max_bytes:
+        raise too_big(source, len(data), max_bytes)
+    data = maybe_gunzip(data)
+    if len(data) > max_bytes:
+        raise too_big(source, len(data), max_bytes)
+    named_html = source.lower().endswith(HTML_SUFFIXES)
+    is_html = (content_type or "").startswith(("text/html", "application/xhtml")) or looks_like_html(data)
+    if is_html or (named_html and data.strip() and not _binary(data)):
+        doc = extract_html(data, source, url, charset)
+        if keep_clutter:
+            doc.skipped = {}
+        return doc
+    if named_html and _binary(data):
+        raise InputError(f"{source}: looks like a binary file (it contains NUL bytes), not a web page")
+    text = decode_bytes(data, source, max_bytes)
+    return text_document(text, source, url, keep_clutter)
+
+
+def text_document(text: str, source: str, url: str | None = None, keep_clutter: bool = False) -> Document:
+    """A document of plain text (title on line 1), its page clutter marked unless kept."""
+    paras = split_paragraphs(text)
+    skipped = {} if keep_clutter else mark_clutter(paras)
+    title = paras[0].text.strip() if paras and paras[0].line_no == 1 and 1 not in skipped else None
+    return Document(source=source, text=text, kind="text", title=title, url=url, skipped=skipped)
+
+
+def read_source(
+    source: str,
+    max_bytes: int = MAX_BYTES,
+    allow_private: bool = True,
+    keep_clutter: bool = False,
+    stdin=None,
+) -> Document:
+    """Read a file path, an http(s) URL or '-' (``stdin``, a binary stream)."""
+    if is_url(source):
+        f = fetch(source, max_bytes, allow_private=allow_private)
+        return read_bytes(f.data, source, f.content_type, f.url, f.charset, max_bytes, keep_clutter)
+    if source == "-":
+        data = (stdin.read(max_bytes + 1)) if stdin is not None else b""
+        return read_bytes(data, "<stdin>", max_bytes=max_bytes, keep_clutter=keep_clutter)
+    p = Path(source)
+    if p.is_dir():
+        raise InputError(f"{p}: is a folder; give article files or URLs (`spinscan batch` reads folders)")
+    try:
+        size = p.stat().st_size
+        if size > max_bytes:  # refused before it is read, let alone parsed
+            raise too_big(str(p), size, max_bytes)
+        data = p.read_bytes()
+    except FileNotFoundError as e:
+        raise InputError(f"{p}: no such file") from e
+    except OSError as e:
+        raise InputError(f"{p}: cannot read ({e.strerror})") from e
+    return read_bytes(data, str(p), max_bytes=max_bytes, keep_clutter=keep_clutter)
+
+
+def _binary(data: bytes) -> bool:
+    return b"\x00" in data[:65536] and data[:2] not in (b"\xff\xfe", b"\xfe\xff")
