@@ -30,6 +30,7 @@ model: install
 	@test -f $(ENCODER)/weights.safetensors || { echo "missing $(ENCODER): rebuild it with" \
 	  "'spinscan train --kind encoder --data $(DATA) --out $(ENCODER)' (about 1.5 hours on 2 cores)"; exit 1; }
 	@$(BIN)/python -c "from spinscan.analysis import get_model; m = get_model(); print('default model:', m.name, m.version)"
+	@$(BIN)/spinscan prepare
 
 demo: model
 	$(BIN)/spinscan analyze $(EXAMPLE)
@@ -39,6 +40,7 @@ browser:
 	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
 test: install lint browser
+	$(BIN)/spinscan prepare
 	$(BIN)/python -m pytest -q -rs
 
 # The unit tier, for the edit-test loop: no shipped encoder model, no browser, no ../shared

@@ -48,7 +48,7 @@ def spans_cost(example: str) -> tuple[str, float, float, str]:
     from spinscan.analysis import analyze, get_model
 
     text = Path(example).read_text(encoding="utf-8")
-    model = get_model()
+    model = get_model(backend="onnx")
     analyze(text, model=model)  # build the networks once
     if hasattr(model, "cache"):  # the encoder's paragraph readings: measure a fresh article
         model.cache = type(model.cache)(model.cache.size)
@@ -70,7 +70,7 @@ def spans_cost(example: str) -> tuple[str, float, float, str]:
     n = len(a.paragraphs)
     share = spent[0] / wall
     note = f"{n} paragraphs, {n / wall:.0f}/s; locating spans: {spent[0] * 1000:.0f} ms ({share:.1%})"
-    return (f"analysis of the example in a warm process ({model.name})", wall, float("nan"), note)
+    return (f"analysis of the example in a warm process ({model.name}, onnx)", wall, float("nan"), note)
 
 
 def wall_of_text_cost(example: str) -> tuple[str, float, float, str]:
@@ -102,13 +102,25 @@ def main() -> None:
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        wall, mem = measure(SPINSCAN + ["analyze", "--no-color", args.example])
-        rows.append(("`spinscan analyze` example article (model load included)", wall, mem, ""))
-        wall, mem = measure(SPINSCAN + ["analyze", "--json", args.example])
-        rows.append(("`spinscan analyze --json` example article", wall, mem, ""))
         lexical = str(ROOT / "src" / "spinscan" / "pretrained" / "lexical-0.1")
-        wall, mem = measure(SPINSCAN + ["analyze", "--json", "--model", lexical, args.example])
-        rows.append(("`spinscan analyze --json --model lexical-0.1` example article", wall, mem, "no spans"))
+        runs = {
+            "onnx": SPINSCAN + ["analyze", "--json", "--backend", "onnx", args.example],
+            "torch": SPINSCAN + ["analyze", "--json", "--backend", "torch", args.example],
+            "lexical": SPINSCAN + ["analyze", "--json", "--model", lexical, args.example],
+        }
+        measure(runs["onnx"])  # (builds the ONNX graphs if they are missing; not timed)
+        times: dict[str, list[tuple[float, float]]] = {k: [] for k in runs}
+        for _ in range(3):  # interleaved, so a slow minute of the machine hits every variant
+            for k, cmd in runs.items():
+                times[k].append(measure(cmd))
+        for k, label in (("onnx", "default model, onnx backend"), ("torch", "default model, torch backend"),
+                         ("lexical", "`--model lexical-0.1`")):  # fmt: skip
+            walls = sorted(w for w, _ in times[k])
+            every = ", ".join(f"{w:.1f}" for w, _ in times[k])
+            what = f"`spinscan analyze --json` example article, {label} (median of 3)"
+            rows.append((what, walls[1], max(m for _, m in times[k]), f"runs {every}"))
+        wall, mem = measure(SPINSCAN + ["analyze", "--no-color", args.example])
+        rows.append(("`spinscan analyze` example article, readable report (onnx)", wall, mem, ""))
         rows.append(spans_cost(args.example))
         rows.append(wall_of_text_cost(args.example))
         sys.path.insert(0, str(ROOT / "src"))
@@ -119,11 +131,24 @@ def main() -> None:
         n_art = sum(
             len(ds.article_paths(lang, "test", st)) for lang in ds.languages("test") for st in (1, 2, 3)
         )
-        wall, mem = measure(SPINSCAN + ["predict", "--data", args.data, "--split", "test", "--out", tmp])
-        rows.append(
-            ("`spinscan predict --split test` (9 languages, 3 subtasks)", wall, mem,
-             f"{n_art} article files, {n_par} paragraphs: {n_par / wall:.0f} paragraphs/s overall")
-        )  # fmt: skip
+        for backend in ("onnx", "torch"):
+            out = str(Path(tmp) / backend)
+            cmd = SPINSCAN + [
+                "predict",
+                "--backend",
+                backend,
+                "--data",
+                args.data,
+                "--split",
+                "test",
+                "--out",
+                out,
+            ]
+            wall, mem = measure(cmd)
+            rows.append(
+                (f"`spinscan predict --split test --backend {backend}` (9 languages, 3 subtasks)", wall, mem,
+                 f"{n_art} article files, {n_par} paragraphs: {n_par / wall:.0f} paragraphs/s overall")
+            )  # fmt: skip
         if args.train:
             wall, mem = measure(SPINSCAN + ["train", "--data", args.data, "--out", str(Path(tmp) / "m")])
             rows.append(("`spinscan train` (full: CV over the grid + final fit)", wall, mem, "6 languages"))

@@ -35,12 +35,26 @@ def default_lexical_path() -> Path:
     return PRETRAINED / LEXICAL_MODEL
 
 
-def get_model(path: str | Path | None = None) -> Model:
-    """Load a model directory once per process and share it (loading is the slow part)."""
-    key = str(Path(path or default_model_path()).resolve())
+def get_model(path: str | Path | None = None, backend: str | None = None) -> Model:
+    """Load a model directory once per process and share it (loading is the slow part).
+
+    ``backend`` (``onnx`` or ``torch``) picks how an encoder model runs; default
+    $SPINSCAN_BACKEND, else onnx. Other model kinds have one way to run.
+    """
+    from .models.encoder.model import BACKENDS, default_backend
+
+    chosen = backend or default_backend()
+    if chosen not in BACKENDS:
+        raise InputError(
+            f"unknown backend {chosen!r}; expected one of {', '.join(BACKENDS)}", setting="backend"
+        )
+    key = (str(Path(path or default_model_path()).resolve()), chosen)
     with _lock:
         if key not in _cache:
-            _cache[key] = load_model(key)
+            m = load_model(key[0])
+            if hasattr(m, "use_backend"):
+                m.use_backend(chosen)
+            _cache[key] = m
         return _cache[key]
 
 

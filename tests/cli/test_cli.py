@@ -32,9 +32,17 @@ def test_analyze_example_article_readable_report():
     need_shared()
     r = run("analyze", "--no-color", str(EXAMPLE))
     assert r.exit_code == 0, r.output
-    assert "Genre:" in r.output and "Frames:" in r.output and "¶ line 1" in r.output
-    assert "English (en, detected)" in r.output
-    assert any(t in r.output for t in TECHNIQUES)
+    out = r.output
+    assert "Genre:" in out and "Frames" in out and "\n¶1 " in out and "English (en, detected)" in out
+    assert any(t in out for t in TECHNIQUES)
+    # summary first, then only paragraphs with techniques, the others folded; it fits a screenful or two
+    assert out.index("Strongest passages:") < out.index("Paragraphs with techniques:")
+    assert "paragraphs without techniques" in out and len(out.splitlines()) <= 150
+    assert "[LL: " in out or "[NAME: " in out  # spans shown without colour, as bracketed tags
+    assert "not analysed (duplicate)" not in out  # clutter is folded away, counted in the summary
+    assert "page clutter not analysed" in out
+    every = run("analyze", "--no-color", "--all", str(EXAMPLE)).output
+    assert "not analysed (duplicate)" in every and "paragraphs without techniques" not in every
 
 
 @pytest.mark.integration  # the shipped default model
@@ -90,6 +98,7 @@ def test_unsupported_language_and_unknown_code_are_one_line_errors(tmp_path: Pat
     # a user mistake: exit 2, one line, the option that fixes it named by the CLI
     assert r.exit_code == 2 and "does not analyse" in r.stderr and "Traceback" not in r.output
     assert r.stderr.count("\n") == 1 and "[--lang CODE]" in r.stderr
+    assert r.stderr.startswith(f"error: {nl}: ")  # the message names the file
     # the --json error object carries the same stable code as the API and batch rows
     r = CliRunner().invoke(main, ["analyze", *lexical, "--json", str(nl)])
     assert json.loads(r.stdout)["error"]["code"] == "unsupported_language"

@@ -57,7 +57,9 @@ def test_a_sample_on_the_default_model(text):
     check(text, "en", get_model())
 
 
-tags = st.sampled_from(["p", "div", "article", "h1", "span", "b", "script", "style", "nav", "li", "br/", "table"])
+tags = st.sampled_from(
+    ["p", "div", "article", "h1", "span", "b", "script", "style", "nav", "li", "br/", "table"]
+)
 
 
 @st.composite
@@ -65,7 +67,9 @@ def html_pages(draw) -> bytes:
     parts = [draw(st.sampled_from(["", "<!DOCTYPE html>", "<html>", "<html><head><meta charset='latin-1'>"]))]
     for _ in range(draw(st.integers(0, 30))):
         t = draw(tags)
-        parts.append(f"<{t}>" + draw(pieces).replace("<", "&lt;") + ("" if draw(st.booleans()) else f"</{t}>"))
+        parts.append(
+            f"<{t}>" + draw(pieces).replace("<", "&lt;") + ("" if draw(st.booleans()) else f"</{t}>")
+        )
     raw = "".join(parts)
     enc = draw(st.sampled_from(["utf-8", "latin-1", "utf-16"]))
     return raw.encode(enc, errors="replace")

@@ -155,3 +155,10 @@ def test_unreadable_or_too_big_file_keeps_its_id(tmp_path: Path, monkeypatch):
     assert set(items) == {"herald/a1", "herald/big"}
     assert "Permission denied" in items["herald/a1"].error and items["herald/a1"].source == "herald"
     assert items["herald/big"].error and items["herald/big"].text is None
+
+
+def test_a_broken_json_line_is_described_once(tmp_path):
+    f = tmp_path / "x.jsonl"
+    f.write_bytes(b'{"id": "a", "text": "line\x01with a control character"}\n')
+    (item,) = list(iter_items(list_inputs([f])))
+    assert "Invalid control character at column" in item.error and "at at" not in item.error

@@ -113,6 +113,32 @@ def test_paste_analyse_highlight_hover_filter(server, browser):
     page.close()
 
 
+def test_hostile_text_is_shown_as_text_and_clutter_is_labelled(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    dialogs, errors = [], []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(server + "/")
+    hostile = (
+        "Title <script>alert('t')</script>\n\n"
+        "The corrupt elite <img src=x onerror=alert('x')> betrayed the nation again, as always, officials said.\n"
+        "Advertisement\n"
+        "They <b onmouseover=alert('b')>lied</b> to us, and they will lie again, said the angry speaker today.\n"
+    )
+    page.fill("#text", hostile)
+    page.click("#analyse")
+    page.wait_for_selector("#genre h2", timeout=120_000)
+    text = page.inner_text("#article")
+    assert "<img src=x onerror=alert('x')>" in text and "<script>" in text  # shown, literally
+    assert page.locator("#article img, #article script, #article b").count() == 0
+    page.hover("#article .para >> nth=1")
+    assert dialogs == []
+    skipped = page.locator(".para.skipped")
+    assert skipped.count() == 1 and "not analysed: boilerplate" in skipped.inner_text()
+    assert not [e for e in errors if "Content Security Policy" in e], errors  # the page runs under its CSP
+    page.close()
+
+
 def test_phone_layout_and_empty_text_error(server, browser):
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(server + "/")

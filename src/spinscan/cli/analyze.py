@@ -14,9 +14,11 @@ from ..errors import SpinscanError
 from ..text import MAX_BYTES
 from .common import (
     USER_ERROR,
+    about,
+    backend_option,
     check_output_file,
     check_output_folder,
-    describe,
+    err_console,
     error_json,
     friendly_errors,
     model_option,
@@ -43,10 +45,12 @@ keep_clutter_option = click.option(
     type=click.Path(path_type=Path),
     help="Also write a self-contained HTML report (a folder when several files are given).",
 )
+@click.option("--all", "every", is_flag=True, help="Show every paragraph, not only those with a technique.")
 @keep_clutter_option
 @model_option
+@backend_option
 @friendly_errors
-def analyze(files, lang, as_json, max_bytes, color, model_dir, html_out, keep_clutter) -> None:
+def analyze(files, lang, as_json, max_bytes, color, model_dir, html_out, keep_clutter, every) -> None:
     """Analyse articles: FILES are web pages (.html, saved pages), plain UTF-8 text (title on
     line 1), http(s) URLs, or '-' for standard input.
 
@@ -82,7 +86,7 @@ def analyze(files, lang, as_json, max_bytes, color, model_dir, html_out, keep_cl
             result = analyze_document(doc, lang=lang, model=model, id=source_id(f))
         except SpinscanError as e:
             failed += 1
-            click.echo(f"error: {describe(e)}", err=True)
+            click.echo(f"error: {about(f, e)}", err=True)
             if as_json:
                 click.echo(error_json(f, e))
             continue
@@ -94,7 +98,7 @@ def analyze(files, lang, as_json, max_bytes, color, model_dir, html_out, keep_cl
             }
             click.echo(json.dumps({"file": f, **meta, **result.to_dict()}, ensure_ascii=False))
         else:
-            print_report(out, result, source=f)
+            print_report(out, result, source=f, every=every)
         if html_out:
             _write_html(html_out, f, files, result, text)
     if failed:  # every input failed: a user mistake; some of several: 1
@@ -140,7 +144,7 @@ def extract(sources, as_json, max_bytes, keep_clutter) -> None:
             doc = read_source(f, max_bytes, keep_clutter=keep_clutter, stdin=sys.stdin.buffer)
         except SpinscanError as e:
             failed += 1
-            click.echo(f"error: {describe(e)}", err=True)
+            click.echo(f"error: {about(f, e)}", err=True)
             if as_json:
                 click.echo(error_json(f, e))
             continue
@@ -188,6 +192,7 @@ def _write_html(target: Path, source: str, files, result, text: str) -> None:
     help="With --allow-fetch: also loopback, private and link-local addresses (trusted users only).",
 )
 @model_option
+@backend_option
 @friendly_errors
 def serve(host, port, max_body, max_batch, corpus_db, allow_fetch, allow_private_fetch, model_dir) -> None:
     """Serve the web page (/) and the HTTP API (/v1/..., docs at /docs).
@@ -219,3 +224,37 @@ def serve(host, port, max_body, max_batch, corpus_db, allow_fetch, allow_private
     )  # fmt: skip
     click.echo(f"spinscan {__version__}: http://{host}:{port}/ (API docs: /docs)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+@main.command()
+@model_option
+@friendly_errors
+def prepare(model_dir) -> None:
+    """Build what a model needs to answer fast: the ONNX graphs of an encoder model, once, in the
+    cache folder ($SPINSCAN_CACHE, default ~/.cache/spinscan). Done on first use otherwise.
+
+    \b
+    Example:
+      spinscan prepare
+    """
+    import time
+
+    from ..analysis import get_model
+
+    t0 = time.perf_counter()
+    model = get_model(model_dir, backend="onnx")
+    if model.kind != "encoder":
+        click.echo(f"{model.name} {model.version}: nothing to build (a {model.kind} model)", err=True)
+        return
+    from ..models.encoder.export import build, is_built, onnx_dir
+
+    path = onnx_dir(model)
+    if is_built(path, len(model.top_states)):
+        click.echo(f"ONNX graphs of {model.name} {model.version}: ready in {path}", err=True)
+        return
+    with err_console.status(f"building the ONNX graphs of {model.name} {model.version} (about a minute)"):
+        build(model, path)
+    click.echo(
+        f"ONNX graphs of {model.name} {model.version}: built in {path} ({time.perf_counter() - t0:.0f} s)",
+        err=True,
+    )

@@ -45,6 +45,13 @@ def describe(e: SpinscanError) -> str:
     return f"{e} [{flag}]" if flag else str(e)
 
 
+def about(source: str, e: SpinscanError) -> str:
+    """The error's line for one input: it names the input (unless the message already does)."""
+    name = "<stdin>" if source == "-" else source
+    msg = describe(e)
+    return msg if msg.startswith(name) else f"{name}: {msg}"
+
+
 def error_json(source: str, e: SpinscanError) -> str:
     """The ``--json`` line of an input that failed: ``{"file", "error": {"code", "message"}}``."""
     return json.dumps(
@@ -104,4 +111,23 @@ model_option = click.option(
     type=click.Path(path_type=Path),
     default=None,
     help="Model directory (default: $SPINSCAN_MODEL or the model shipped with spinscan).",
+)
+
+
+def _set_backend(ctx, param, value):
+    if value:  # through the environment, so batch worker processes run on it too
+        import os
+
+        os.environ["SPINSCAN_BACKEND"] = value
+    return value
+
+
+backend_option = click.option(
+    "--backend",
+    type=click.Choice(["onnx", "torch"]),
+    default=None,
+    expose_value=False,
+    callback=_set_backend,
+    is_eager=True,
+    help="How the encoder model runs: onnx (default: int8, fast, no torch) or torch (the reference).",
 )

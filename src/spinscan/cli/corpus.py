@@ -14,7 +14,7 @@ from rich.text import Text
 
 from ..errors import InputError
 from ..text import MAX_BYTES
-from .common import check_output_file, err_console, friendly_errors, model_option, progress
+from .common import backend_option, check_output_file, err_console, friendly_errors, model_option, progress
 from .main import main
 
 
@@ -39,6 +39,7 @@ class RateColumn(ProgressColumn):
 @click.option("--max-bytes", default=MAX_BYTES, show_default=True, help="Longest article, in bytes.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @model_option
+@backend_option
 @friendly_errors
 def batch(inputs, out, workers, engine, retry_errors, max_bytes, as_json, model_dir) -> None:
     """Analyse many articles into a store; a rerun skips what is done.

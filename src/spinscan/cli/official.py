@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import DataError
-from .common import friendly_errors, model_option, progress
+from .common import backend_option, friendly_errors, model_option, progress
 from .main import main
 
 
@@ -23,6 +23,7 @@ from .main import main
 @click.option("--lang", "langs", multiple=True, help="Languages (default: all found for that split).")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Output folder.")
 @model_option
+@backend_option
 @friendly_errors
 def predict(data_dir, split, langs, out_dir, model_dir) -> None:
     """Write official prediction files OUT/<lang>/<split>-predictions-subtask-{1,2,3}.txt.
@@ -101,6 +102,7 @@ def evaluate(data_dir, split, pred_dir, langs, scorers, as_json) -> None:
 )
 @click.option("--split", default="dev", show_default=True, help="PTC split with span gold (train or dev).")
 @model_option
+@backend_option
 @friendly_errors
 def evaluate_ptc(ptc_dir, split, model_dir) -> None:
     """Score spans on the SemEval-2020 Task 11 span-identification gold (technique-agnostic F1).

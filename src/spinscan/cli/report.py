@@ -1,14 +1,19 @@
-"""The readable terminal report of an analysis (rich; colour only where the terminal allows)."""
+"""The readable terminal report of an analysis: summary first, then the paragraphs that matter.
+
+Genre, frames and technique counts come first, then the strongest passages quoted, then only
+the paragraphs that have a technique (runs of the others folded into one line; ``--all`` shows
+every paragraph). Spans are underlined in the technique's colour; without colour they are
+bracketed with a short tag, ``[LL: corrupt elite]``, so nothing depends on colour.
+"""
 
 from __future__ import annotations
 
 from rich.console import Console, Group
-from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from ..labels import LANGUAGES, TECHNIQUE_DEFINITIONS, TECHNIQUES
-from ..types import Analysis
+from ..types import Analysis, ParagraphResult
 
 # One colour per technique, stable across runs, distinguishable on dark and light terminals.
 _PALETTE = [
@@ -18,96 +23,24 @@ _PALETTE = [
     "light_salmon3", "medium_purple", "turquoise2",
 ]  # fmt: skip
 COLOURS = {t: _PALETTE[i % len(_PALETTE)] for i, t in enumerate(TECHNIQUES)}
+# Short tags for spans shown without colour (unique; the legend under the summary spells them out).
+TAGS = {
+    "Appeal_to_Authority": "AUTH", "Appeal_to_Popularity": "POP", "Appeal_to_Values": "VAL",
+    "Appeal_to_Fear-Prejudice": "FEAR", "Flag_Waving": "FLAG", "Causal_Oversimplification": "CAUS",
+    "False_Dilemma-No_Choice": "DILEM", "Consequential_Oversimplification": "CONSEQ", "Straw_Man": "STRAW",
+    "Red_Herring": "HERR", "Whataboutism": "WHAT", "Slogans": "SLOG", "Appeal_to_Time": "TIME",
+    "Conversation_Killer": "KILL", "Loaded_Language": "LL", "Repetition": "REP",
+    "Exaggeration-Minimisation": "EXAG", "Obfuscation-Vagueness-Confusion": "VAGUE",
+    "Name_Calling-Labeling": "NAME", "Doubt": "DOUBT", "Guilt_by_Association": "GUILT",
+    "Appeal_to_Hypocrisy": "HYPO", "Questioning_the_Reputation": "REPUT",
+}  # fmt: skip
+CLOSE = 0.15  # genre: the top two this close are reported as uncertain
+STRONGEST = 3  # passages quoted in the summary
 
 
-def _bar(score: float, width: int = 20) -> str:
+def _bar(score: float, width: int = 16) -> str:
     n = round(max(0.0, min(1.0, score)) * width)
     return "█" * n + "·" * (width - n)
-
-
-def render(analysis: Analysis, source: str | None = None, max_frames: int = 6) -> Group:
-    """A rich renderable: header, genre, frames, technique counts, then every paragraph."""
-    a = analysis
-    lang = f"{LANGUAGES.get(a.lang, a.lang)} ({a.lang}{', detected' if a.lang_detected else ''})"
-    head = Text.assemble(
-        ("spinscan ", "bold"),
-        (f"{source}  " if source else "", "bold cyan"),
-        (f"language: {lang}  model: {a.model['name']} {a.model['version']}", "dim"),
-    )
-    genre = Table.grid(padding=(0, 1))
-    for g, s in sorted(a.genre_scores.items(), key=lambda kv: -kv[1]):
-        style = "bold" if g == a.genre else "dim"
-        genre.add_row(Text(g, style=style), Text(_bar(s), style=style), Text(f"{s:.2f}", style=style))
-    frames = Table.grid(padding=(0, 1))
-    shown = [f for f in sorted(a.frame_scores, key=lambda f: -a.frame_scores[f])][
-        : max(max_frames, len(a.frames))
-    ]
-    for f in shown:
-        chosen = f in a.frames
-        style = "bold" if chosen else "dim"
-        frames.add_row(
-            Text(("✔ " if chosen else "  ") + f, style=style),
-            Text(_bar(a.frame_scores[f]), style=style),
-            Text(f"{a.frame_scores[f]:.2f}", style=style),
-        )
-    counts = a.techniques
-    tech = Text()
-    if counts:
-        for t, n in counts.items():
-            tech.append(f" {t} ", style=f"bold {COLOURS[t]} reverse")
-            tech.append(f" ×{n}  ")
-    else:
-        tech.append("no persuasion technique found", style="dim")
-    parts: list = [
-        head,
-        Text(""),
-        Text(f"Genre: {a.genre}", style="bold underline"),
-        genre,
-        Text(""),
-        Text(f"Frames: {', '.join(a.frames) or '(none above threshold)'}", style="bold underline"),
-        frames,
-        Text(""),
-        Text("Techniques (paragraphs using each):", style="bold underline"),
-        tech,
-        Text(""),
-    ]
-    clutter = [p for p in a.paragraphs if p.skipped]
-    if clutter:
-        kinds = ", ".join(f"{n} {r}" for r, n in sorted(_count(p.skipped for p in clutter).items()))
-        parts += [
-            Text(f"{len(clutter)} paragraphs are page clutter, not analysed ({kinds})", style="dim"),
-            Text(""),
-        ]
-    for p in a.paragraphs:
-        if p.skipped:
-            parts.append(
-                Panel(
-                    Text(p.text.rstrip("\r"), style="dim strike" if p.skipped == "duplicate" else "dim"),
-                    title=f"¶ line {p.line_no} · not analysed: {p.skipped}",
-                    title_align="left",
-                    border_style="grey23",
-                    padding=(0, 1),
-                )
-            )
-            continue
-        body = Text(p.text.rstrip("\r"), style="" if p.techniques else "dim")
-        for sp in sorted(p.spans, key=lambda s: (s.start, -s.end)):
-            body.stylize(f"underline {COLOURS[sp.technique]}", sp.start - p.start, sp.end - p.start)
-        labels = Text()
-        for t in p.techniques:
-            labels.append(f" {t} {p.scores[t]:.2f} ", style=f"{COLOURS[t]} reverse")
-            labels.append(" ")
-        title = f"¶ line {p.line_no}"
-        parts.append(
-            Panel(
-                Group(body, labels) if p.techniques else body,
-                title=title,
-                title_align="left",
-                border_style="grey37",
-                padding=(0, 1),
-            )
-        )
-    return Group(*parts)
 
 
 def _count(items) -> dict[str, int]:
@@ -117,13 +50,150 @@ def _count(items) -> dict[str, int]:
     return out
 
 
-def print_report(console: Console, analysis: Analysis, source: str | None = None) -> None:
-    console.print(render(analysis, source))
+def summary(a: Analysis, source: str | None, colour: bool) -> list:
+    lang = f"{LANGUAGES.get(a.lang, a.lang)} ({a.lang}{', detected' if a.lang_detected else ''})"
+    clutter = [p for p in a.paragraphs if p.skipped]
+    n_analysed = len(a.paragraphs) - len(clutter)
+    parts: list = [Text(f"spinscan: {source}" if source else "spinscan", style="bold")]
+    parts.append(Text(f"{lang} · model {a.model['name']} {a.model['version']}", style="dim"))
+    meta = f"{n_analysed} paragraphs analysed"
+    if clutter:
+        kinds = ", ".join(f"{n} {r}" for r, n in sorted(_count(p.skipped for p in clutter).items()))
+        meta += f"; {len(clutter)} page clutter not analysed ({kinds})"
+    parts += [Text(meta, style="dim"), Text("")]
+    ranked = sorted(a.genre_scores.items(), key=lambda kv: -kv[1])
+    genre = Text.assemble(("Genre: ", "bold"), (a.genre, "bold"))
+    genre.append("   " + " · ".join(f"{g} {s:.2f}" for g, s in ranked), style="dim")
+    parts.append(genre)
+    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < CLOSE:
+        parts.append(
+            Text(f"  uncertain: {ranked[0][0]} or {ranked[1][0]} (their scores are close)", style="yellow")
+        )
+    frames = Table.grid(padding=(0, 1))
+    shown = sorted(a.frame_scores, key=lambda f: -a.frame_scores[f])[: max(4, len(a.frames))]
+    for f in shown:
+        style = "bold" if f in a.frames else "dim"
+        mark = "✔" if f in a.frames else " "
+        frames.add_row(Text(f"{mark} {f}", style=style), Text(_bar(a.frame_scores[f]), style=style),
+                       Text(f"{a.frame_scores[f]:.2f}", style=style))  # fmt: skip
+    parts += [Text("Frames (✔ chosen):", style="bold"), frames, Text("")]
+    counts = a.techniques
+    spans = _count(s.technique for p in a.paragraphs for s in p.spans)
+    if counts:
+        t = Table("technique", "paragraphs", "spans", box=None, padding=(0, 1), header_style="dim")
+        for name, n in counts.items():
+            t.add_row(
+                Text(f"{name} [{TAGS[name]}]", style=f"bold {COLOURS[name]}"), str(n), str(spans.get(name, 0))
+            )
+        parts += [Text("Techniques:", style="bold"), t, Text("")]
+        strongest = sorted(
+            ((s.score, p, s) for p in a.paragraphs for s in p.spans if s.end - s.start >= 3),
+            key=lambda x: -x[0],
+        )
+        seen: set[tuple[int, str]] = set()
+        quoted = []
+        for score, p, s in strongest:
+            if (p.line_no, s.technique) in seen:
+                continue
+            seen.add((p.line_no, s.technique))
+            quoted.append((score, p, s))
+            if len(quoted) == STRONGEST:
+                break
+        if quoted:
+            parts.append(Text("Strongest passages:", style="bold"))
+            for score, p, s in quoted:
+                excerpt = " ".join(p.text[s.start - p.start : s.end - p.start].split())
+                if len(excerpt) > 90:
+                    excerpt = excerpt[:87] + "…"
+                parts.append(Text.assemble(
+                    (f"  ¶{p.line_no} ", "dim"), (s.technique, f"bold {COLOURS[s.technique]}"),
+                    (f" {score:.2f}: ", "dim"), (f"“{excerpt}”", ""),
+                ))  # fmt: skip
+            parts.append(Text(""))
+    else:
+        parts += [Text("No persuasion technique found.", style="dim"), Text("")]
+    return parts
+
+
+def paragraph(p: ParagraphResult, colour: bool) -> list:
+    """The paragraph's line number and techniques (short tags, scores), then its text."""
+    if p.skipped:
+        return [
+            Text.assemble(
+                (f"¶{p.line_no} not analysed ({p.skipped}) │ ", "dim italic"), (p.text.strip(), "dim")
+            )
+        ]
+    head = Text()
+    head.append(f"¶{p.line_no} ", style="dim")
+    for i, t in enumerate(p.techniques):
+        head.append(("" if not i else " ") + TAGS[t], style=f"bold {COLOURS[t]}")
+        head.append(f" {p.scores[t]:.2f}".replace(" 0.", " ."), style="dim")
+    raw = p.text.rstrip("\r")
+    lead = len(raw) - len(raw.lstrip())
+    if colour:
+        body = Text(raw.strip())
+        for sp in sorted(p.spans, key=lambda s: (s.start, -s.end)):
+            a, b = sp.start - p.start - lead, sp.end - p.start - lead
+            body.stylize(f"underline {COLOURS[sp.technique]}", max(a, 0), max(b, 0))
+    else:
+        body = Text(_bracketed(raw, p, lead))
+    head.rstrip()
+    head.append(" │ ", style="dim")
+    return [head + body]
+
+
+def _bracketed(raw: str, p: ParagraphResult, lead: int) -> str:
+    """The paragraph with each span as [TAG: text] (overlapping spans: the outer one brackets)."""
+    text = raw.strip()
+    out, pos = [], 0
+    for sp in sorted(p.spans, key=lambda s: (s.start, -s.end)):
+        a, b = sp.start - p.start - lead, sp.end - p.start - lead
+        if a < pos or a >= b:
+            continue  # inside an earlier span
+        out += [text[pos:a], f"[{TAGS[sp.technique]}: {text[a:b]}]"]
+        pos = b
+    return "".join(out + [text[pos:]])
+
+
+def render(analysis: Analysis, source: str | None = None, colour: bool = True, every: bool = False) -> Group:
+    """Summary, then the paragraphs with a technique (all of them with ``every``)."""
+    parts = summary(analysis, source, colour)
+    parts.append(Text("Paragraphs with techniques:" if not every else "Paragraphs:", style="bold"))
+    folded: list[ParagraphResult] = []
+
+    def fold() -> None:
+        if folded:
+            lines = f"line {folded[0].line_no}" + (f"-{folded[-1].line_no}" if len(folded) > 1 else "")
+            n_clutter = sum(1 for q in folded if q.skipped)
+            n = len(folded) - n_clutter
+            what = [f"{n} paragraph{'s' if n != 1 else ''} without techniques"] if n else []
+            what += [f"{n_clutter} page clutter"] if n_clutter else []
+            parts.append(Text(f"  … {', '.join(what)} ({lines}) …", style="dim"))
+            folded.clear()
+
+    for p in analysis.paragraphs:
+        if not every and not p.techniques:
+            folded.append(p)
+            continue
+        fold()
+        parts += paragraph(p, colour)
+    fold()
+    if analysis.techniques:
+        legend = ", ".join(f"{TAGS[t]} {t}" for t in analysis.techniques)
+        parts += [Text(""), Text(f"Tags: {legend}", style="dim")]
+    return Group(*parts)
+
+
+def print_report(
+    console: Console, analysis: Analysis, source: str | None = None, every: bool = False
+) -> None:
+    colour = console.is_terminal and not console.no_color and console.color_system is not None
+    console.print(render(analysis, source, colour, every))
 
 
 def labels_table() -> Table:
     """All techniques with their definitions, for `spinscan labels`."""
-    t = Table("technique", "what it means", show_lines=False)
+    t = Table("technique", "tag", "what it means", show_lines=False)
     for name in TECHNIQUES:
-        t.add_row(Text(name, style=COLOURS[name]), TECHNIQUE_DEFINITIONS[name])
+        t.add_row(Text(name, style=COLOURS[name]), TAGS[name], TECHNIQUE_DEFINITIONS[name])
     return t

@@ -60,7 +60,12 @@ def model_identity(model_dir: str | Path) -> str:
     h = hashlib.sha256()
     for f in sorted(p for p in d.iterdir() if p.is_file() and p.name != "README.md"):
         h.update(f.name.encode() + b"\0" + f.read_bytes())
-    return f"{cfg.get('name', cfg.get('kind', 'model'))}-{cfg.get('version', '0')}+{h.hexdigest()[:10]}"
+    key = f"{cfg.get('name', cfg.get('kind', 'model'))}-{cfg.get('version', '0')}+{h.hexdigest()[:10]}"
+    if cfg.get("kind") == "encoder":  # the backends' numbers differ slightly: their results stay apart
+        from ..models.encoder.model import default_backend
+
+        key += f"@{default_backend()}"
+    return key
 
 
 # ---- the driver -------------------------------------------------------------------------------

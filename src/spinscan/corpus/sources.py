@@ -192,7 +192,8 @@ def _jsonl_rows(stream: BinaryIO, where: str) -> Iterator[tuple[int, dict | None
         try:
             row = json.loads(line)
         except json.JSONDecodeError as e:
-            yield n, None, f"{where}:{n}: not valid JSON ({e.msg} at column {e.colno})"
+            msg = e.msg.removesuffix(" at")  # ("Invalid control character at" ends so)
+            yield n, None, f"{where}:{n}: not valid JSON ({msg} at column {e.colno})"
             continue
         if not isinstance(row, dict):
             yield n, None, f"{where}:{n}: expected a JSON object, found {type(row).__name__}"

