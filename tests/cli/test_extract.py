@@ -58,8 +58,8 @@ def test_analyze_reads_a_page_a_url_and_skips_clutter(tmp_path: Path, site):  # 
     skipped = {p["line_no"]: p["skipped"] for p in d["paragraphs"] if p["skipped"]}
     assert skipped == {1: "navigation", 2: "navigation", 3: "navigation", 9: "boilerplate", 10: "duplicate"}
     assert all(not p["techniques"] and not p["spans"] for p in d["paragraphs"] if p["skipped"])
-    report = CliRunner().invoke(main, ["analyze", *LEXICAL, "--no-color", str(pasted)]).output
-    assert "not analysed: duplicate" in report and "page clutter" in report
+    report = CliRunner().invoke(main, ["analyze", *LEXICAL, "--no-color", "--all", str(pasted)]).output
+    assert "not analysed (duplicate)" in report and "page clutter not analysed" in report
 
 
 def test_bad_pages_and_urls_are_one_line_errors(tmp_path: Path, site):  # noqa: F811

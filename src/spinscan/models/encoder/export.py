@@ -69,7 +69,7 @@ def build(model, path: Path | None = None, quantise: bool = True) -> Path:
             f"the ONNX graphs of this model are not built yet ({path}) and building them needs torch; "
             "install torch==2.13.0 once, or run with the torch backend"
         ) from e
-    from .network import TorchForward, _layer_out, additive_mask
+    from .network import TorchForward, layer_out, additive_mask
 
     log.warning(
         "building the ONNX graphs of %s %s in %s (once; about a minute)", model.name, model.version, path
@@ -86,7 +86,7 @@ def build(model, path: Path | None = None, quantise: bool = True) -> Path:
             h = self.emb(input_ids=ids)
             ext = additive_mask(mask, h.dtype)
             for layer in self.layers:
-                h = _layer_out(layer(h, attention_mask=ext))
+                h = layer_out(layer(h, attention_mask=ext))
             return h
 
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -47,11 +47,12 @@ def run_lower(bert, ids: torch.Tensor, mask: torch.Tensor, n_frozen: int) -> tor
     h = bert.embeddings(input_ids=ids)
     ext = additive_mask(mask, h.dtype)
     for layer in bert.encoder.layer[:n_frozen]:
-        h = _layer_out(layer(h, attention_mask=ext))
+        h = layer_out(layer(h, attention_mask=ext))
     return h
 
 
-def _layer_out(out):
+def layer_out(out):
+    """A transformers layer's hidden states (older versions return a tuple)."""
     return out[0] if isinstance(out, tuple) else out
 
 
@@ -74,7 +75,7 @@ class TopStack(nn.Module):
         """(paragraph logits (B, L), token logits (B, T, L))."""
         ext = additive_mask(mask, h.dtype)
         for layer in self.layers:
-            h = _layer_out(layer(h, attention_mask=ext))
+            h = layer_out(layer(h, attention_mask=ext))
         m = mask.unsqueeze(-1).to(h.dtype)
         pooled = (h * m).sum(1) / m.sum(1).clamp(min=1.0)
         return self.paragraph_head(self.dropout(pooled)), self.token_head(self.dropout(h))
