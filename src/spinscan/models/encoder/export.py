@@ -69,7 +69,7 @@ def build(model, path: Path | None = None, quantise: bool = True) -> Path:
             f"the ONNX graphs of this model are not built yet ({path}) and building them needs torch; "
             "install torch==2.13.0 once, or run with the torch backend"
         ) from e
-    from .network import TorchForward, layer_out, additive_mask
+    from .network import TorchForward, additive_mask, layer_out
 
     log.warning(
         "building the ONNX graphs of %s %s in %s (once; about a minute)", model.name, model.version, path
