@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import threading
@@ -14,7 +15,8 @@ from .language import detect_language
 from .models.base import PRETRAINED, Model, Prediction, load_model
 from .reading.clutter import mark_clutter
 from .text import check_text
-from .types import Analysis, Article, ParagraphResult
+from .types import Analysis, Article, ParagraphResult, Span
+from .voice import AUTHOR, QUOTED, quoted_ranges, quoted_share, voice_of
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +78,21 @@ def mask(text: str, skipped: dict[int, str]) -> str:
     return "\n".join(lines)
 
 
+def with_voices(p, spans: list[Span], techniques: list[str]) -> tuple[list[Span], dict[str, str]]:
+    """Each span marked quoted or author, and each technique's voice by its spans' characters."""
+    if not spans:
+        return spans, {}
+    ranges = [(p.start + s, p.start + e) for s, e in quoted_ranges(p.text)]
+    marked = [dataclasses.replace(sp, voice=voice_of(ranges, sp.start, sp.end)) for sp in spans]
+    voices = {}
+    for t in techniques:
+        own = [sp for sp in marked if sp.technique == t]
+        chars = sum(sp.end - sp.start for sp in own)
+        inside = sum(quoted_share(ranges, sp.start, sp.end) * (sp.end - sp.start) for sp in own)
+        voices[t] = QUOTED if chars and inside / chars > 0.5 else AUTHOR
+    return marked, voices
+
+
 def to_analysis(
     article: Article, pred: Prediction, model: Model, detected: bool, skipped: dict[int, str] | None = None
 ) -> Analysis:
@@ -100,6 +117,7 @@ def to_analysis(
         if p.line_no not in found and p.line_no not in skipped:
             continue  # (a prediction without subtask 3)
         techs, scores, spans = found.get(p.line_no, ([], {}, []))
+        spans, voices = with_voices(p, spans, techs)
         paragraphs.append(
             ParagraphResult(
                 line_no=p.line_no,
@@ -109,6 +127,7 @@ def to_analysis(
                 techniques=techs,
                 scores={t: round(v, 4) for t, v in scores.items()},
                 spans=spans,
+                voices=voices,
                 skipped=skipped.get(p.line_no),
             )
         )

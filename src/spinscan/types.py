@@ -40,6 +40,12 @@ class Span:
     start: int = field(metadata={"doc": "Character offset into the article text (inclusive)."})
     end: int = field(metadata={"doc": "Character offset into the article text (exclusive)."})
     score: float = field(default=1.0, metadata={"doc": "The token head's score of the span, in [0, 1]."})
+    voice: str = field(
+        default="author",
+        metadata={
+            "doc": "quoted: most of the span is inside quotation marks (a speaker's words); else author."
+        },
+    )
 
     def __post_init__(self) -> None:
         if not 0 <= self.start <= self.end:
@@ -91,6 +97,12 @@ class ParagraphResult:
     techniques: list[str] = field(metadata={"doc": "The chosen techniques, most probable first."})
     scores: dict[str, float] = field(metadata={"doc": "Every technique's score in [0, 1]."})
     spans: list[Span] = field(default_factory=list, metadata={"doc": "Where each technique is used."})
+    voices: dict[str, str] = field(
+        default_factory=dict,
+        metadata={
+            "doc": "Per chosen technique: quoted when most of its spans' characters are quoted, else author."
+        },
+    )
     skipped: str | None = field(
         default=None,
         metadata={
@@ -119,6 +131,15 @@ class Analysis:
     model: dict[str, str] = field(metadata={"doc": "The model's name, kind and version."})
     id: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
+
+    def voice_counts(self) -> dict[str, dict[str, int]]:
+        """Per technique, how many of its spans are the author's and how many quoted."""
+        out: dict[str, dict[str, int]] = {}
+        for p in self.paragraphs:
+            for sp in p.spans:
+                c = out.setdefault(sp.technique, {"author": 0, "quoted": 0})
+                c[sp.voice] = c.get(sp.voice, 0) + 1
+        return out
 
     @property
     def techniques(self) -> dict[str, int]:

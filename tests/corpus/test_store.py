@@ -205,3 +205,44 @@ def test_a_store_path_that_cannot_be_written_is_refused_clearly(tmp_path):
         connect(tmp_path / "missing" / "c.sqlite")
     with pytest.raises(OutputError, match="is a folder"):
         JsonlStore(tmp_path, "m")
+
+
+def test_statistics_split_by_voice_and_csv_export(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from spinscan.cli import main
+
+    path = tmp_path / "v.sqlite"
+    s = SqliteStore(path, "m", [], "t")
+    quoted = rec("q", "A", "2022-01-05", techs=[[], ["Loaded_Language"], []])
+    quoted["analysis"]["paragraphs"][1]["voices"] = {"Loaded_Language": "quoted"}
+    quoted["analysis"]["paragraphs"][1]["spans"][0]["voice"] = "quoted"
+    own = rec("o", "A", "2022-01-06", techs=[[], ["Loaded_Language", "Doubt"], []])
+    own["analysis"]["paragraphs"][1]["voices"] = {"Loaded_Language": "author", "Doubt": "author"}
+    s.add(quoted)
+    s.add(own)
+    s.close()
+    con = connect(path, readonly=True)
+    assert (
+        con.execute("SELECT voice FROM spans WHERE pk = (SELECT pk FROM articles WHERE id = 'q')").fetchone()[
+            0
+        ]
+        == "quoted"
+    )
+    every = table(con, "techniques")
+    assert dict(zip(every.labels, every.counts[0])) == {"Loaded_Language": 2, "Doubt": 1}
+    inside = table(con, "techniques", filters=Filters(voice="quoted"))
+    assert dict(zip(inside.labels, inside.counts[0])) == {"Loaded_Language": 1}
+    author = table(con, "techniques", filters=Filters(voice="author"))
+    assert dict(zip(author.labels, author.counts[0])) == {"Loaded_Language": 1, "Doubt": 1}
+    with pytest.raises(InputError, match="unknown voice"):
+        table(con, "techniques", filters=Filters(voice="narrator"))
+    out = tmp_path / "t.csv"
+    r = CliRunner().invoke(main, ["stats", "--db", str(path), "--by", "source", "--csv", str(out)])
+    assert r.exit_code == 0, r.output
+    rows = out.read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("source,articles,Loaded_Language articles") and rows[1].startswith(
+        "A,2,2,1,1.0,0.5"
+    )
+    r = CliRunner().invoke(main, ["stats", "--db", str(path), "--voice", "quoted", "--json"])
+    assert json.loads(r.stdout)["labels"] == ["Loaded_Language"]

@@ -120,3 +120,12 @@ def test_a_client_that_disconnects_mid_body_leaves_no_traceback(caplog):
         r.getMessage() for r in caplog.records
     ]
     assert sent and sent[0]["type"] == "http.response.start" and sent[0]["status"] == 400
+
+
+def test_the_api_docs_work_offline():
+    with app() as c:
+        page = c.get("/docs")
+        assert page.status_code == 200 and "/docs-assets/swagger-ui-bundle.js" in page.text
+        assert "cdn" not in page.text.lower()
+        js = c.get("/docs-assets/swagger-ui-bundle.js")
+        assert js.status_code == 200 and len(js.content) > 100_000

@@ -105,17 +105,39 @@ def batch(inputs, out, workers, engine, retry_errors, max_bytes, as_json, model_
     "--technique", default=None, help="techniques: only this column; frames/genres: only articles using it."
 )
 @click.option("--source", default=None, help="Only this outlet.")
+@click.option(
+    "--voice",
+    type=click.Choice(["author", "quoted"]),
+    default=None,
+    help="Count techniques only in the author's words, or only inside quotations.",
+)
 @click.option("--lang", default=None, help="Only this language (official code: en fr ge it po ru es gr ka).")
 @click.option("--since", default=None, help="From this month (YYYY-MM).")
 @click.option("--until", default=None, help="Up to this month (YYYY-MM).")
 @click.option("--model", "model", default=None, help="Results of this model (default: the latest used).")
 @click.option("--top", default=8, show_default=True, help="Columns shown (the most frequent).")
 @click.option("--chart", default=None, type=click.Path(path_type=Path), help="Also draw it (.png or .svg).")
+@click.option("--csv", "csv_out", default=None, type=click.Path(path_type=Path),
+              help="Also write the whole table as CSV (every column, counts and shares).")  # fmt: skip
 @click.option("--errors", "show_errors", is_flag=True, help="List the articles recorded as errors instead.")
 @click.option("--json", "as_json", is_flag=True, help="Print the table as JSON (every column).")
 @friendly_errors
 def stats(
-    db, by, what, technique, source, lang, since, until, model, top, chart, show_errors, as_json
+    db,
+    by,
+    what,
+    technique,
+    source,
+    voice,
+    lang,
+    since,
+    until,
+    model,
+    top,
+    chart,
+    csv_out,
+    show_errors,
+    as_json,
 ) -> None:
     """Technique, frame and genre frequencies in a corpus store, per outlet, month or language.
 
@@ -129,23 +151,39 @@ def stats(
     from ..corpus.store import connect
     from ..labels import normalise_language
 
-    if chart is not None:  # a chart that could not be written fails before any work
-        check_output_file(chart, "--chart")
+    for out in (chart, csv_out):  # an output that could not be written fails before any work
+        if out is not None:
+            check_output_file(out, "--chart" if out is chart else "--csv")
 
     con = connect(db, readonly=True)
     if show_errors:
         _print_errors(con, pick_model(con, model), as_json)
         return
-    f = Filters(source, normalise_language(lang) if lang else None, since, until, technique)
+    f = Filters(source, normalise_language(lang) if lang else None, since, until, technique, voice)
     t = table(con, what, by, model, f)
     if as_json:
         click.echo(json.dumps(t.to_dict(), indent=2, ensure_ascii=False))
     else:
         _print_table(t, top)
+    if csv_out:
+        click.echo(f"CSV: {write_csv(t, csv_out)}", err=True)
     if chart:
         from ..corpus.charts import write_chart
 
         click.echo(f"chart: {write_chart(t, chart, top)}", err=True)
+
+
+def write_csv(t, path: Path) -> Path:
+    """The statistics table as CSV: one row per group, each label's article count and share."""
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow([t.by or "group", "articles", *(f"{lab} articles" for lab in t.labels),
+                    *(f"{lab} share" for lab in t.labels)])  # fmt: skip
+        for g, n, counts, shares in zip(t.groups, t.articles, t.counts, t.shares):
+            w.writerow([g, n, *counts, *shares])
+    return path
 
 
 def _print_table(t, top: int) -> None:

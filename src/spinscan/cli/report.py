@@ -105,9 +105,10 @@ def summary(a: Analysis, source: str | None, colour: bool) -> list:
                 excerpt = " ".join(p.text[s.start - p.start : s.end - p.start].split())
                 if len(excerpt) > 90:
                     excerpt = excerpt[:87] + "…"
+                who = " (quoted)" if s.voice == "quoted" else ""
                 parts.append(Text.assemble(
                     (f"  ¶{p.line_no} ", "dim"), (s.technique, f"bold {COLOURS[s.technique]}"),
-                    (f" {score:.2f}: ", "dim"), (f"“{excerpt}”", ""),
+                    (f" {score:.2f}{who}: ", "dim"), (f"“{excerpt}”", ""),
                 ))  # fmt: skip
             parts.append(Text(""))
     else:

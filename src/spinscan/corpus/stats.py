@@ -32,6 +32,7 @@ class Filters:
     since: str | None = None  # 'YYYY-MM', inclusive
     until: str | None = None
     technique: str | None = None
+    voice: str | None = None  # "author" or "quoted": count a technique only in that voice
 
     def sql(self) -> tuple[str, list[Any]]:
         where, params = [], []
@@ -45,10 +46,15 @@ class Filters:
         if self.until:
             where.append("a.month <= ?")
             params.append(_month(self.until))
+        if self.voice not in (None, "author", "quoted"):
+            raise InputError(f"unknown voice {self.voice!r}; expected author or quoted")
         if self.technique:
             check_label(self.technique, "techniques")
-            where.append("EXISTS (SELECT 1 FROM techniques t2 WHERE t2.pk = a.pk AND t2.technique = ?)")
-            params.append(self.technique)
+            voice = " AND t2.voice = ?" if self.voice else ""
+            where.append(
+                f"EXISTS (SELECT 1 FROM techniques t2 WHERE t2.pk = a.pk AND t2.technique = ?{voice})"
+            )
+            params += [self.technique, *([self.voice] if self.voice else [])]
         return "".join(f" AND {w}" for w in where), params
 
 
@@ -123,17 +129,21 @@ def table(
     g = _GROUP[by]
     if what == "techniques" and filters.technique:  # the technique picks the column, not the articles
         check_label(filters.technique, "techniques")
-        where, params = Filters(filters.source, filters.lang, filters.since, filters.until).sql()
+        where, params = Filters(
+            filters.source, filters.lang, filters.since, filters.until, voice=filters.voice
+        ).sql()
     else:
         where, params = filters.sql()
     base = f"FROM articles a WHERE a.model = ? AND a.status = 'ok'{where}"
     sizes = dict(con.execute(f"SELECT {g}, COUNT(*) {base} GROUP BY 1", [model, *params]).fetchall())
     if what == "techniques":
-        only = " AND t.technique = ?" if filters.technique else ""
+        only = (" AND t.technique = ?" if filters.technique else "") + (
+            " AND t.voice = ?" if filters.voice else ""
+        )
         sql = (f"SELECT {g}, t.technique, COUNT(DISTINCT a.pk) FROM articles a "
                f"JOIN techniques t ON t.pk = a.pk "
                f"WHERE a.model = ? AND a.status = 'ok'{where}{only} GROUP BY 1, 2")  # fmt: skip
-        extra = [filters.technique] if filters.technique else []
+        extra = [x for x in (filters.technique, filters.voice) if x]
     elif what == "frames":
         sql = (f"SELECT {g}, f.frame, COUNT(*) FROM articles a JOIN frames f ON f.pk = a.pk AND f.chosen = 1 "
                f"WHERE a.model = ? AND a.status = 'ok'{where} GROUP BY 1, 2")  # fmt: skip

@@ -19,8 +19,12 @@ from ..errors import InputError, OutputError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "2"  # 2: error_code, author, site (a version-1 store is upgraded in place)
-UPGRADE = {"error_code": "TEXT", "author": "TEXT", "site": "TEXT"}  # columns version 1 lacks
+SCHEMA_VERSION = "2"  # 2: error codes, author, site, voices (a version-1 store is upgraded in place)
+UPGRADE = {  # the columns a version-1 store lacks, by table
+    "articles": {"error_code": "TEXT", "author": "TEXT", "site": "TEXT"},
+    "techniques": {"voice": "TEXT"},
+    "spans": {"voice": "TEXT"},
+}
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS runs (
@@ -40,10 +44,10 @@ CREATE TABLE IF NOT EXISTS frames (
     chosen INTEGER NOT NULL, PRIMARY KEY (pk, frame)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS techniques (
     pk INTEGER NOT NULL REFERENCES articles ON DELETE CASCADE, line_no INTEGER NOT NULL,
-    technique TEXT NOT NULL, score REAL, PRIMARY KEY (pk, line_no, technique)) WITHOUT ROWID;
+    technique TEXT NOT NULL, score REAL, voice TEXT, PRIMARY KEY (pk, line_no, technique)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS spans (
     pk INTEGER NOT NULL REFERENCES articles ON DELETE CASCADE, line_no INTEGER NOT NULL,
-    technique TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, score REAL);
+    technique TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, score REAL, voice TEXT);
 CREATE INDEX IF NOT EXISTS articles_source ON articles (model, source);
 CREATE INDEX IF NOT EXISTS articles_month ON articles (model, month);
 CREATE INDEX IF NOT EXISTS articles_lang ON articles (model, lang);
@@ -86,10 +90,11 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
             raise InputError(f"{p}: not a SQLite database ({e}); give a new file name") from e
         con.execute("PRAGMA synchronous=NORMAL")  # durable across a killed process
         con.executescript(SCHEMA)
-        cols = {r[1] for r in con.execute("PRAGMA table_info(articles)")}
-        for col, kind in UPGRADE.items():  # a store of spinscan 0.2: add what it lacks, keep its rows
-            if col not in cols:
-                con.execute(f"ALTER TABLE articles ADD COLUMN {col} {kind}")
+        for table, columns in UPGRADE.items():  # a store of spinscan 0.2: add what it lacks, keep its rows
+            have = {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
+            for col, kind in columns.items():
+                if col not in have:
+                    con.execute(f"ALTER TABLE {table} ADD COLUMN {col} {kind}")
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
         con.commit()
     con.row_factory = sqlite3.Row
@@ -179,13 +184,18 @@ class SqliteStore:
             [(pk, f, s, f in chosen) for f, s in a["frame_scores"].items()],
         )
         ex(
-            "INSERT INTO techniques VALUES (?, ?, ?, ?)",
-            [(pk, p["line_no"], t, p["scores"].get(t)) for p in a["paragraphs"] for t in p["techniques"]],
+            "INSERT INTO techniques (pk, line_no, technique, score, voice) VALUES (?, ?, ?, ?, ?)",
+            [
+                (pk, p["line_no"], t, p["scores"].get(t), (p.get("voices") or {}).get(t))
+                for p in a["paragraphs"]
+                for t in p["techniques"]
+            ],
         )
         ex(
-            "INSERT INTO spans VALUES (?, ?, ?, ?, ?, ?)",
+            'INSERT INTO spans (pk, line_no, technique, start, "end", score, voice) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
-                (pk, p["line_no"], s["technique"], s["start"], s["end"], s["score"])
+                (pk, p["line_no"], s["technique"], s["start"], s["end"], s["score"], s.get("voice"))
                 for p in a["paragraphs"]
                 for s in p["spans"]
             ],

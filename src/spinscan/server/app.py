@@ -51,6 +51,15 @@ WEB = Path(__file__).resolve().parents[1] / "web"
 ASSET_SUFFIXES = (".html", ".js", ".css", ".svg", ".png", ".ico")
 
 
+def swagger_assets() -> Path | None:
+    """Swagger UI's files from the swagger-ui-bundle package, when installed."""
+    try:
+        import swagger_ui_bundle
+    except ImportError:
+        return None
+    return Path(swagger_ui_bundle.swagger_ui_path)
+
+
 class Assets(StaticFiles):
     """The web page's assets only: the folder's Python files are not served."""
 
@@ -172,6 +181,7 @@ def create_app(
         version=__version__,
         description="Genre, framing and persuasion techniques (with spans) in news articles, in 9 languages.",
         lifespan=lifespan,
+        docs_url=None,  # served below from local assets: the default page loads them from a CDN
         responses={
             400: {"model": ErrorOut},
             403: {"model": ErrorOut},
@@ -303,6 +313,25 @@ def create_app(
         return FileResponse(WEB / "index.html")
 
     app.mount("/static", Assets(directory=WEB), name="static")
+    docs_assets = swagger_assets()
+    if docs_assets is not None:
+        app.mount("/docs-assets", Assets(directory=docs_assets), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs():
+        """The API documentation (Swagger UI from the swagger-ui-bundle package: works offline)."""
+        from fastapi.openapi.docs import get_swagger_ui_html
+
+        if docs_assets is None:
+            return error_response(
+                404, "not_found", "API docs need the swagger-ui-bundle package; /openapi.json is here"
+            )
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title="spinscan API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js", swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )  # fmt: skip
+
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app

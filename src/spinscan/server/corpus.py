@@ -33,13 +33,14 @@ def corpus_filters(
     lang: str | None = Query(None, max_length=16),
     since: str | None = Month(),
     until: str | None = Month(),
+    voice: Literal["author", "quoted"] | None = None,
 ) -> Filters:
     """The article filters that the stats and the article list share."""
     try:
         code = normalise_language(lang) if lang else None
     except InputError as e:
         raise ApiError(400, "invalid_request", str(e)) from e
-    return Filters(source, code, since, until, technique)
+    return Filters(source, code, since, until, technique, voice)
 
 
 def corpus_router(db: str | Path | None) -> APIRouter:

@@ -14,9 +14,9 @@
   // most distinct hues.
   const COLOUR = {
     "Loaded_Language": "#ffd54f", "Name_Calling-Labeling": "#81d4fa", "Doubt": "#ce93d8",
-    "Exaggeration-Minimisation": "#ffab91", "Appeal_to_Fear-Prejudice": "#ef9a9a", "Repetition": "#a5d6a7",
-    "Flag_Waving": "#90caf9", "Questioning_the_Reputation": "#f48fb1", "Causal_Oversimplification": "#bcaaa4",
-    "Appeal_to_Authority": "#80cbc4", "Slogans": "#e6ee9c", "Appeal_to_Values": "#b39ddb",
+    "Exaggeration-Minimisation": "#ff8a65", "Appeal_to_Fear-Prejudice": "#ef9a9a", "Repetition": "#dce775",
+    "Flag_Waving": "#a5d6a7", "Questioning_the_Reputation": "#f06292", "Causal_Oversimplification": "#bcaaa4",
+    "Appeal_to_Authority": "#80cbc4", "Slogans": "#90a4ae", "Appeal_to_Values": "#b39ddb",
     "Appeal_to_Hypocrisy": "#ffcc80", "Conversation_Killer": "#b0bec5", "Guilt_by_Association": "#c5e1a5",
     "False_Dilemma-No_Choice": "#9fa8da", "Appeal_to_Popularity": "#80deea", "Appeal_to_Time": "#fff59d",
     "Consequential_Oversimplification": "#d7ccc8", "Obfuscation-Vagueness-Confusion": "#e1bee7",
@@ -53,7 +53,7 @@
   function segments(p) {
     // Offsets are Unicode code points (Python); index the text the same way.
     const chars = Array.from(p.text);
-    const spans = p.spans.map((s) => ({ t: s.technique, score: s.score,
+    const spans = p.spans.map((s) => ({ t: s.technique, score: s.score, voice: s.voice,
       a: Math.max(0, s.start - p.start), b: Math.min(chars.length, s.end - p.start) })).filter((s) => s.b > s.a);
     const cuts = new Set([0, chars.length]);
     spans.forEach((s) => { cuts.add(s.a); cuts.add(s.b); });
@@ -101,7 +101,7 @@
     for (const s of target._active) {
       if (!enabled.has(s.t)) continue;
       tip.append(el("div", { class: "tip-row" },
-        el("strong", { text: label(s.t) }), ` (score ${s.score.toFixed(2)})`,
+        el("strong", { text: label(s.t) }), ` (score ${s.score.toFixed(2)}${s.voice === "quoted" ? "; in a quotation: a speaker's words, not the author's" : ""})`,
         el("div", { class: "tip-def", text: (defs[s.t] || {}).definition || "" })));
     }
     if (!tip.childNodes.length) { tip = null; return; }
@@ -137,7 +137,11 @@
     root.replaceChildren();
     const used = Object.keys(data.techniques);
     const spanCount = {};
-    data.paragraphs.forEach((p) => p.spans.forEach((s) => { spanCount[s.technique] = (spanCount[s.technique] || 0) + 1; }));
+    const quotedCount = {};
+    data.paragraphs.forEach((p) => p.spans.forEach((s) => {
+      spanCount[s.technique] = (spanCount[s.technique] || 0) + 1;
+      if (s.voice === "quoted") quotedCount[s.technique] = (quotedCount[s.technique] || 0) + 1;
+    }));
 
     const genre = el("section", { class: "card", id: "genre" }, el("h2", { text: `Genre: ${data.genre}` }));
     Object.entries(data.genre_scores).sort((a, b) => b[1] - a[1])
@@ -146,7 +150,7 @@
       el("h2", { text: `Frames: ${data.frames.length ? data.frames.map(label).join(", ") : "none above threshold"}` }));
     Object.entries(data.frame_scores).sort((a, b) => b[1] - a[1]).slice(0, Math.max(6, data.frames.length))
       .forEach(([f, s]) => frames.append(bar(f, s, data.frames.includes(f))));
-    const counts = el("section", { class: "card", id: "counts" }, el("h2", { text: "Techniques (paragraphs)" }));
+    const counts = el("section", { class: "card", id: "counts" }, el("h2", { text: "Techniques (paragraphs that use each)" }));
     const maxN = Math.max(1, ...Object.values(data.techniques));
     if (!used.length) counts.append(el("p", { text: "No persuasion technique found." }));
     Object.entries(data.techniques).forEach(([t, n]) => {
@@ -155,7 +159,7 @@
       counts.append(row);
     });
 
-    const legend = el("fieldset", { class: "legend" }, el("legend", { text: "Show techniques" }));
+    const legend = el("fieldset", { class: "legend" }, el("legend", { text: "Show techniques (spans found; how many lie inside quotations)" }));
     legend.append(el("button", { type: "button", class: "small", onclick: () => { TECHNIQUES.forEach((t) => enabled.add(t)); applyFilter(root); } }, "all"),
       el("button", { type: "button", class: "small", onclick: () => { enabled.clear(); applyFilter(root); } }, "none"));
     TECHNIQUES.filter((t) => used.includes(t) || spanCount[t]).forEach((t) => {
@@ -164,7 +168,8 @@
       box.checked = enabled.has(t);
       box.addEventListener("change", () => { box.checked ? enabled.add(t) : enabled.delete(t); applyFilter(root); });
       legend.append(el("label", { for: id, class: "legend-item", title: (defs[t] || {}).definition || "" }, box,
-        el("span", { class: "swatch", style: `background:${COLOUR[t]}` }), ` ${label(t)} (${spanCount[t] || 0})`));
+        el("span", { class: "swatch", style: `background:${COLOUR[t]}` }),
+        ` ${label(t)}: ${spanCount[t] || 0} spans` + (quotedCount[t] ? `, ${quotedCount[t]} in quotes` : "")));
     });
 
     const actions = el("div", { class: "actions" },

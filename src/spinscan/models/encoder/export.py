@@ -22,7 +22,10 @@ from ...errors import ModelError
 log = logging.getLogger(__name__)
 
 FORMAT = 1  # bump when the graphs change shape or meaning: old caches are then rebuilt
-QUANTISE = "int8-lower"  # int8 frozen layers, float32 tops (see BENCHMARKS.md)
+# how the frozen graph is quantised: int8 weights of its matrix products (per channel), the
+# embedding matrix and the fine-tuned tops in float32 (see BENCHMARKS.md for the measurements)
+QUANTISE = os.environ.get("SPINSCAN_ONNX_QUANTISE", "int8-matmul")
+QUANTISATIONS = {"fp32": None, "int8-matmul": ["MatMul"], "int8-all": ["MatMul", "Gather"]}
 OPSET = 17
 
 
@@ -56,8 +59,11 @@ def is_built(path: Path, members: int) -> bool:
     return (path / "done.json").is_file() and all((path / f"top{k}.onnx").is_file() for k in range(members))
 
 
-def build(model, path: Path | None = None, quantise: bool = True) -> Path:
+def build(model, path: Path | None = None, quantise: str | None = None) -> Path:
     """Export (and quantise) the model's graphs into ``path`` (default: its cache folder)."""
+    quantise = quantise or QUANTISE
+    if quantise not in QUANTISATIONS:
+        raise ModelError(f"unknown quantisation {quantise!r}; expected one of {', '.join(QUANTISATIONS)}")
     path = Path(path or onnx_dir(model))
     if is_built(path, len(model.top_states)):
         return path
