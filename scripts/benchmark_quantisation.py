@@ -36,15 +36,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work:
         run = EncoderRun(data, work)
         ids = set(run.data.paragraphs.groups[run.data.heldout()].tolist())
-        arts = {st: [a for lang in run.cfg.languages for a in run.ds.articles(lang, "train", st) if a.id in ids]
-                for st in (1, 2, 3)}  # fmt: skip
+        arts = {
+            st: [a for lang in run.cfg.languages for a in run.ds.articles(lang, "train", st) if a.id in ids]
+            for st in (1, 2, 3)
+        }
     model = get_model(backend="torch" if variant == "torch" else "onnx")
     model.predict(arts[1][:1])  # build / warm up
     out: dict = {"variant": variant}
     t0 = time.perf_counter()
-    g = [p.genre for a in range(0, len(arts[1]), 16) for p in model.predict(arts[1][a : a + 16], (1,))]
-    f = [p.frames for a in range(0, len(arts[2]), 16) for p in model.predict(arts[2][a : a + 16], (2,))]
-    t = [p.paragraph_techniques for a in range(0, len(arts[3]), 16) for p in model.predict(arts[3][a : a + 16], (3,))]
+
+    def run_all(st: int) -> list:
+        return [p for k in range(0, len(arts[st]), 16) for p in model.predict(arts[st][k : k + 16], (st,))]
+
+    g = [p.genre for p in run_all(1)]
+    f = [p.frames for p in run_all(2)]
+    t = [p.paragraph_techniques for p in run_all(3)]
     out["seconds"] = round(time.perf_counter() - t0, 1)
     out["genre_macro_f1"] = round(macro_f1(np.array([GENRES.index(a.genre) for a in arts[1]]),
                                            np.array([GENRES.index(x) for x in g])), 4)  # fmt: skip

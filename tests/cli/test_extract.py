@@ -69,3 +69,20 @@ def test_bad_pages_and_urls_are_one_line_errors(tmp_path: Path, site):  # noqa: 
     assert r.exit_code == 2 and "no article text found" in r.stderr and r.stderr.count("\n") == 1
     r = CliRunner().invoke(main, ["analyze", *LEXICAL, f"{site}/missing"])
     assert r.exit_code == 2 and "answered 404" in r.stderr and "Traceback" not in r.output
+
+
+def test_compare_two_articles_side_by_side(tmp_path: Path):
+    a = tmp_path / "report.txt"
+    a.write_text("Council closes the bridge\n\n" + "\n".join(PARAS), encoding="utf-8")
+    b = tmp_path / "column.txt"
+    b.write_text("The corrupt elite lies again\n\nThe corrupt elite betrayed us, as always: shameful traitors!\n"
+                 "They said the plan was 'a disgrace to the nation', and the traitors will pay.\n", encoding="utf-8")  # fmt: skip
+    r = CliRunner().invoke(main, ["compare", *LEXICAL, "--lang", "en", "--json", str(a), str(b)])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["a"]["file"] == str(a) and d["b"]["words"] > 10 and set(d) >= {"shared", "only_a", "only_b"}
+    assert set(d["only_b"]) | set(d["shared"]) == set(d["b"]["techniques"])
+    out = CliRunner().invoke(main, ["compare", *LEXICAL, "--lang", "en", str(a), str(b)]).output
+    assert "spinscan compare" in out and "genre" in out and "shared:" in out
+    r = CliRunner().invoke(main, ["compare", *LEXICAL, str(a), str(tmp_path / "missing.txt")])
+    assert r.exit_code == 2 and "no such file" in r.stderr

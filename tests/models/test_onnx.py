@@ -61,3 +61,26 @@ def test_the_cli_takes_a_backend_and_batch_keys_results_by_it(tmp_path, monkeypa
     onnx = model_identity(default_model_path())
     monkeypatch.setenv("SPINSCAN_BACKEND", "torch")
     assert model_identity(default_model_path()) == onnx.replace("@onnx", "@torch") != onnx
+
+
+def test_a_damaged_cache_is_rebuilt_and_never_used(tmp_path, monkeypatch):
+    from spinscan.models import load_model
+    from spinscan.models.base import PRETRAINED
+    from spinscan.models.encoder.export import build, is_built, onnx_dir
+
+    monkeypatch.setenv("SPINSCAN_CACHE", str(tmp_path))
+    model = load_model(PRETRAINED / "encoder-0.2")
+    path = build(model)
+    assert path == onnx_dir(model) and is_built(path, 1) and path.parent == tmp_path
+    lower = path / "lower.onnx"
+    lower.write_bytes(lower.read_bytes()[:5000])  # truncated, as by a full disk
+    fresh = load_model(PRETRAINED / "encoder-0.2")  # the backend is onnx by default
+    probs = fresh.encode_paragraphs(fresh_paragraphs()).probs
+    assert lower.stat().st_size > 1_000_000 and probs.shape[1] == 23  # rebuilt, then used
+    assert not list(tmp_path.glob(".onnx-*"))  # no half-built folder is left
+
+
+def fresh_paragraphs():
+    from spinscan.types import split_paragraphs
+
+    return split_paragraphs("Title\n\nThe corrupt elite betrayed the nation again.\n")

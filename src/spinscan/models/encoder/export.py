@@ -48,6 +48,12 @@ def model_digest(model) -> str:
             h.update(k.encode() + member[k].tobytes())
     p = packed_model_path()
     h.update(f"{p.stat().st_size}".encode())
+    try:  # graphs written for another onnxruntime are rebuilt, not trusted
+        import onnxruntime
+
+        h.update(onnxruntime.__version__.encode())
+    except ImportError:
+        pass
     return h.hexdigest()[:16]
 
 
@@ -141,10 +147,22 @@ def build(model, path: Path | None = None, quantise: str | None = None) -> Path:
             )
             + "\n"  # fmt: skip
         )
+        if is_built(path, len(fwd.tops)):  # another process finished first: keep its graphs
+            return path
         if path.exists():
             shutil.rmtree(path)
-        tmp.rename(path)  # whole or not at all: a killed build leaves no half cache
+        try:
+            tmp.rename(path)  # whole or not at all: a killed build leaves no half cache
+        except OSError:
+            if not is_built(path, len(fwd.tops)):  # (lost a race to a build that then failed)
+                raise
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return path
+
+
+def discard(path: Path) -> None:
+    """Remove a cache folder that cannot be used (truncated, damaged), so it is built again."""
+    log.warning("%s: the ONNX graphs cannot be used; building them again", path)
+    shutil.rmtree(path, ignore_errors=True)

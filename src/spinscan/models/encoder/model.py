@@ -81,10 +81,15 @@ class EncoderModel(Model):
 
                 self._forward = TorchForward(self.top_states, s.n_frozen, len(s.labels))
             else:
-                from .export import build
+                from .export import build, discard
                 from .onnx_forward import OnnxForward
 
-                self._forward = OnnxForward(build(self), len(self.top_states))
+                path = build(self)
+                try:
+                    self._forward = OnnxForward(path, len(self.top_states))
+                except ModelError:  # a damaged cache is rebuilt, never used
+                    discard(path)
+                    self._forward = OnnxForward(build(self), len(self.top_states))
         return self._forward
 
     def use_backend(self, backend: str) -> None:
