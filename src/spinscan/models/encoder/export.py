@@ -21,7 +21,7 @@ from ...errors import ModelError
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1  # bump when the graphs change shape or meaning: old caches are then rebuilt
+FORMAT = 2  # bump when the graphs change shape or meaning: old caches are then rebuilt
 # how the frozen graph is quantised: int8 weights of its matrix products (per channel), the
 # embedding matrix and the fine-tuned tops in float32 (see BENCHMARKS.md for the measurements)
 QUANTISE = os.environ.get("SPINSCAN_ONNX_QUANTISE", "int8-matmul")
@@ -95,7 +95,10 @@ def build(model, path: Path | None = None, quantise: str | None = None) -> Path:
             self.emb, self.layers = fwd.bert.embeddings, nn.ModuleList(fwd.bert.encoder.layer[: s.n_frozen])
 
         def forward(self, ids, mask):
-            h = self.emb(input_ids=ids)
+            # positions and token types given explicitly: left to the embeddings, the trace bakes
+            # in the example's length and every other length reads wrong positions
+            pos = torch.arange(ids.shape[1], device=ids.device).unsqueeze(0).expand_as(ids)
+            h = self.emb(input_ids=ids, position_ids=pos, token_type_ids=torch.zeros_like(ids))
             ext = additive_mask(mask, h.dtype)
             for layer in self.layers:
                 h = layer_out(layer(h, attention_mask=ext))
@@ -124,7 +127,8 @@ def build(model, path: Path | None = None, quantise: str | None = None) -> Path:
                                   "token_logits": bt},
                     opset_version=OPSET, dynamo=False,
                 )  # fmt: skip
-        if quantise:
+        ops = QUANTISATIONS[quantise]
+        if ops:
             from onnxruntime.quantization import QuantType, quantize_dynamic
 
             quantize_dynamic(
@@ -132,6 +136,7 @@ def build(model, path: Path | None = None, quantise: str | None = None) -> Path:
                 str(tmp / "lower.onnx"),
                 weight_type=QuantType.QInt8,
                 per_channel=True,
+                op_types_to_quantize=ops,
             )
             (tmp / "lower-fp32.onnx").unlink()
         else:
