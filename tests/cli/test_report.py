@@ -17,7 +17,7 @@ def analysis() -> Analysis:
     def par(line_no, start, text, techs=(), spans=(), skipped=None):
         scores = {t: 0.0 for t in TECHNIQUES} | {t: 0.7 for t in techs}
         return ParagraphResult(
-            line_no, start, start + len(text), text, list(techs), scores, list(spans), skipped
+            line_no, start, start + len(text), text, list(techs), scores, list(spans), skipped=skipped
         )
 
     return Analysis(
