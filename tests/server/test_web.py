@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from ..conftest import EXAMPLE, ROOT, need_shared
 
@@ -210,11 +212,12 @@ def test_corpus_view_charts_filters_and_articles(corpus_server, browser):
     assert series.count() >= 3 and series.first.locator("circle").count() == 4  # 2022-01..04
     # filters narrow the article list
     page.select_option("#c-source", "outlet1")
-    page.wait_for_function("document.querySelector('#corpus-status').textContent.startsWith('10 articles')")
+    # (waits by locator: the page's CSP forbids the string evaluation wait_for_function uses)
+    expect(page.locator("#corpus-status")).to_have_text(re.compile(r"^10 articles"), timeout=30_000)
     cells = page.locator(".articles tbody tr td:nth-child(2)")
     assert cells.count() == 10 and all(cells.nth(i).inner_text() == "outlet1" for i in range(10))
     page.select_option("#c-technique", "Loaded_Language")
-    page.wait_for_function("!document.querySelector('#corpus-status').textContent.startsWith('Loading')")
+    expect(page.locator("#corpus-status")).not_to_have_text(re.compile(r"^Loading"), timeout=30_000)
     n = int(page.inner_text("#corpus-status").split()[0])
     assert 0 < n <= 10
     # open a stored article: the same highlighted report as a live analysis
@@ -234,6 +237,6 @@ def test_corpus_view_on_a_phone_and_without_a_store(corpus_server, server, brows
     page.wait_for_selector(".heatmap")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # wide tables scroll inside
     page.goto(server + "/#corpus")  # a server started without --db says how to get a corpus
-    page.wait_for_function("document.querySelector('#corpus-status').textContent.includes('--db')")
+    expect(page.locator("#corpus-status")).to_contain_text("--db", timeout=30_000)
     assert "error" in page.get_attribute("#corpus-status", "class")
     page.close()

@@ -114,7 +114,10 @@ def build(model, path: Path | None = None, quantise: str | None = None) -> Path:
         mask[1, 12:] = 0
         bt = {0: "batch", 1: "tokens"}
         lower = Lower().eval()
-        with torch.no_grad():
+        import warnings
+
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the tracer's notes on transformers' code, not ours to fix
             torch.onnx.export(
                 lower, (ids, mask), str(tmp / "lower-fp32.onnx"), input_names=["input_ids", "attention_mask"],
                 output_names=["hidden"], dynamic_axes={"input_ids": bt, "attention_mask": bt, "hidden": bt},
