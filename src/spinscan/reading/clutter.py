@@ -33,6 +33,7 @@ MAX_BOILERPLATE_WORDS = 14
 PROSE_WORDS = 6  # a line of prose: this many words and a sentence end (or 20 words)
 SHORT_PENALTY = 4.0  # score of a short or list-like line in the main-run search
 TITLE_SLACK = 2  # lines before the main run that are still the title and standfirst
+HEAD_LINES = 3  # lines of 4 words or more just above the run taken in (headline, standfirst, dateline)
 
 # Whole-line notices, lower-cased, in the 9 languages (and the same words where sites use English).
 _BOILERPLATE = [
@@ -152,6 +153,12 @@ def main_run(texts: Sequence[str], marked: set[int]) -> tuple[int, int]:
     return best_run
 
 
+def _title_kept(texts: Sequence[str], first: int, reasons: dict[int, str]) -> bool:
+    """Line 1 stays the title when the article's run starts near the top (a clean article's
+    headline with a short lead and a source line above the body), not after a page's menus."""
+    return first <= TITLE_SLACK + HEAD_LINES + 1 and len(words(texts[0])) >= 3 and 0 not in reasons
+
+
 def mark_clutter(paragraphs: Sequence[Paragraph], page: bool = True) -> dict[int, str]:
     """line_no -> reason for each paragraph that is not the article's; the others are absent.
 
@@ -173,10 +180,15 @@ def mark_clutter(paragraphs: Sequence[Paragraph], page: bool = True) -> dict[int
         ends = [i for i in range(prose[0] + 1, last + 1) if _END.match(texts[i])] if prose else []
         if ends:
             last = ends[0] - 1
+        for _ in range(HEAD_LINES):  # the headline, standfirst or dateline just above the article
+            if first == 0 or first - 1 in reasons or len(words(texts[first - 1])) < 4:
+                break
+            first -= 1
         if first <= TITLE_SLACK:  # the title (line 1) and a standfirst belong to the article
             first = 0
-        elif first - 1 not in reasons and len(words(texts[first - 1])) >= 4:
-            first -= 1  # the headline just above the article's first paragraph
-        for i in [*range(first), *range(last + 1, len(texts))]:
+        before = list(range(first))
+        if first and _title_kept(texts, first, reasons):  # the title, and its lead unless a short line
+            before = [i for i in range(1, first) if len(words(texts[i])) < 4]
+        for i in [*before, *range(last + 1, len(texts))]:
             reasons.setdefault(i, NAVIGATION)
     return {paragraphs[i].line_no: r for i, r in sorted(reasons.items())}
