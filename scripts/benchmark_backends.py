@@ -28,12 +28,14 @@ from spinscan.training.encoder.run import EncoderRun  # noqa: E402
 from spinscan.training.selection import micro_f1  # noqa: E402
 
 
-def heldout_articles(data: str):
+def heldout_articles(data: str, subtask: int = 3):
+    """The encoder recipe's held-out train articles, as the folder of ``subtask`` has them."""
     with tempfile.TemporaryDirectory() as work:
         run = EncoderRun(data, work)
-        tab, held = run.data.paragraphs, run.data.heldout()
-        ids = set(tab.groups[held].tolist())
-        return [a for lang in run.cfg.languages for a in run.ds.articles(lang, "train", 3) if a.id in ids]
+        ids = set(run.data.paragraphs.groups[run.data.heldout()].tolist())
+        return [
+            a for lang in run.cfg.languages for a in run.ds.articles(lang, "train", subtask) if a.id in ids
+        ]
 
 
 def score(model, arts) -> dict:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -27,19 +26,13 @@ def main() -> None:
     if variant != "torch":
         os.environ["SPINSCAN_ONNX_QUANTISE"] = variant
     import numpy as np
+    from benchmark_backends import heldout_articles  # (this folder is on sys.path)
 
     from spinscan.analysis import get_model
     from spinscan.labels import FRAMES, GENRES
-    from spinscan.training.encoder.run import EncoderRun
     from spinscan.training.selection import macro_f1, micro_f1
 
-    with tempfile.TemporaryDirectory() as work:
-        run = EncoderRun(data, work)
-        ids = set(run.data.paragraphs.groups[run.data.heldout()].tolist())
-        arts = {
-            st: [a for lang in run.cfg.languages for a in run.ds.articles(lang, "train", st) if a.id in ids]
-            for st in (1, 2, 3)
-        }
+    arts = {st: heldout_articles(data, st) for st in (1, 2, 3)}
     model = get_model(backend="torch" if variant == "torch" else "onnx")
     model.predict(arts[1][:1])  # build / warm up
     out: dict = {"variant": variant}

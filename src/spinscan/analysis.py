@@ -94,15 +94,21 @@ def with_voices(p, spans: list[Span], techniques: list[str]) -> tuple[list[Span]
 
 
 def to_analysis(
-    article: Article, pred: Prediction, model: Model, detected: bool, skipped: dict[int, str] | None = None
+    article: Article,
+    pred: Prediction,
+    model: Model,
+    detected: bool,
+    skipped: dict[int, str] | None = None,
+    analysed: Article | None = None,
 ) -> Analysis:
     """A model's prediction for an article, as the user sees it (scores rounded to 4 places).
 
-    ``pred`` is the prediction for the article without its ``skipped`` paragraphs (line ->
-    reason), which come back with no techniques and their reason.
+    ``pred`` is the prediction for ``analysed``, the article without its ``skipped``
+    paragraphs (line -> reason), which come back with no techniques and their reason.
     """
     skipped = skipped or {}
-    analysed = Article(id=article.id, text=mask(article.text, skipped), lang=article.lang)
+    if analysed is None:
+        analysed = Article(id=article.id, text=mask(article.text, skipped), lang=article.lang)
     found = {
         p.line_no: (techs, scores, spans)
         for p, techs, scores, spans in zip(
@@ -181,8 +187,9 @@ def analyze(
         )
     code, detected = resolve_language(analysed, lang)
     article.lang = code
-    pred = m.predict([Article(id=article.id, text=analysed, lang=code)])[0]
-    result = to_analysis(article, pred, m, detected, skipped)
+    without = Article(id=article.id, text=analysed, lang=code)
+    pred = m.predict([without])[0]
+    result = to_analysis(article, pred, m, detected, skipped, without)
     t2 = time.perf_counter()
     result.timings = {"load_model_s": round(t1 - t0, 4), "analyze_s": round(t2 - t1, 4)}
     return result

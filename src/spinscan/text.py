@@ -93,13 +93,17 @@ def read_text_file(path: str | Path, max_bytes: int = MAX_BYTES) -> str:
         raise InputError(
             f"{p}: is a folder; give article files (an official data folder is read by `spinscan predict`)"
         )
+    return decode_bytes(read_file_bytes(p, max_bytes), str(p), max_bytes)
+
+
+def read_file_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """A user's input file's bytes, refused before reading when over ``max_bytes``."""
     try:
-        size = p.stat().st_size
+        size = path.stat().st_size
         if size > max_bytes:  # refuse before reading it all
-            raise too_big(str(p), size, max_bytes)
-        data = p.read_bytes()
+            raise too_big(str(path), size, max_bytes)
+        return path.read_bytes()
     except FileNotFoundError as e:
-        raise InputError(f"{p}: no such file") from e
+        raise InputError(f"{path}: no such file") from e
     except OSError as e:
-        raise InputError(f"{p}: cannot read ({e.strerror})") from e
-    return decode_bytes(data, str(p), max_bytes)
+        raise InputError(f"{path}: cannot read ({e.strerror})") from e

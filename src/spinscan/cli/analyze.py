@@ -14,14 +14,13 @@ from ..errors import SpinscanError
 from ..text import MAX_BYTES
 from .common import (
     USER_ERROR,
-    about,
     backend_option,
     check_output_file,
     check_output_folder,
     err_console,
-    error_json,
     friendly_errors,
     model_option,
+    report_failure,
 )
 from .main import main
 
@@ -86,9 +85,7 @@ def analyze(files, lang, as_json, max_bytes, color, model_dir, html_out, keep_cl
             result = analyze_document(doc, lang=lang, model=model, id=source_id(f))
         except SpinscanError as e:
             failed += 1
-            click.echo(f"error: {about(f, e)}", err=True)
-            if as_json:
-                click.echo(error_json(f, e))
+            report_failure(f, e, as_json)
             continue
         if as_json:
             meta = {
@@ -144,9 +141,7 @@ def extract(sources, as_json, max_bytes, keep_clutter) -> None:
             doc = read_source(f, max_bytes, keep_clutter=keep_clutter, stdin=sys.stdin.buffer)
         except SpinscanError as e:
             failed += 1
-            click.echo(f"error: {about(f, e)}", err=True)
-            if as_json:
-                click.echo(error_json(f, e))
+            report_failure(f, e, as_json)
             continue
         if as_json:
             click.echo(json.dumps(doc.to_dict(), ensure_ascii=False))

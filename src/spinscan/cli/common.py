@@ -52,6 +52,13 @@ def about(source: str, e: SpinscanError) -> str:
     return msg if msg.startswith(name) else f"{name}: {msg}"
 
 
+def report_failure(source: str, e: SpinscanError, as_json: bool) -> None:
+    """One input failed: its error line on stderr, and with ``--json`` its error object on stdout."""
+    click.echo(f"error: {about(source, e)}", err=True)
+    if as_json:
+        click.echo(error_json(source, e))
+
+
 def error_json(source: str, e: SpinscanError) -> str:
     """The ``--json`` line of an input that failed: ``{"file", "error": {"code", "message"}}``."""
     return json.dumps(

@@ -8,6 +8,8 @@ bracketed with a short tag, ``[LL: corrupt elite]``, so nothing depends on colou
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
@@ -43,13 +45,6 @@ def _bar(score: float, width: int = 16) -> str:
     return "█" * n + "·" * (width - n)
 
 
-def _count(items) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for x in items:
-        out[x] = out.get(x, 0) + 1
-    return out
-
-
 def summary(a: Analysis, source: str | None, colour: bool) -> list:
     lang = f"{LANGUAGES.get(a.lang, a.lang)} ({a.lang}{', detected' if a.lang_detected else ''})"
     clutter = [p for p in a.paragraphs if p.skipped]
@@ -58,7 +53,7 @@ def summary(a: Analysis, source: str | None, colour: bool) -> list:
     parts.append(Text(f"{lang} · model {a.model['name']} {a.model['version']}", style="dim"))
     meta = f"{n_analysed} paragraphs analysed"
     if clutter:
-        kinds = ", ".join(f"{n} {r}" for r, n in sorted(_count(p.skipped for p in clutter).items()))
+        kinds = ", ".join(f"{n} {r}" for r, n in sorted(Counter(p.skipped for p in clutter).items()))
         meta += f"; {len(clutter)} page clutter not analysed ({kinds})"
     parts += [Text(meta, style="dim"), Text("")]
     ranked = sorted(a.genre_scores.items(), key=lambda kv: -kv[1])
@@ -78,7 +73,7 @@ def summary(a: Analysis, source: str | None, colour: bool) -> list:
                        Text(f"{a.frame_scores[f]:.2f}", style=style))  # fmt: skip
     parts += [Text("Frames (✔ chosen):", style="bold"), frames, Text("")]
     counts = a.techniques
-    spans = _count(s.technique for p in a.paragraphs for s in p.spans)
+    spans = Counter(s.technique for p in a.paragraphs for s in p.spans)
     if counts:
         t = Table("technique", "paragraphs", "spans", box=None, padding=(0, 1), header_style="dim")
         for name, n in counts.items():

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
-from ..text import MAX_BYTES, decode_bytes, too_big
+from ..text import MAX_BYTES, decode_bytes, read_file_bytes, too_big
 from ..types import split_paragraphs
 from .clutter import mark_clutter
 from .document import Document
@@ -34,13 +34,11 @@ def read_bytes(
         raise too_big(source, len(data), max_bytes)
     named_html = source.lower().endswith(HTML_SUFFIXES)
     is_html = (content_type or "").startswith(("text/html", "application/xhtml")) or looks_like_html(data)
-    if is_html or (named_html and data.strip() and not _binary(data)):
+    if is_html or (named_html and data.strip()):  # (extract_html refuses binary data)
         doc = extract_html(data, source, url, charset)
         if keep_clutter:
             doc.skipped = {}
         return doc
-    if named_html and _binary(data):
-        raise InputError(f"{source}: looks like a binary file (it contains NUL bytes), not a web page")
     text = decode_bytes(data, source, max_bytes)
     return text_document(text, source, url, keep_clutter)
 
@@ -70,17 +68,5 @@ def read_source(
     p = Path(source)
     if p.is_dir():
         raise InputError(f"{p}: is a folder; give article files or URLs (`spinscan batch` reads folders)")
-    try:
-        size = p.stat().st_size
-        if size > max_bytes:  # refused before it is read, let alone parsed
-            raise too_big(str(p), size, max_bytes)
-        data = p.read_bytes()
-    except FileNotFoundError as e:
-        raise InputError(f"{p}: no such file") from e
-    except OSError as e:
-        raise InputError(f"{p}: cannot read ({e.strerror})") from e
+    data = read_file_bytes(p, max_bytes)  # (refused before it is read, let alone parsed)
     return read_bytes(data, str(p), max_bytes=max_bytes, keep_clutter=keep_clutter)
-
-
-def _binary(data: bytes) -> bool:
-    return b"\x00" in data[:65536] and data[:2] not in (b"\xff\xfe", b"\xfe\xff")
