@@ -53,6 +53,7 @@ def test_plain_report_folds_brackets_and_warns_of_a_close_genre():
     out = show(False)
     assert TEXT[11:18] == "corrupt" and "[LL: corrupt]" in out and "[NAME: traitors]" in out
     assert "uncertain: opinion or reporting" in out
+    assert "in quotes" in out.split("Strongest passages:")[0]  # the technique table counts quoted spans
     assert "… 1 page clutter (line 7) …" in out
     assert "… 2 paragraphs without techniques (line 4-5) …" in out
     assert "… 1 paragraph without techniques (line 1) …" in out

@@ -73,13 +73,15 @@ def summary(a: Analysis, source: str | None, colour: bool) -> list:
                        Text(f"{a.frame_scores[f]:.2f}", style=style))  # fmt: skip
     parts += [Text("Frames (✔ chosen):", style="bold"), frames, Text("")]
     counts = a.techniques
-    spans = Counter(s.technique for p in a.paragraphs for s in p.spans)
+    voices = a.voice_counts()
     if counts:
-        t = Table("technique", "paragraphs", "spans", box=None, padding=(0, 1), header_style="dim")
+        t = Table(
+            "technique", "paragraphs", "spans", "in quotes", box=None, padding=(0, 1), header_style="dim"
+        )
         for name, n in counts.items():
-            t.add_row(
-                Text(f"{name} [{TAGS[name]}]", style=f"bold {COLOURS[name]}"), str(n), str(spans.get(name, 0))
-            )
+            v = voices.get(name, {"author": 0, "quoted": 0})
+            label = Text(f"{name} [{TAGS[name]}]", style=f"bold {COLOURS[name]}")
+            t.add_row(label, str(n), str(v["author"] + v["quoted"]), str(v["quoted"]) if v["quoted"] else "–")
         parts += [Text("Techniques:", style="bold"), t, Text("")]
         strongest = sorted(
             ((s.score, p, s) for p in a.paragraphs for s in p.spans if s.end - s.start >= 3),
