@@ -29,7 +29,8 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from spinscan.labels import TECHNIQUES  # noqa: E402
-from spinscan.models.base import decide, load_model  # noqa: E402
+from spinscan.models.base import load_model  # noqa: E402
+from spinscan.models.heads import decide  # noqa: E402
 from spinscan.models.lexical import Featurizer  # noqa: E402
 from spinscan.spans import span_prf, whole_paragraph_spans  # noqa: E402
 from spinscan.training.encoder.finish import heldout_lexical_probs  # noqa: E402

@@ -46,10 +46,26 @@ class Span:
             "doc": "quoted: most of the span is inside quotation marks (a speaker's words); else author."
         },
     )
+    focus_start: int | None = field(
+        default=None,
+        metadata={
+            "doc": "For a span over its whole paragraph: where the sentence or clause most likely to "
+            "carry the technique starts (null otherwise); what a reader's eye should go to."
+        },
+    )
+    focus_end: int | None = field(
+        default=None, metadata={"doc": "Where that sentence or clause ends (exclusive)."}
+    )
 
     def __post_init__(self) -> None:
         if not 0 <= self.start <= self.end:
             raise ValueError(f"invalid span offsets {self.start}..{self.end}")
+        if (self.focus_start is None) != (self.focus_end is None) or (
+            self.focus_start is not None and not self.start <= self.focus_start < self.focus_end <= self.end
+        ):
+            raise ValueError(
+                f"invalid focus {self.focus_start}..{self.focus_end} of span {self.start}..{self.end}"
+            )
 
 
 def split_paragraphs(text: str) -> list[Paragraph]:

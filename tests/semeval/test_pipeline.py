@@ -118,31 +118,55 @@ def test_evaluate_reports_a_rejected_file(tiny_model: Path, data_dir: Path, tmp_
     assert "official scorer rejected" in res["po"]["subtask3"]["error"]
 
 
-def test_default_model_predicts_the_whole_test_split_of_all_nine_languages(data_dir: Path, tmp_path: Path):
+def _test_split_sample(data_dir: Path, root: Path, per_language: int) -> Path:
+    """A copy of the test split with the first ``per_language`` articles of each language and
+    subtask (links, not copies) and the matching template rows; the scorers beside it."""
+
+    root.mkdir(parents=True)
+    (root / "scorers").symlink_to((data_dir / "scorers").resolve(), target_is_directory=True)
+    for lang in LANGUAGES:
+        keep: set[str] = set()
+        for st in (1, 2, 3):
+            src = data_dir / lang / f"test-articles-subtask-{st}"
+            dst = root / lang / src.name
+            dst.mkdir(parents=True)
+            for f in sorted(src.glob("article*.txt"))[:per_language]:
+                (dst / f.name).symlink_to(f.resolve())
+                keep.add(f.stem[len("article") :])
+        tpl = data_dir / lang / "test-labels-subtask-3.template"
+        lines = tpl.read_text(encoding="utf-8").splitlines(keepends=True)
+        (root / lang / tpl.name).write_text("".join(x for x in lines if x.split("\t", 1)[0] in keep), "utf-8")
+    return root
+
+
+def test_default_model_predicts_the_test_split_of_all_nine_languages(data_dir: Path, tmp_path: Path):
+    """The official files for every language and subtask, on 4 test articles of each language
+    (the whole split is `spinscan predict --split test`, measured in BENCHMARKS.md)."""
     from spinscan.semeval.evaluate import find_scorers
     from spinscan.semeval.predict import predict_split
 
-    ds = Dataset(data_dir)
-    report = predict_split(ds, "test", get_model(), tmp_path)
+    sample = _test_split_sample(data_dir, tmp_path / "semeval2023", 4)
+    ds = Dataset(sample)
+    out = tmp_path / "out"
+    report = predict_split(ds, "test", get_model(), out)
     assert report.errors == []
     assert len(report.files) == 36  # 3 subtasks + spans, 9 languages
     for lang in LANGUAGES:
-        rows = read_subtask3(tmp_path / lang / "test-predictions-subtask-3.txt")
+        rows = read_subtask3(out / lang / "test-predictions-subtask-3.txt")
         texts = {a.id: a.text for a in ds.articles(lang, "test", 3)}
-        spans = read_spans(tmp_path / lang / "test-predictions-spans.txt")
+        assert len(texts) == 4
+        spans = read_spans(out / lang / "test-predictions-spans.txt")
         assert all(0 <= s < e <= len(texts[i]) for i, _, s, e in spans)
         labelled = {(i, t) for i, _, ts in rows for t in ts}
         assert labelled <= {(i, t) for i, t, _, _ in spans}  # every labelled technique has a span
         assert sorted((i, n) for i, n, _ in rows) == sorted((i, n) for i, n, _ in ds.template(lang, "test"))
-        assert len(read_subtask1(tmp_path / lang / "test-predictions-subtask-1.txt")) == len(
-            ds.article_paths(lang, "test", 1)
-        )
+        assert len(read_subtask1(out / lang / "test-predictions-subtask-1.txt")) == 4
     # the official scorer (no gold: format check only) accepts what we wrote
     import subprocess
     import sys
 
     sc = find_scorers(data_dir)
-    pred = tmp_path / "ka" / "test-predictions-subtask-3.txt"
+    pred = out / "ka" / "test-predictions-subtask-3.txt"
     labels = str(sc / "techniques_subtask3.txt")
     cmd = [sys.executable, str(sc / "scorer-subtask-3.py"), "-p", str(pred), "-f", labels]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout

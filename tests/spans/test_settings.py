@@ -12,7 +12,7 @@ def test_defaults_and_round_trip():
     s = SpanSettings.from_dict(None)
     assert (s.threshold, s.mode, s.gap, s.words, s.whole, s.thresholds) == (0.5, "filtered", 1, False, (), {})
     d = {"threshold": 0.2, "mode": "independent", "gap": 0, "words": True, "whole": ["Doubt"],
-         "thresholds": {"Loaded_Language": 0.35}}  # fmt: skip
+         "units": ["Slogans"], "content": True, "thresholds": {"Loaded_Language": 0.35}}  # fmt: skip
     s = SpanSettings.from_dict(d)
     assert s.to_dict() == d and SpanSettings.from_dict(s.to_dict()) == s
     assert s.threshold_of("Loaded_Language") == 0.35 and s.threshold_of("Doubt") == 0.2
@@ -27,7 +27,10 @@ def test_defaults_and_round_trip():
         ({"gap": -1}, "gap"),
         ({"gap": True}, "gap"),
         ({"words": "yes"}, "words"),
+        ({"content": 1}, "content"),
         ({"whole": ["Not_A_Technique"]}, "technique names"),
+        ({"units": ["Not_A_Technique"]}, "technique names"),
+        ({"whole": ["Doubt"], "units": ["Doubt"]}, "at most one of whole and units"),
         ({"thresholds": {"Doubt": 2}}, "thresholds.Doubt"),
         ({"colour": "red"}, "unknown span setting"),
     ],

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..labels import LANGUAGES, TECHNIQUE_DEFINITIONS, TECHNIQUES
-from ..types import Analysis, ParagraphResult
+from ..types import Analysis, ParagraphResult, Span
 
 # One colour per technique, stable across runs, distinguishable on dark and light terminals.
 _PALETTE = [
@@ -84,7 +84,7 @@ def summary(a: Analysis, source: str | None, colour: bool) -> list:
             t.add_row(label, str(n), str(v["author"] + v["quoted"]), str(v["quoted"]) if v["quoted"] else "–")
         parts += [Text("Techniques:", style="bold"), t, Text("")]
         strongest = sorted(
-            ((s.score, p, s) for p in a.paragraphs for s in p.spans if s.end - s.start >= 3),
+            ((s.score, p, s) for p in a.paragraphs for s in p.spans if visible(s)[1] - visible(s)[0] >= 3),
             key=lambda x: -x[0],
         )
         seen: set[tuple[int, str]] = set()
@@ -99,7 +99,8 @@ def summary(a: Analysis, source: str | None, colour: bool) -> list:
         if quoted:
             parts.append(Text("Strongest passages:", style="bold"))
             for score, p, s in quoted:
-                excerpt = " ".join(p.text[s.start - p.start : s.end - p.start].split())
+                a0, b0 = visible(s)
+                excerpt = " ".join(p.text[a0 - p.start : b0 - p.start].split())
                 if len(excerpt) > 90:
                     excerpt = excerpt[:87] + "…"
                 who = " (quoted)" if s.voice == "quoted" else ""
@@ -111,6 +112,12 @@ def summary(a: Analysis, source: str | None, colour: bool) -> list:
     else:
         parts += [Text("No persuasion technique found.", style="dim"), Text("")]
     return parts
+
+
+def visible(s: Span) -> tuple[int, int]:
+    """What a reader is shown of a span: its focus sentence when it covers the whole paragraph
+    (the paragraph's tag still names the technique), else the span."""
+    return (s.focus_start, s.focus_end) if s.focus_start is not None else (s.start, s.end)
 
 
 def paragraph(p: ParagraphResult, colour: bool) -> list:
@@ -130,8 +137,8 @@ def paragraph(p: ParagraphResult, colour: bool) -> list:
     lead = len(raw) - len(raw.lstrip())
     if colour:
         body = Text(raw.strip())
-        for sp in sorted(p.spans, key=lambda s: (s.start, -s.end)):
-            a, b = sp.start - p.start - lead, sp.end - p.start - lead
+        for sp in sorted(p.spans, key=lambda s: (visible(s)[0], -visible(s)[1])):
+            a, b = visible(sp)[0] - p.start - lead, visible(sp)[1] - p.start - lead
             body.stylize(f"underline {COLOURS[sp.technique]}", max(a, 0), max(b, 0))
     else:
         body = Text(_bracketed(raw, p, lead))
@@ -144,8 +151,8 @@ def _bracketed(raw: str, p: ParagraphResult, lead: int) -> str:
     """The paragraph with each span as [TAG: text] (overlapping spans: the outer one brackets)."""
     text = raw.strip()
     out, pos = [], 0
-    for sp in sorted(p.spans, key=lambda s: (s.start, -s.end)):
-        a, b = sp.start - p.start - lead, sp.end - p.start - lead
+    for sp in sorted(p.spans, key=lambda s: (visible(s)[0], -visible(s)[1])):
+        a, b = visible(sp)[0] - p.start - lead, visible(sp)[1] - p.start - lead
         if a < pos or a >= b:
             continue  # inside an earlier span
         out += [text[pos:a], f"[{TAGS[sp.technique]}: {text[a:b]}]"]

@@ -9,6 +9,7 @@ from ..errors import ModelError
 from ..labels import TECHNIQUES
 
 MODES = ("filtered", "independent")
+FIELDS = ("threshold", "mode", "gap", "words", "whole", "units", "content", "thresholds")
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,10 @@ class SpanSettings:
     ``mode`` ``filtered``: spans only of the paragraph's chosen techniques, at least one each;
     ``independent``: every run over the threshold. ``threshold`` is the token score a run needs,
     ``thresholds`` a technique's own; runs at most ``gap`` tokens apart are joined; ``words``
-    grows runs to whole words; techniques in ``whole`` span their whole paragraph when chosen.
+    grows runs to whole words; techniques in ``whole`` span their whole paragraph when chosen,
+    those in ``units`` the paragraph's sentence or clause that their token scores favour;
+    ``content`` drops token runs made only of function words (a lone "the"), keeping for each
+    chosen technique its best run that holds a content word.
     """
 
     threshold: float = 0.5
@@ -26,6 +30,8 @@ class SpanSettings:
     gap: int = 1
     words: bool = False
     whole: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    content: bool = True
     thresholds: dict[str, float] = field(default_factory=dict)
 
     @classmethod
@@ -35,7 +41,7 @@ class SpanSettings:
             return cls()
         if not isinstance(d, dict):
             raise ModelError(f"{where}: expected an object of span settings, found {type(d).__name__}")
-        unknown = sorted(set(d) - {"threshold", "mode", "gap", "words", "whole", "thresholds"})
+        unknown = sorted(set(d) - set(FIELDS))
         if unknown:
             raise ModelError(f"{where}: unknown span setting(s) {', '.join(unknown)}")
         s = cls(
@@ -44,6 +50,8 @@ class SpanSettings:
             gap=d.get("gap", 1),
             words=d.get("words", False),
             whole=tuple(d.get("whole", ())),
+            units=tuple(d.get("units", ())),
+            content=d.get("content", True),
             thresholds=dict(d.get("thresholds", {})),
         )
         s.check(where)
@@ -61,9 +69,14 @@ class SpanSettings:
             raise bad("gap: a whole number >= 0", self.gap)
         if not isinstance(self.words, bool):
             raise bad("words: true or false", self.words)
-        for t in (*self.whole, *self.thresholds):
+        if not isinstance(self.content, bool):
+            raise bad("content: true or false", self.content)
+        for t in (*self.whole, *self.units, *self.thresholds):
             if t not in TECHNIQUES:
-                raise bad("technique names (whole, thresholds)", t)
+                raise bad("technique names (whole, units, thresholds)", t)
+        both = sorted(set(self.whole) & set(self.units))
+        if both:
+            raise bad("each technique in at most one of whole and units", both)
         for t, v in self.thresholds.items():
             if not _is_prob(v):
                 raise bad(f"thresholds.{t}: a number in [0, 1]", v)
@@ -78,6 +91,8 @@ class SpanSettings:
             "gap": self.gap,
             "words": self.words,
             "whole": list(self.whole),
+            "units": list(self.units),
+            "content": self.content,
             "thresholds": dict(self.thresholds),
         }
 

@@ -53,8 +53,14 @@
   function segments(p) {
     // Offsets are Unicode code points (Python); index the text the same way.
     const chars = Array.from(p.text);
-    const spans = p.spans.map((s) => ({ t: s.technique, score: s.score, voice: s.voice,
-      a: Math.max(0, s.start - p.start), b: Math.min(chars.length, s.end - p.start) })).filter((s) => s.b > s.a);
+    // A span over its whole paragraph is drawn on its focus (the sentence or clause most likely
+    // to carry it); the paragraph's label stays in the margin.
+    const spans = p.spans.map((s) => {
+      const wide = s.focus_start !== null && s.focus_start !== undefined;
+      const a = wide ? s.focus_start : s.start, b = wide ? s.focus_end : s.end;
+      return { t: s.technique, score: s.score, voice: s.voice, wide,
+        a: Math.max(0, a - p.start), b: Math.min(chars.length, b - p.start) };
+    }).filter((s) => s.b > s.a);
     const cuts = new Set([0, chars.length]);
     spans.forEach((s) => { cuts.add(s.a); cuts.add(s.b); });
     const pts = [...cuts].sort((x, y) => x - y);
@@ -101,7 +107,7 @@
     for (const s of target._active) {
       if (!enabled.has(s.t)) continue;
       tip.append(el("div", { class: "tip-row" },
-        el("strong", { text: label(s.t) }), ` (score ${s.score.toFixed(2)}${s.voice === "quoted" ? "; in a quotation: a speaker's words, not the author's" : ""})`,
+        el("strong", { text: label(s.t) }), ` (score ${s.score.toFixed(2)}${s.voice === "quoted" ? "; in a quotation: a speaker's words, not the author's" : ""}${s.wide ? "; found in this paragraph, most likely in this sentence" : ""})`,
         el("div", { class: "tip-def", text: (defs[s.t] || {}).definition || "" })));
     }
     if (!tip.childNodes.length) { tip = null; return; }

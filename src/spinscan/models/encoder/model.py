@@ -174,7 +174,7 @@ class EncoderModel(Model):
                 tok = (enc.token_probs[k], enc.starts[k], enc.ends[k])
                 units = self._window_units(enc.windows[k], probs[k], enc.probs[k], w, a.lang, labels, chosen)
                 spans = locate_spans(
-                    *tok, labels, chosen, self.settings.spans_for(a.lang), p.trimmed, a.text, units
+                    *tok, labels, chosen, self.settings.spans_for(a.lang), p.trimmed, a.text, units, a.lang
                 )
                 pred.paragraph_spans.append(spans)
 

@@ -1,6 +1,7 @@
 """Span decoding settings chosen on held-out articles, and held-out span scores.
 
-Settings are chosen per technique (its own token threshold, or the whole labelled paragraph)
+Settings are chosen per technique (its own token threshold, the whole labelled paragraph, or
+the paragraph's sentence or clause its token scores favour)
 by coordinate ascent on the sum of each language's technique-aware and agnostic F1; reported
 scores are cross-fitted over two halves of the held-out articles.
 """
@@ -54,6 +55,8 @@ class HeldoutSpans:
                 settings,
                 tt.bounds[i],
                 tt.texts[tt.ids[i]],
+                None,
+                self.lang_of[tt.ids[i]],
             )
             for sp in locate_spans(self.tp[k], *args):
                 rows.append((tt.ids[i], sp.technique, sp.start, sp.end))
@@ -91,26 +94,23 @@ class HeldoutSpans:
         # token runs are not bridged (gap 0) and grow to whole words: on the held-out articles
         # of 0.2.1 that raised aware F1 in every language (.264 -> .277 with the same settings)
         grid = [
-            {"threshold": float(t), "mode": m, "gap": 0, "words": True, "whole": [], "thresholds": {}}
+            {"threshold": float(t), "mode": m, "gap": 0, "words": True, "whole": [], "units": []}
+            | {"thresholds": {}}
             for m in ("filtered", "independent")
             for t in np.round(np.arange(0.1, 0.51, 0.05), 2)
         ]
         scores = [objective(c) for c in grid]
         best, score = grid[int(np.argmax(scores))], max(scores)
         counts = {t: sum(t in c for c in self.chosen) for t in labels}
-        options = [*SPAN_THRESHOLDS, "whole"]
+        options = [*SPAN_THRESHOLDS, "whole", "units"]
         for _ in range(2):  # coordinate ascent over the techniques, twice
             for t in sorted(labels, key=lambda t: -counts[t]):
                 if not counts[t]:
                     continue
                 for opt in options:
-                    if opt == "whole" and t in WORD_LEVEL:
+                    if opt in ("whole", "units") and t in WORD_LEVEL:
                         continue
-                    whole = [w for w in best["whole"] if w != t] + ([t] if opt == "whole" else [])
-                    thr = {k: v for k, v in best["thresholds"].items() if k != t}
-                    if opt != "whole" and opt != best["threshold"]:
-                        thr[t] = opt
-                    cand = dict(best, whole=sorted(whole), thresholds=dict(sorted(thr.items())))
+                    cand = _with_option(best, t, opt)
                     if cand == best:
                         continue
                     s2 = objective(cand)
@@ -125,6 +125,16 @@ class HeldoutSpans:
         for fit in (half, set(self.arts) - half):
             cross += [r for r in self.predict(self.choose(fit)) if r[0] not in fit]
         return cross
+
+
+def _with_option(cfg: dict, t: str, opt) -> dict:
+    """``cfg`` with technique ``t`` decoded by ``opt``: a token threshold, "whole" or "units"."""
+    whole = [w for w in cfg["whole"] if w != t] + ([t] if opt == "whole" else [])
+    units = [w for w in cfg.get("units", []) if w != t] + ([t] if opt == "units" else [])
+    thr = {k: v for k, v in cfg["thresholds"].items() if k != t}
+    if opt not in ("whole", "units") and opt != cfg["threshold"]:
+        thr[t] = opt
+    return dict(cfg, whole=sorted(whole), units=sorted(units), thresholds=dict(sorted(thr.items())))
 
 
 def spans(run: EncoderRun, epoch: int, decisions: np.ndarray) -> tuple[dict, dict]:
