@@ -115,6 +115,37 @@ def test_paste_analyse_highlight_hover_filter(server, browser):
     page.close()
 
 
+def test_a_whole_paragraph_technique_is_highlighted_on_its_focus_sentence(server, browser):
+    need_shared()
+    text = EXAMPLE.read_text(encoding="utf-8")
+    data = httpx.post(server + "/v1/analyze", json={"text": text}, timeout=120).json()
+    focused = [
+        (p, s)
+        for p in data["paragraphs"]
+        for s in p["spans"]
+        if s["focus_start"] is not None and (s["focus_start"], s["focus_end"]) != (s["start"], s["end"])
+    ]
+    assert focused, "the example has whole-paragraph techniques"
+    para, span = next(
+        (p, s) for p, s in focused if s["focus_start"] > p["start"] + p["text"].find(p["text"].strip())
+    )
+    want = data["text"][span["focus_start"] : span["focus_end"]]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/")
+    page.fill("#text", text)
+    page.click("#analyse")
+    page.wait_for_selector("#genre h2", timeout=120_000)
+    node = page.locator(".para", has=page.locator(".lineno", has_text=re.compile(f"^{para['line_no']}$")))
+    marks = node.locator(f"mark.seg[data-t*='{span['technique']}']")
+    got = "".join(marks.nth(i).inner_text() for i in range(marks.count()))
+    assert got.strip() == want.strip() and len(want) < len(para["text"].strip())
+    # the paragraph's label stays in the margin, and the tooltip says what the highlight is
+    assert node.locator(f".chip[data-t='{span['technique']}']").count() == 1
+    marks.first.hover()
+    assert "most likely in this sentence" in page.wait_for_selector(".tip", timeout=5000).inner_text()
+    page.close()
+
+
 def test_hostile_text_is_shown_as_text_and_clutter_is_labelled(server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     dialogs, errors = [], []
