@@ -27,10 +27,12 @@ from .main import main
 )
 @click.option(
     "--kind",
-    type=click.Choice(["lexical", "encoder"]),
+    type=click.Choice(["lexical", "encoder", "genre"]),
     default="lexical",
     show_default=True,
-    help="lexical: TF-IDF (minutes). encoder: fine-tuned e5-small + lexical ensemble (hours on a CPU).",
+    help="lexical: TF-IDF (minutes). encoder: fine-tuned e5-small + lexical ensemble (hours on a CPU). "
+    "genre: a copy of the --init-from encoder model with its genre head chosen leave-one-language-out "
+    "(about 15 minutes).",
 )
 @click.option(
     "--work",
@@ -88,7 +90,12 @@ def train(
           --init-from models/my-encoder --epochs 2 --lr-layers 2e-5 --lr-head 5e-4
       spinscan train --kind encoder --data ../shared/data/semeval2023 --out models/with-en \
           --init-from models/my-encoder --lang en --epochs 2 --lr-layers 3e-5 --language-member
+      spinscan train --kind genre --data ../shared/data/semeval2023 --out models/new-genre \
+          --init-from models/my-encoder
     """
+    if kind == "genre":
+        _train_genre(data_dir, out_dir, langs, encoder_opts.get("init_from"), max_articles)
+        return
     if kind == "encoder":
         opts = {k: v for k, v in encoder_opts.items() if v is not None}
         if epochs:
@@ -111,6 +118,29 @@ def train(
         _, metrics = train_lexical(data_dir, out_dir, cfg, cb)
     _print_cv(metrics)
     click.echo(f"model written to {out_dir} ({metrics['train_seconds']} s)")
+
+
+def _train_genre(data_dir, out_dir, langs, init_from, max_articles) -> None:
+    from ..training.genre import refit_genre
+
+    if not init_from:
+        raise click.UsageError("--kind genre needs --init-from: the encoder model whose genre head to choose")
+    with progress() as prog:
+        task = prog.add_task("reading the train articles", total=None)
+
+        def cb(stage: str, done: int, total: int) -> None:
+            prog.update(task, description=stage, completed=done, total=total)
+
+        m = refit_genre(init_from, data_dir, out_dir, list(langs) or None, cb, max_articles)
+    c = m["chosen"]
+    click.echo(
+        f"genre head: {' + '.join(c['features'])}, C {c['C']}, lexical weight {c['lexical_weight']}, "
+        f"temperature {c['temperature']}"
+    )
+    protocols = (("leave-one-language-out", "leave_one_language_out"), ("grouped 5-fold CV", "grouped_cv"))
+    for name, key in protocols:
+        click.echo(f"  ST1 macro-F1, {name}: " + ", ".join(f"{k} {v:.3f}" for k, v in m[key].items()))
+    click.echo(f"model written to {out_dir}")
 
 
 def _train_encoder(

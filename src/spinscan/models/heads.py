@@ -45,6 +45,24 @@ class StandardisedHead(LinearHead):
         return super().proba((np.asarray(x) - self.mean) / self.scale)
 
 
+class CentredHead(StandardisedHead):
+    """A standardised head over inputs centred per language first (minus the language's mean
+    input over many articles, no labels used): where a language sits in the encoder's space
+    says nothing about genre, and a head that learns it fails on other sources."""
+
+    def __init__(self, labels, coef, intercept, softmax, mean, scale, centres: dict[str, np.ndarray]) -> None:
+        super().__init__(labels, coef, intercept, softmax, mean, scale)
+        self.centres = centres
+        # an article of another language is centred on the average language
+        self.default = np.mean(list(centres.values()), axis=0) if centres else 0.0
+
+    def centre(self, x, langs: list[str | None]) -> np.ndarray:
+        return np.asarray(x) - np.stack([self.centres.get(lang or "", self.default) for lang in langs])
+
+    def proba_in(self, x, langs: list[str | None]) -> np.ndarray:
+        return self.proba(self.centre(x, langs))
+
+
 def thresholds_for(table: Thresholds, lang: str | None, labels: list[str]) -> np.ndarray:
     """Per-label thresholds: the language's own where chosen, else the pooled ones ('*')."""
     row = table.get(lang or "*", table["*"])
@@ -59,6 +77,14 @@ def decide(
     t = thresholds_for(table, lang, labels)
     chosen = [labels[j] for j in np.argsort(-row, kind="stable") if row[j] >= t[j]]
     return {lab: float(row[j]) for j, lab in enumerate(labels)}, chosen
+
+
+def with_temperature(p: np.ndarray, t: float) -> np.ndarray:
+    """Probabilities (rows summing to 1) softened (t > 1) or sharpened (t < 1): p^(1/t), renormalised."""
+    z = np.log(np.clip(np.asarray(p, dtype=np.float64), 1e-9, 1.0)) / t
+    z = z - z.max(-1, keepdims=True)
+    q = np.exp(z)
+    return (q / q.sum(-1, keepdims=True)).astype(np.float32)
 
 
 def decide_genre(labels: list[str], row: np.ndarray) -> tuple[dict[str, float], str]:

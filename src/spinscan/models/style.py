@@ -117,3 +117,9 @@ def style_matrix(texts: list[str], langs: list[str | None]) -> np.ndarray:
     if not texts:
         return np.zeros((0, len(NAMES)), dtype=np.float32)
     return np.stack([style_features(t, g) for t, g in zip(texts, langs)])
+
+
+def style_inputs(texts: list[str], langs: list[str | None]) -> np.ndarray:
+    """What a genre head reads: the features, log(1 + x) so that long articles and rare
+    exclamations do not dominate a linear head."""
+    return np.log1p(np.maximum(style_matrix(texts, langs), 0.0))

@@ -69,7 +69,8 @@ def encoder_card(config: dict, metrics: dict) -> str:
         _row("genre, ensemble", metrics["genre_cv"]["ensemble"], langs),
         _row("frames, ensemble", metrics["frames_cv"]["ensemble"], langs),
     ]
-    return "\n".join(lines) + "\n"
+    genre = genre_section(metrics["genre_shift"]) if "genre_shift" in metrics else ""
+    return "\n".join(lines) + "\n" + genre
 
 
 def language_member_section(r: dict) -> str:
@@ -101,4 +102,41 @@ def language_member_section(r: dict) -> str:
     ]
     if "ptc2020_dev_si" in r:
         lines += ["", "PTC dev span identification with the member: " + json.dumps(r["ptc2020_dev_si"]["si"])]
+    return "\n".join(lines) + "\n"
+
+
+def genre_section(m: dict) -> str:
+    """The README.md section of a genre head chosen leave-one-language-out (``training.genre``)."""
+    langs = [k for k in m["leave_one_language_out"] if k != "mean"] + ["mean"]
+    head = "| | " + " | ".join(langs) + " |\n|---|" + "---|" * len(langs)
+    rows = [head]
+    for name, key in (("chosen", None), ("0.2 head", "baseline")):
+        src = m if key is None else m.get(key)
+        if not src:
+            continue
+        rows.append(_row(f"{name}, leave-one-language-out", src["leave_one_language_out"], langs))
+        rows.append(_row(f"{name}, grouped 5-fold CV", src["grouped_cv"], langs))
+    c = m["chosen"]
+    rel = m["reliability_leave_one_language_out"]
+    bins = ["| top probability | articles | mean top probability | accuracy |", "|---|---|---|---|"]
+    bins += [
+        f"| {b['confidence']} | {b['articles']} | {b['mean_confidence']:.2f} | {b['accuracy']:.2f} |"
+        for b in rel["after_temperature"]["bins"]
+    ]
+    lines = [
+        "",
+        "## Genre",
+        "",
+        f"The genre head is {m['protocol']}: features {' + '.join(c['features'])}"
+        + (" centred per language" if c.get("centred") else "")
+        + f", C {c['C']}, lexical weight {c['lexical_weight']}, classes balanced, temperature "
+        f"{c['temperature']}. ST1 macro-F1 (the grouped-CV genre row above, if any, is the 0.2 head's):",
+        "",
+        *rows,
+        "",
+        f"Reliability of the leave-one-language-out probabilities after the temperature (expected "
+        f"calibration error {rel['before']['ece']} before, {rel['after_temperature']['ece']} after):",
+        "",
+        *bins,
+    ]
     return "\n".join(lines) + "\n"

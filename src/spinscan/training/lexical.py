@@ -79,8 +79,12 @@ def fit_head(x, y: np.ndarray, c: float, labels: list[str], n_jobs: int = 2) -> 
         m = LogisticRegression(C=c, class_weight="balanced", max_iter=2000).fit(x, y)
         coef = np.zeros((len(labels), x.shape[1]), dtype=np.float32)
         icpt = np.full(len(labels), -20.0, dtype=np.float32)
-        coef[m.classes_] = m.coef_
-        icpt[m.classes_] = m.intercept_
+        if len(m.classes_) == 2:  # sklearn's binary form: one row for the second class; as softmax
+            coef[m.classes_] = np.stack([-m.coef_[0] / 2, m.coef_[0] / 2])
+            icpt[m.classes_] = [-m.intercept_[0] / 2, m.intercept_[0] / 2]
+        else:
+            coef[m.classes_] = m.coef_
+            icpt[m.classes_] = m.intercept_
         head = LinearHead(labels, coef, icpt, softmax=True)
     else:
         res = Parallel(n_jobs=n_jobs, prefer="threads")(

@@ -28,7 +28,8 @@ from ...errors import ModelError
 from ...spans import locate_spans
 from ...types import Article, Paragraph
 from ..base import PRETRAINED, Model, Prediction, load_model, read_model_dir, register, write_model_dir
-from ..heads import StandardisedHead, Thresholds, decide, decide_genre
+from ..heads import CentredHead, StandardisedHead, Thresholds, decide, decide_genre, with_temperature
+from ..style import style_inputs
 from .inference import Encoded, Forward, Key, ReadingCache, place, prepare, read_windows
 from .settings import EncoderSettings
 
@@ -140,9 +141,16 @@ class EncoderModel(Model):
             )
         if 1 in subtasks:
             head = self.article_heads["genre"]
+            x = self._genre_inputs(articles, feats)
+            langs = [a.lang for a in articles]
             p = self._blend(
-                "genre", head.proba(feats), lex, lambda q: [q.genre_scores[g] for g in head.labels]
+                "genre",
+                head.proba_in(x, langs) if isinstance(head, CentredHead) else head.proba(x),
+                lex,
+                lambda q: [q.genre_scores[g] for g in head.labels],
             )
+            if self.settings.genre_temperature != 1.0:
+                p = with_temperature(p, self.settings.genre_temperature)
             for pred, row in zip(out, p):
                 pred.genre_scores, pred.genre = decide_genre(head.labels, row)
         if 2 in subtasks:
@@ -155,6 +163,15 @@ class EncoderModel(Model):
         if 3 in subtasks:
             self._techniques(articles, paras, out, enc, lex, bounds)
         return out
+
+    def _genre_inputs(self, articles: list[Article], feats: np.ndarray) -> np.ndarray:
+        """What the genre head reads: the article vectors and/or the style of the texts."""
+        parts = []
+        if "state" in self.settings.genre_features:
+            parts.append(feats)
+        if "style" in self.settings.genre_features:
+            parts.append(style_inputs([a.text for a in articles], [a.lang for a in articles]))
+        return np.hstack(parts)
 
     def _techniques(self, articles, paras, out, enc: Encoded, lex, bounds) -> None:
         """Decide each paragraph's techniques (blended with the lexical partner), then locate them."""
@@ -228,12 +245,17 @@ class EncoderModel(Model):
             for m, state in enumerate(self.top_states)
             for k, v in state.items()
         }
+        config = dict(self.config, kind=self.kind)
         for name, h in self.article_heads.items():
+            if isinstance(h, CentredHead):
+                config[f"{name}_centre_languages"] = sorted(h.centres)
+                rows = [h.centres[k] for k in sorted(h.centres)]
+                tensors[f"{name}.centres"] = np.stack(rows).astype(np.float32)
             tensors[f"{name}.coef"] = h.coef.astype(np.float32)
             tensors[f"{name}.intercept"] = h.intercept.astype(np.float32)
             tensors[f"{name}.mean"] = h.mean.astype(np.float32)
             tensors[f"{name}.scale"] = h.scale.astype(np.float32)
-        write_model_dir(path, dict(self.config, kind=self.kind), labels, self.thresholds, tensors)
+        write_model_dir(path, config, labels, self.thresholds, tensors)
 
     @classmethod
     def load(cls, path: Path) -> EncoderModel:
@@ -247,14 +269,18 @@ class EncoderModel(Model):
             )
         heads = {}
         for name in ("genre", "frames"):
-            heads[name] = StandardisedHead(
-                labels=labels[name],
-                coef=t[f"{name}.coef"],
-                intercept=t[f"{name}.intercept"],
-                softmax=name == "genre",
-                mean=t[f"{name}.mean"],
-                scale=t[f"{name}.scale"],
-            )
+            args = (labels[name], t[f"{name}.coef"], t[f"{name}.intercept"], name == "genre")
+            args += (t[f"{name}.mean"], t[f"{name}.scale"])
+            if f"{name}.centres" in t:
+                langs = config.get(f"{name}_centre_languages") or []
+                if len(langs) != len(t[f"{name}.centres"]):
+                    raise ModelError(
+                        f"{path}/config.json: {name}_centre_languages should name the "
+                        f"{len(t[f'{name}.centres'])} rows of {name}.centres, found {langs}"
+                    )
+                heads[name] = CentredHead(*args, dict(zip(langs, t[f"{name}.centres"])))
+            else:
+                heads[name] = StandardisedHead(*args)
         lexical = None
         if config.get("lexical"):
             lex_path = (path / config["lexical"]).resolve()

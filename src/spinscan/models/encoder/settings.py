@@ -14,6 +14,7 @@ from ...labels import TECHNIQUES
 from ...spans import SpanSettings
 
 BLENDS = ("techniques", "genre", "frames")
+GENRE_FEATURES = ("state", "style")
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,9 @@ class EncoderSettings:
     spans: SpanSettings = field(default_factory=SpanSettings)
     spans_by_language: dict[str, SpanSettings] = field(default_factory=dict)
     lexical: str | None = None  # the lexical partner's directory, relative to the model's
+    # what the genre head reads: the article vector ("state") and/or the style features
+    genre_features: tuple[str, ...] = ("state",)
+    genre_temperature: float = 1.0  # applied to the blended genre probabilities (calibration)
 
     @classmethod
     def from_config(
@@ -77,7 +81,27 @@ class EncoderSettings:
         lexical = config.get("lexical")
         if lexical is not None and not isinstance(lexical, str):
             raise ModelError(f"{where}: expected 'lexical' as a directory name, found {lexical!r}")
-        return cls(n_frozen, max_tokens, labels, n_members, ensemble, table, spans, by_lang, lexical or None)
+        genre_features = tuple(config.get("genre_features") or ("state",))
+        if not genre_features or not set(genre_features) <= set(GENRE_FEATURES):
+            raise ModelError(
+                f"{where}: genre_features {list(genre_features)}: expected a list of {GENRE_FEATURES}"
+            )
+        t = config.get("genre_temperature", 1.0)
+        if not isinstance(t, int | float) or isinstance(t, bool) or not 0.05 <= t <= 20:
+            raise ModelError(f"{where}: expected genre_temperature as a number in [0.05, 20], found {t!r}")
+        return cls(
+            n_frozen,
+            max_tokens,
+            labels,
+            n_members,
+            ensemble,
+            table,
+            spans,
+            by_lang,
+            lexical or None,
+            genre_features,
+            float(t),
+        )
 
     def member_weights_for(self, lang: str | None) -> tuple[float, ...]:
         """Each member's weight in the average for paragraphs of ``lang`` (they sum to 1)."""
