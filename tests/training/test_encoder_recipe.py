@@ -306,3 +306,31 @@ def test_a_language_member_is_added_for_its_languages_only(encoder_model, tmp_pa
     alone_run = EncoderRun(DATA, tmp_path / "nobase", dataclasses.replace(cfg, init_from=None))
     with pytest.raises(ModelError, match="--init-from"):
         add_language_member(alone_run, tmp_path / "y", default_lexical_path())
+
+
+def test_the_genre_head_is_chosen_leave_one_language_out(encoder_model, tmp_path):
+    from click.testing import CliRunner
+
+    from spinscan.cli import main as cli
+
+    from ..conftest import DATA
+
+    out, _, _ = encoder_model
+    m = json.loads((out / "metrics.json").read_text())["genre_shift"]
+    assert set(m["leave_one_language_out"]) == {"en", "fr", "ge", "it", "po", "ru", "mean"}
+    assert m["baseline"]["features"] == ["state"] and "grouped_cv" in m["baseline"]
+    config = json.loads((out / "config.json").read_text())
+    assert config["genre_features"] == m["chosen"]["features"]
+    # `spinscan train --kind genre` rewrites only the genre head of a copy
+    new = tmp_path / "genre"
+    args = ["train", "--kind", "genre", "--init-from", str(out), "--data", str(DATA), "--out", str(new)]
+    res = CliRunner().invoke(cli, [*args, "--max-articles", "2"])
+    assert res.exit_code == 0, res.output
+    assert "leave-one-language-out" in res.output and (new / "README.md").read_text().count("## Genre") == 1
+    a, b = load_model(out), load_model(new)
+    assert np.array_equal(a.article_heads["frames"].coef, b.article_heads["frames"].coef)
+    text = "The minister said on Monday that 40 people died.\n\nWhy do you accept this? I will not!"
+    got = analyze(text, lang="en", model=b)
+    assert abs(sum(got.genre_scores.values()) - 1) < 1e-4 and got.genre in ("opinion", "reporting", "satire")
+    res = CliRunner().invoke(cli, ["train", "--kind", "genre", "--data", str(DATA), "--out", str(new)])
+    assert res.exit_code != 0 and "--init-from" in res.output

@@ -166,7 +166,8 @@ def finish(run: EncoderRun, out_dir: str | Path, lexical_dir: str | Path) -> Enc
     span_cfg, m_spans = spans(run, best, decisions)
     genre, w1, _, m1 = article_head(run, "genre", chosen_c["genre"], feat)
     tab = run.data.tables["genre"]
-    test = [a for lang in run.ds.languages("test", 1) for a in run.ds.articles(lang, "test", 1)]
+    cap = run.cfg.max_articles_per_language
+    test = [a for lang in run.ds.languages("test", 1) for a in run.ds.articles(lang, "test", 1)[:cap]]
     pool_texts, pool_langs = tab.texts + [a.text for a in test], list(tab.langs) + [a.lang for a in test]
     pool = run.frozen.article_vectors(pool_texts)
     centres = language_centres(raw_inputs(pool, pool_texts, pool_langs), pool_langs)
