@@ -86,6 +86,7 @@ def readings(data: str, model_dir: Path, lexical_dir: Path) -> list[dict]:
             paras.append(
                 {"bounds": p.trimmed, "tp": enc.token_probs[i], "starts": enc.starts[i]}
                 | {"ends": enc.ends[i], "chosen": chosen, "units": units}
+                | {"truth": list((a.techniques or {}).get(p.line_no, []))}
             )
         gold = [(a.id, s.technique, s.start, s.end) for s in a.spans or []]
         out.append({"id": a.id, "lang": a.lang, "text": a.text, "paras": paras, "gold": gold})

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import os
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError
 from .labels import normalise_language
@@ -35,6 +37,22 @@ def default_model_path() -> Path:
 def default_lexical_path() -> Path:
     """The shipped lexical model (the encoder model's ensemble partner)."""
     return PRETRAINED / LEXICAL_MODEL
+
+
+def technique_reliability(model_dir: str | Path | None = None) -> dict[str, dict[str, Any]]:
+    """Per technique, how often the model's marks were right on held-out articles (paragraph
+    precision and recall, from its metrics.json); {} when the model has no such table."""
+    path = Path(model_dir) if model_dir else default_model_path()
+    try:
+        metrics = json.loads((path / "metrics.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return dict(metrics.get("techniques_heldout_by_label", {}).get("labels", {}))
+
+
+def in_ten(x: float | None) -> str:
+    """0.43 -> "4 in 10" (how a reader hears a precision); None -> "not measured"."""
+    return "not measured" if x is None else f"{round(10 * x)} in 10"
 
 
 def get_model(path: str | Path | None = None, backend: str | None = None) -> Model:

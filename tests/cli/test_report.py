@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 from rich.console import Console
 
@@ -71,3 +72,24 @@ def test_every_paragraph_with_all_and_colour_without_brackets():
 
 def test_tags_are_unique_and_cover_every_technique():
     assert set(TAGS) == set(TECHNIQUES) and len(set(TAGS.values())) == len(TAGS)
+
+
+def test_the_report_and_labels_say_how_often_a_mark_was_right(tmp_path):
+    from spinscan.analysis import in_ten, technique_reliability
+    from spinscan.cli.report import labels_table
+
+    rel = {
+        "Loaded_Language": {"marked": 10, "right": 4, "annotated": 8, "precision": 0.4, "recall": 0.5},
+        "Red_Herring": {"marked": 0, "right": 0, "annotated": 3, "precision": None, "recall": 0.0},
+    }
+    (tmp_path / "metrics.json").write_text(json.dumps({"techniques_heldout_by_label": {"labels": rel}}))
+    assert technique_reliability(tmp_path) == rel
+    assert technique_reliability(tmp_path / "missing") == {}
+    assert in_ten(0.43) == "4 in 10" and in_ten(None) == "not measured"
+    buf = io.StringIO()
+    print_report(Console(file=buf, width=80, no_color=True), analysis(), "a.txt", reliability=rel)
+    table = buf.getvalue().split("Strongest passages:")[0]
+    assert "right*" in table and "4 in 10" in table and "right on held-out articles" in table
+    buf = io.StringIO()
+    Console(file=buf, width=120, no_color=True).print(labels_table(rel))
+    assert "right 4 in 10, finds 5 in 10" in buf.getvalue() and "never marked" in buf.getvalue()

@@ -136,6 +136,8 @@ def test_label_endpoints_define_every_label(client):
         items = client.get(path).json()
         assert [i["name"] for i in items] == list(names)
         assert all(len(i["definition"]) > 20 and len(i["example"]) > 10 for i in items)
+    # the served model (lexical) has no held-out table: precision and recall are null, not made up
+    assert all(i["precision"] is None and i["recall"] is None for i in client.get("/v1/techniques").json())
     h = client.get("/healthz").json()
     assert h["status"] == "ok" and h["model"]["kind"] == "lexical"
     assert client.get("/openapi.json").json()["paths"]["/v1/analyze"]["post"]

@@ -63,7 +63,7 @@ def analyze(files, lang, as_json, max_bytes, color, model_dir, html_out, keep_cl
       spinscan analyze --json --lang fr a.txt b.txt > results.jsonl
       cat article.txt | spinscan analyze -
     """
-    from ..analysis import analyze_document, get_model
+    from ..analysis import analyze_document, get_model, technique_reliability
     from ..labels import normalise_language
     from ..reading import read_source
     from .report import print_report
@@ -76,6 +76,7 @@ def analyze(files, lang, as_json, max_bytes, color, model_dir, html_out, keep_cl
         else:
             check_output_file(html_out, "--html")
     model = get_model(model_dir)  # once, before any file, so a bad model fails early
+    reliability = technique_reliability(model_dir)
     out = Console(force_terminal=color, no_color=color is False, highlight=False)
     failed = 0
     for f in files:
@@ -95,9 +96,9 @@ def analyze(files, lang, as_json, max_bytes, color, model_dir, html_out, keep_cl
             }
             click.echo(json.dumps({"file": f, **meta, **result.to_dict()}, ensure_ascii=False))
         else:
-            print_report(out, result, source=f, every=every)
+            print_report(out, result, source=f, every=every, reliability=reliability)
         if html_out:
-            _write_html(html_out, f, files, result, text)
+            _write_html(html_out, f, files, result, text, reliability)
     if failed:  # every input failed: a user mistake; some of several: 1
         sys.exit(USER_ERROR if failed == len(files) else 1)
 
@@ -161,14 +162,14 @@ def extract(sources, as_json, max_bytes, keep_clutter) -> None:
         sys.exit(USER_ERROR if failed == len(sources) else 1)
 
 
-def _write_html(target: Path, source: str, files, result, text: str) -> None:
+def _write_html(target: Path, source: str, files, result, text: str, reliability: dict | None = None) -> None:
     from ..web import report_html
 
     if len(files) > 1:
         target.mkdir(exist_ok=True)
         target = target / f"{source_id(source)}.html"
     target.write_text(
-        report_html({**result.to_dict(), "text": text}, f"spinscan: {source}"), encoding="utf-8"
+        report_html({**result.to_dict(), "text": text}, f"spinscan: {source}", reliability), encoding="utf-8"
     )
     click.echo(f"HTML report: {target}", err=True)
 

@@ -14,6 +14,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from ..analysis import in_ten
 from ..labels import LANGUAGES, TECHNIQUE_DEFINITIONS, TECHNIQUES
 from ..types import Analysis, ParagraphResult, Span
 
@@ -45,7 +46,7 @@ def _bar(score: float, width: int = 16) -> str:
     return "█" * n + "·" * (width - n)
 
 
-def summary(a: Analysis, source: str | None, colour: bool) -> list:
+def summary(a: Analysis, source: str | None, colour: bool, reliability: dict | None = None) -> list:
     lang = f"{LANGUAGES.get(a.lang, a.lang)} ({a.lang}{', detected' if a.lang_detected else ''})"
     clutter = [p for p in a.paragraphs if p.skipped]
     n_analysed = len(a.paragraphs) - len(clutter)
@@ -75,14 +76,20 @@ def summary(a: Analysis, source: str | None, colour: bool) -> list:
     counts = a.techniques
     voices = a.voice_counts()
     if counts:
-        t = Table(
-            "technique", "paragraphs", "spans", "in quotes", box=None, padding=(0, 1), header_style="dim"
-        )
+        rel = reliability or {}
+        heads = ["technique", "paragraphs", "spans", "in quotes"] + (["right*"] if rel else [])
+        t = Table(*heads, box=None, padding=(0, 1), header_style="dim")
         for name, n in counts.items():
             v = voices.get(name, {"author": 0, "quoted": 0})
             label = Text(f"{name} [{TAGS[name]}]", style=f"bold {COLOURS[name]}")
-            t.add_row(label, str(n), str(v["author"] + v["quoted"]), str(v["quoted"]) if v["quoted"] else "–")
-        parts += [Text("Techniques:", style="bold"), t, Text("")]
+            row = [label, str(n), str(v["author"] + v["quoted"]), str(v["quoted"]) if v["quoted"] else "–"]
+            t.add_row(*row, *([in_ten(rel.get(name, {}).get("precision"))] if rel else []))
+        parts += [Text("Techniques:", style="bold"), t]
+        if rel:
+            parts.append(
+                Text("  * how often a paragraph marked with it was right on held-out articles", style="dim")
+            )
+        parts.append(Text(""))
         strongest = sorted(
             ((s.score, p, s) for p in a.paragraphs for s in p.spans if visible(s)[1] - visible(s)[0] >= 3),
             key=lambda x: -x[0],
@@ -160,9 +167,16 @@ def _bracketed(raw: str, p: ParagraphResult, lead: int) -> str:
     return "".join(out + [text[pos:]])
 
 
-def render(analysis: Analysis, source: str | None = None, colour: bool = True, every: bool = False) -> Group:
-    """Summary, then the paragraphs with a technique (all of them with ``every``)."""
-    parts = summary(analysis, source, colour)
+def render(
+    analysis: Analysis,
+    source: str | None = None,
+    colour: bool = True,
+    every: bool = False,
+    reliability: dict | None = None,
+) -> Group:
+    """Summary, then the paragraphs with a technique (all of them with ``every``); ``reliability``:
+    the model's held-out precision per technique (:func:`~spinscan.analysis.technique_reliability`)."""
+    parts = summary(analysis, source, colour, reliability)
     parts.append(Text("Paragraphs with techniques:" if not every else "Paragraphs:", style="bold"))
     folded: list[ParagraphResult] = []
 
@@ -190,15 +204,28 @@ def render(analysis: Analysis, source: str | None = None, colour: bool = True, e
 
 
 def print_report(
-    console: Console, analysis: Analysis, source: str | None = None, every: bool = False
+    console: Console,
+    analysis: Analysis,
+    source: str | None = None,
+    every: bool = False,
+    reliability: dict | None = None,
 ) -> None:
     colour = console.is_terminal and not console.no_color and console.color_system is not None
-    console.print(render(analysis, source, colour, every))
+    console.print(render(analysis, source, colour, every, reliability))
 
 
-def labels_table() -> Table:
-    """All techniques with their definitions, for `spinscan labels`."""
+def labels_table(reliability: dict[str, dict] | None = None) -> Table:
+    """All techniques with their definitions and, from the default model's held-out articles,
+    how often a mark of it is right and how many of the annotated ones it finds."""
+    rel = reliability or {}
     t = Table("technique", "tag", "what it means", show_lines=False)
     for name in TECHNIQUES:
-        t.add_row(Text(name, style=COLOURS[name]), TAGS[name], TECHNIQUE_DEFINITIONS[name])
+        r = rel.get(name)
+        text = Text(TECHNIQUE_DEFINITIONS[name])
+        if r and r.get("marked"):
+            found = in_ten(r.get("recall"))
+            text.append(f"\nheld-out: right {in_ten(r.get('precision'))}, finds {found}", style="dim")
+        elif r:
+            text.append("\nheld-out: never marked", style="dim")
+        t.add_row(Text(name, style=COLOURS[name]), TAGS[name], text)
     return t

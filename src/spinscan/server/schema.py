@@ -134,3 +134,12 @@ class LabelOut(BaseModel):
     name: str
     definition: str
     example: str
+
+
+class TechniqueOut(LabelOut):
+    precision: float | None = Field(
+        None, description="On held-out articles: the share of the model's marks of it that were right."
+    )
+    recall: float | None = Field(
+        None, description="On held-out articles: the share of the annotated ones it found."
+    )

@@ -21,11 +21,18 @@ def _safe(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False).replace("<", "\\u003c")
 
 
-def report_html(data: dict[str, Any], title: str = "spinscan report") -> str:
-    """A self-contained HTML page showing one analysis (``Analysis.to_dict()`` plus ``text``)."""
+def report_html(
+    data: dict[str, Any], title: str = "spinscan report", reliability: dict[str, dict] | None = None
+) -> str:
+    """A self-contained HTML page showing one analysis (``Analysis.to_dict()`` plus ``text``);
+    ``reliability``: the model's held-out precision and recall per technique, for the tooltips."""
     css = (WEB / "style.css").read_text(encoding="utf-8")
     js = (WEB / "app.js").read_text(encoding="utf-8").replace("</script", "<\\/script")
-    defs = {d["name"]: d for d in label_list("techniques")}
+    rel = reliability or {}
+    defs = {
+        d["name"]: dict(d, **{k: rel.get(d["name"], {}).get(k) for k in ("precision", "recall")})
+        for d in label_list("techniques")
+    }
     esc = title.replace("&", "&amp;").replace("<", "&lt;")
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'

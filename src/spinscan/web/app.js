@@ -101,6 +101,14 @@
   }
 
   let tip = null;
+  // "right about 4 times in 10": the served model's held-out precision, in words a reader hears
+  function trust(t, defs) {
+    const d = defs[t] || {};
+    if (d.precision === null || d.precision === undefined) return "";
+    const found = d.recall === null || d.recall === undefined ? "" : `, and finds about ${Math.round(10 * d.recall)} in 10 of those the annotators marked`;
+    return `On held-out articles, a paragraph marked ${label(t)} was right about ${Math.round(10 * d.precision)} times in 10${found}.`;
+  }
+
   function showTip(target, defs) {
     hideTip();
     tip = el("div", { class: "tip", role: "tooltip", id: "tip" });
@@ -108,7 +116,8 @@
       if (!enabled.has(s.t)) continue;
       tip.append(el("div", { class: "tip-row" },
         el("strong", { text: label(s.t) }), ` (score ${s.score.toFixed(2)}${s.voice === "quoted" ? "; in a quotation: a speaker's words, not the author's" : ""}${s.wide ? "; found in this paragraph, most likely in this sentence" : ""})`,
-        el("div", { class: "tip-def", text: (defs[s.t] || {}).definition || "" })));
+        el("div", { class: "tip-def", text: (defs[s.t] || {}).definition || "" }),
+        el("div", { class: "tip-trust", text: trust(s.t, defs) })));
     }
     if (!tip.childNodes.length) { tip = null; return; }
     document.body.append(tip);
