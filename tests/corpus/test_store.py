@@ -246,3 +246,49 @@ def test_statistics_split_by_voice_and_csv_export(tmp_path: Path):
     )
     r = CliRunner().invoke(main, ["stats", "--db", str(path), "--voice", "quoted", "--json"])
     assert json.loads(r.stdout)["labels"] == ["Loaded_Language"]
+
+
+def test_export_tables_as_csv_and_parquet(db: Path, tmp_path: Path):
+    import csv
+
+    from click.testing import CliRunner
+
+    from spinscan.cli import main
+    from spinscan.corpus.export import export
+
+    con = connect(db, readonly=True)
+    out = tmp_path / "spans.csv"
+    n = export(con, "spans", out, "csv", "model-A")
+    got = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert n == len(got) == 7  # articles 1 and 3: 3 spans each, 2: one, 4: none
+    assert got[0].keys() >= {
+        "id",
+        "model",
+        "source",
+        "month",
+        "lang",
+        "technique",
+        "start",
+        "end",
+        "voice",
+        "text",
+    }
+    assert all(r["text"] == TEXT[int(r["start"]) : int(r["end"])] for r in got)  # offsets index the text
+    arts = tmp_path / "articles.csv"
+    assert export(con, "articles", arts, "csv") == 6  # both models, the error row too
+    rows = list(csv.DictReader(arts.open(encoding="utf-8")))
+    assert {r["status"] for r in rows} == {"ok", "error"} and rows[4]["error_code"] in ("", "invalid_input")
+    pq = pytest.importorskip("pyarrow.parquet")
+    for what in ("articles", "techniques", "spans", "frames", "genres"):
+        path = tmp_path / f"{what}.parquet"
+        k = export(con, what, path, "parquet", "model-A")
+        t = pq.read_table(path)
+        assert t.num_rows == k > 0 and "id" in t.column_names
+    assert pq.read_table(tmp_path / "spans.parquet").schema.field("start").type == "int64"
+    # the command: format from the suffix, a bad output folder refused before any work
+    r = CliRunner().invoke(
+        main, ["export", "--db", str(db), "--what", "frames", "--out", str(tmp_path / "f.parquet")]
+    )
+    assert r.exit_code == 0 and "rows written" in r.output
+    r = CliRunner().invoke(main, ["export", "--db", str(db), "--out", str(tmp_path / "no" / "a.csv")])
+    assert r.exit_code != 0 and "does not exist" in r.output

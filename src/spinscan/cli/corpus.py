@@ -214,3 +214,36 @@ def _print_errors(con, model: str, as_json: bool) -> None:
     for r in rows:
         tab.add_row(r["id"], r["error_code"] or "", r["error"])
     Console().print(tab)
+
+
+@main.command()
+@click.option("--db", required=True, type=click.Path(path_type=Path), help="Store of `spinscan batch`.")
+@click.option(
+    "--what",
+    type=click.Choice(["articles", "techniques", "spans", "frames", "genres"]),
+    default="articles",
+    show_default=True,
+    help="One row per article, paragraph technique, span, frame or genre score.",
+)
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default=None,
+              help="Output format (default: from the --out suffix, else csv).")  # fmt: skip
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="File to write (.csv, .parquet).")
+@click.option("--model", "model", default=None, help="Only this model's results (default: every model's).")
+@friendly_errors
+def export(db, what, fmt, out, model) -> None:
+    """Export a corpus store's results as a flat table for pandas, R or DuckDB.
+
+    \b
+    Every row carries the article's id, model, source, month and language; spans also their text.
+    Examples:
+      spinscan export --db corpus.sqlite --what spans --out spans.parquet
+      spinscan export --db corpus.sqlite --what articles --format csv --out articles.csv
+    """
+    from ..corpus.export import export as write
+    from ..corpus.store import connect
+
+    fmt = fmt or ("parquet" if out.suffix.lower() == ".parquet" else "csv")
+    check_output_file(out, "--out")
+    con = connect(db, readonly=True)
+    n = write(con, what, out, fmt, model)
+    click.echo(f"{what}: {n} rows written to {out} ({fmt})", err=True)

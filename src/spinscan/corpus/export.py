@@ -1,0 +1,115 @@
+"""A corpus store's results as flat tables, for pandas, R and DuckDB users: CSV or Parquet.
+
+One row per article, per paragraph technique, per span, per frame or per genre score, each
+with the article's id, model, outlet, month and language so that a table stands alone. Rows are
+streamed from SQLite in chunks; Parquet needs pyarrow (``pip install 'spinscan[parquet]'``).
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import InputError, OutputError
+
+log = logging.getLogger(__name__)
+
+WHAT = ("articles", "techniques", "spans", "frames", "genres")
+FORMATS = ("csv", "parquet")
+CHUNK = 20_000
+_KEYS = "a.id, a.model, a.source, a.month, a.lang"
+QUERIES = {
+    "articles": (
+        "SELECT a.id, a.model, a.status, a.error_code, a.error, a.lang, a.title, a.source, a.site, a.date,"
+        " a.month, a.url, a.author, a.genre, a.n_paragraphs, a.analysed_at FROM articles a"
+    ),
+    "techniques": f"SELECT {_KEYS}, t.line_no, t.technique, t.score, t.voice"
+    " FROM techniques t JOIN articles a ON a.pk = t.pk",
+    "spans": f'SELECT {_KEYS}, s.line_no, s.technique, s.start, s."end", s.score, s.voice,'
+    ' substr(a.text, s.start + 1, s."end" - s.start) AS text FROM spans s JOIN articles a ON a.pk = s.pk',
+    "frames": f"SELECT {_KEYS}, f.frame, f.score, f.chosen FROM frames f JOIN articles a ON a.pk = f.pk",
+    "genres": f"SELECT {_KEYS}, g.genre, g.score FROM genres g JOIN articles a ON a.pk = g.pk",
+}
+ORDER = {
+    "articles": "a.pk",
+    "techniques": "a.pk, t.line_no, t.technique",
+    "spans": "a.pk, s.start, s.technique",
+    "frames": "a.pk, f.frame",
+    "genres": "a.pk, g.genre",
+}
+
+
+def rows(con: sqlite3.Connection, what: str, model: str | None = None) -> tuple[list[str], Iterator[tuple]]:
+    """The column names and the rows of one table (all models, or ``model``'s)."""
+    if what not in QUERIES:
+        raise InputError(f"--what {what!r}: expected one of {', '.join(WHAT)}")
+    sql = QUERIES[what] + (" WHERE a.model = ?" if model else "") + f" ORDER BY {ORDER[what]}"
+    cur = con.execute(sql, (model,) if model else ())
+    names = [d[0] for d in cur.description]
+
+    def chunks() -> Iterator[tuple]:
+        while batch := cur.fetchmany(CHUNK):
+            yield from batch
+
+    return names, chunks()
+
+
+def export(con: sqlite3.Connection, what: str, out: str | Path, fmt: str, model: str | None = None) -> int:
+    """Write one table to ``out`` as CSV or Parquet; returns the number of rows written."""
+    if fmt not in FORMATS:
+        raise InputError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    names, it = rows(con, what, model)
+    if fmt == "csv":
+        return _csv(names, it, Path(out))
+    return _parquet(names, it, Path(out), what)
+
+
+def _csv(names: list[str], it: Iterator[tuple], out: Path) -> int:
+    n = 0
+    with open(out, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(names)
+        for r in it:
+            w.writerow(r)
+            n += 1
+    return n
+
+
+# column types for Parquet (SQLite's are loose); anything not listed is text
+_INTS = {"n_paragraphs", "line_no", "start", "end", "chosen"}
+_FLOATS = {"score"}
+
+
+def _parquet(names: list[str], it: Iterator[tuple], out: Path, what: str) -> int:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as e:
+        raise OutputError(
+            "Parquet needs pyarrow: pip install 'spinscan[parquet]' (or use --format csv)"
+        ) from e
+    schema = pa.schema(
+        [(c, pa.int64() if c in _INTS else pa.float64() if c in _FLOATS else pa.string()) for c in names]
+    )
+    n = 0
+    with pq.ParquetWriter(out, schema) as w:
+        batch: list[tuple] = []
+        for r in it:
+            batch.append(r)
+            if len(batch) == CHUNK:
+                w.write_table(_table(pa, schema, batch))
+                n += len(batch)
+                batch = []
+        if batch or not n:
+            w.write_table(_table(pa, schema, batch))
+            n += len(batch)
+    log.info("%s: %d rows of %s", out, n, what)
+    return n
+
+
+def _table(pa, schema, batch: list[tuple]):
+    cols = list(zip(*batch)) if batch else [[] for _ in schema]
+    return pa.table([pa.array(list(c), type=f.type) for c, f in zip(cols, schema)], schema=schema)
