@@ -292,3 +292,30 @@ def test_export_tables_as_csv_and_parquet(db: Path, tmp_path: Path):
     assert r.exit_code == 0 and "rows written" in r.output
     r = CliRunner().invoke(main, ["export", "--db", str(db), "--out", str(tmp_path / "no" / "a.csv")])
     assert r.exit_code != 0 and "does not exist" in r.output
+
+
+def test_two_outlets_and_two_months_compared(db: Path):
+    from click.testing import CliRunner
+
+    from spinscan.cli import main
+    from spinscan.corpus.compare import compare_groups
+
+    r = compare_groups(connect(db, readonly=True), "source", "A", "B", "model-A")
+    assert r["a"]["articles"] == 2 and r["b"]["articles"] == 2
+    assert r["a"]["genres"] == {"opinion": 0.5, "reporting": 0.5} and r["b"]["genres"] == {"opinion": 1.0}
+    assert r["a"]["techniques"]["Doubt"] == 1.0 and r["b"]["techniques"]["Doubt"] == 0.5
+    assert r["shared"] == ["Doubt", "Loaded_Language"] and r["only_a"] == r["only_b"] == []
+    assert r["largest_differences"][0]["difference"] == 0.5
+    with pytest.raises(InputError, match="found: A, B"):
+        compare_groups(connect(db, readonly=True), "source", "A", "Nowhere", "model-A")
+    out = CliRunner().invoke(
+        main,
+        ["compare", "--db", str(db), "--by", "month", "2022-01", "2022-02", "--json", "--model", "model-A"],
+    )
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["a"]["group"] == "2022-01"
+    out = CliRunner().invoke(main, ["compare", "--db", str(db), "A", "B", "--model", "model-A"])
+    assert out.exit_code == 0 and "shared: Doubt, Loaded_Language" in out.output
+    # without --model: the store's latest model, which has no article from B
+    out = CliRunner().invoke(main, ["compare", "--db", str(db), "A", "B"])
+    assert out.exit_code == 2 and "not in the store for model model-B" in out.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -52,6 +53,10 @@ def comparison(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
 @main.command()
 @click.argument("first")
 @click.argument("second")
+@click.option("--db", default=None, type=click.Path(path_type=Path),
+              help="Compare two outlets, months or languages of this store instead (see --by).")  # fmt: skip
+@click.option("--by", type=click.Choice(["source", "month", "lang"]), default="source", show_default=True,
+              help="With --db: what FIRST and SECOND name.")  # fmt: skip
 @click.option("--lang", default=None, help="Language code of both (detected when omitted).")
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
 @click.option("--max-bytes", default=MAX_BYTES, show_default=True, help="Refuse inputs larger than this.")
@@ -59,14 +64,19 @@ def comparison(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
 @model_option
 @backend_option
 @friendly_errors
-def compare(first, second, lang, as_json, max_bytes, keep_clutter, model_dir) -> None:
-    """Compare two articles (files, web pages or URLs) side by side.
+def compare(first, second, db, by, lang, as_json, max_bytes, keep_clutter, model_dir) -> None:
+    """Compare two articles (files, web pages or URLs), or two outlets or months of a store.
 
     \b
     Examples:
       spinscan compare report.html column.html
       spinscan compare --json a.txt https://example.com/news/story
+      spinscan compare --db corpus.sqlite --by source dailymail bbc
+      spinscan compare --db corpus.sqlite --by month 2022-02 2022-03
     """
+    if db is not None:
+        _compare_groups(db, by, first, second, model_dir, as_json)
+        return
     from ..analysis import analyze_document, get_model
     from ..reading import read_source
 
@@ -109,3 +119,35 @@ def compare(first, second, lang, as_json, max_bytes, keep_clutter, model_dir) ->
     click.echo(f"shared: {', '.join(both['shared']) or 'none'}")
     click.echo(f"only in {source_id(first)}: {', '.join(both['only_a']) or 'none'}")
     click.echo(f"only in {source_id(second)}: {', '.join(both['only_b']) or 'none'}")
+
+
+def _compare_groups(db, by, first, second, model, as_json) -> None:
+    from ..corpus.compare import compare_groups
+    from ..corpus.store import connect
+
+    # --model names a model directory for articles; for a store it is the model's recorded name
+    r = compare_groups(connect(db, readonly=True), by, first, second, str(model) if model else None)
+    if as_json:
+        click.echo(json.dumps(r, ensure_ascii=False))
+        return
+    a, b = r["a"], r["b"]
+    t = Table("", f"{by} {first}", f"{by} {second}", title=f"spinscan compare ({r['model']})")
+    t.add_row("articles", str(a["articles"]), str(b["articles"]))
+    pct = lambda d, k: f"{100 * d.get(k, 0):.0f} %"  # noqa: E731
+    for g in sorted(set(a["genres"]) | set(b["genres"])):
+        t.add_row(f"genre {g}", pct(a["genres"], g), pct(b["genres"], g))
+    both = lambda f: a["frames"].get(f, 0) + b["frames"].get(f, 0)  # noqa: E731
+    frames = sorted(set(a["frames"]) | set(b["frames"]), key=lambda f: -both(f))
+    for f in frames[:5]:
+        t.add_row(f"frame {f}", pct(a["frames"], f), pct(b["frames"], f))
+    for row in r["largest_differences"]:
+        name = row["technique"]
+        cells = [
+            f"{pct(x['techniques'], name)} of articles ({pct(x['techniques_quoted'], name)} in quotes)"
+            for x in (a, b)
+        ]
+        t.add_row(name, *cells)
+    Console().print(t)
+    click.echo(f"shared: {', '.join(r['shared']) or 'none'}")
+    click.echo(f"only in {first}: {', '.join(r['only_a']) or 'none'}")
+    click.echo(f"only in {second}: {', '.join(r['only_b']) or 'none'}")
