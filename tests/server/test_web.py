@@ -148,6 +148,26 @@ def test_a_whole_paragraph_technique_is_highlighted_on_its_focus_sentence(server
     page.close()
 
 
+def test_the_example_button_and_the_print_layout(server, browser):
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page.goto(server + "/")
+    page.click("#example")
+    page.wait_for_selector("#genre h2", timeout=120_000)
+    assert page.input_value("#text").startswith("Mayor's bridge plan")
+    assert page.locator("mark.seg:not(.off)").count() > 0
+    page.emulate_media(media="print")
+    assert not page.is_visible("#input") and not page.is_visible(".tabs") and not page.is_visible("#download")
+    mark = page.locator("mark.seg:not(.off)").first
+    assert mark.is_visible()
+    bg = mark.evaluate("m => getComputedStyle(m).backgroundColor + getComputedStyle(m).backgroundImage")
+    assert bg not in ("rgba(0, 0, 0, 0)none", "transparentnone")  # highlights keep their colour
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web-print.png"), full_page=True)
+    pdf = page.pdf(path=str(ARTIFACTS / "web-report.pdf"), print_background=True)
+    assert pdf[:4] == b"%PDF" and len(pdf) > 10_000
+    page.close()
+
+
 def test_hostile_text_is_shown_as_text_and_clutter_is_labelled(server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     dialogs, errors = [], []

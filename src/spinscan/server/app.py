@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 WEB = Path(__file__).resolve().parents[1] / "web"
 
 
-ASSET_SUFFIXES = (".html", ".js", ".css", ".svg", ".png", ".ico")
+ASSET_SUFFIXES = (".html", ".js", ".css", ".svg", ".png", ".ico", ".txt")
 
 
 def swagger_assets() -> Path | None:

@@ -251,6 +251,17 @@
       const row = document.getElementById("url-row");
       if (row && h.fetch) row.hidden = false;
     }).catch(() => {});
+    const example = document.getElementById("example");
+    if (example) example.addEventListener("click", async () => { // an invented article, shipped
+      try {
+        const r = await fetch("/static/example.txt");
+        document.getElementById("text").value = await r.text();
+        document.getElementById("file").value = "";
+        const urlBox = document.getElementById("url");
+        if (urlBox) urlBox.value = "";
+        form.requestSubmit();
+      } catch (e) { status(`The example could not be loaded (${e.message}).`, true); }
+    });
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const file = document.getElementById("file").files[0];
