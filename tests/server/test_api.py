@@ -209,6 +209,8 @@ def test_corpus_endpoints():
         a = c.get(f"/v1/corpus/articles/{lst['articles'][0]['pk']}").json()
         assert a["meta"]["source"] == "B" and a["paragraphs"][1]["text"] == "They are traitors."
         err(c.get("/v1/corpus/articles/999"), 404, "not_found")
+        e = c.get("/v1/corpus/errors").json()
+        assert e["total"] == 1 and e["errors"][0]["error"] and e["model"] == "model-A"
         assert "YYYY-MM" in err(c.get("/v1/corpus/stats", params={"since": "May"}), 400, "invalid_request")
         assert "unknown technique" in err(
             c.get("/v1/corpus/stats", params={"technique": "X"}), 400, "invalid_request"

@@ -255,6 +255,11 @@ def test_corpus_view_charts_filters_and_articles(corpus_server, browser):
     page.click("#tab-corpus")
     page.wait_for_selector(".heatmap")
     assert "30 articles analysed, 4 recorded as errors" in page.inner_text("#corpus-summary")
+    # the error rows: what failed and why, with the stable code
+    page.click("#corpus-errors summary")
+    err_rows = page.locator("#corpus-errors tbody tr")
+    expect(err_rows).to_have_count(4)
+    assert all(err_rows.nth(i).locator("code").inner_text() for i in range(4))
     rows = page.locator(".heatmap tbody tr")
     assert rows.count() == 3 and "outlet0 (n=10)" in rows.first.inner_text()
     assert page.locator(".heatmap td.cell").count() >= 3 * 5

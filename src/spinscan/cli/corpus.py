@@ -202,13 +202,12 @@ def _print_table(t, top: int) -> None:
 
 
 def _print_errors(con, model: str, as_json: bool) -> None:
-    rows = con.execute(
-        'SELECT id, "where", error_code, error FROM articles '
-        "WHERE model = ? AND status = 'error' ORDER BY pk",
-        (model,),
-    ).fetchall()
+    from ..corpus.stats import error_rows
+
+    rows = error_rows(con, model, limit=10**9)["errors"]
     if as_json:
-        click.echo(json.dumps([dict(r) for r in rows], indent=2, ensure_ascii=False))
+        keep = ("id", "where", "error_code", "error")
+        click.echo(json.dumps([{k: r[k] for k in keep} for r in rows], indent=2, ensure_ascii=False))
         return
     tab = Table("id", "code", "error", title=f"{len(rows)} articles recorded as errors  [{model}]")
     for r in rows:

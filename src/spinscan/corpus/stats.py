@@ -230,3 +230,19 @@ def get_article(con: sqlite3.Connection, pk: int) -> dict[str, Any]:
         return {"meta": meta}
     analysis = full_analysis(json.loads(r["analysis"]), r["text"])
     return {**analysis, "text": r["text"], "meta": meta}
+
+
+def error_rows(
+    con: sqlite3.Connection, model: str | None = None, limit: int = 500, offset: int = 0
+) -> dict[str, Any]:
+    """The articles recorded as errors: id, where it came from, source, the error's code and message."""
+    model = pick_model(con, model)
+    total = con.execute(
+        "SELECT COUNT(*) FROM articles WHERE model = ? AND status = 'error'", (model,)
+    ).fetchone()[0]
+    rows = con.execute(
+        'SELECT pk, id, "where", source, error_code, error FROM articles '
+        "WHERE model = ? AND status = 'error' ORDER BY pk LIMIT ? OFFSET ?",
+        (model, limit, offset),
+    ).fetchall()
+    return {"model": model, "total": total, "errors": [dict(r) for r in rows]}

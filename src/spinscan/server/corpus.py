@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi import Path as PathParam
 
-from ..corpus.stats import Filters, get_article, list_articles, overview, table
+from ..corpus.stats import Filters, error_rows, get_article, list_articles, overview, table
 from ..corpus.store import connect
 from ..errors import InputError
 from ..labels import normalise_language
@@ -89,6 +89,15 @@ def corpus_router(db: str | Path | None) -> APIRouter:
     ) -> dict[str, Any]:
         """Analysed articles matching the filters (newest first), to open one by one."""
         return run(list_articles, model, f, limit, offset)
+
+    @router.get("/errors")
+    def corpus_errors(
+        model: str | None = Label(),
+        limit: int = Query(100, ge=1, le=500),
+        offset: int = Query(0, ge=0, le=10**9),
+    ) -> dict[str, Any]:
+        """The articles recorded as errors (id, where from, source, error code and message)."""
+        return run(error_rows, model, limit, offset)
 
     @router.get("/articles/{pk}")
     def corpus_article(pk: int = PathParam(..., ge=1, le=2**62)) -> dict[str, Any]:

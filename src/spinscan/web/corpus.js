@@ -79,6 +79,26 @@
     $("corpus-summary").textContent =
       `${info.ok} articles analysed, ${info.errors} recorded as errors · ${info.sources.length} outlets · ` +
       `${info.langs.length} languages · model ${info.model}`;
+    if (info.errors) api("/v1/corpus/errors", { model: info.model, limit: 100 }).then(drawErrors).catch(() => drawErrors(null));
+    else drawErrors(null);
+  }
+
+  /* --- the articles recorded as errors: what failed and why (the batch went on past them) ---- */
+  function drawErrors(res) {
+    const box = $("corpus-errors");
+    if (!box) return;
+    box.replaceChildren();
+    box.hidden = !res || !res.total;
+    if (box.hidden) return;
+    const rows = res.errors.map((r) => el("tr", {},
+      el("td", { text: r.id }), el("td", { text: r.source || "" }),
+      el("td", {}, el("code", { text: r.error_code || "" })), el("td", { text: r.error || "" })));
+    const more = res.total > res.errors.length ? ` (the first ${res.errors.length})` : "";
+    box.append(el("details", {},
+      el("summary", { text: `${res.total} articles recorded as errors${more}: what failed and why` }),
+      el("table", { class: "errors" },
+        el("thead", {}, el("tr", {}, ...["id", "outlet", "code", "error"].map((h) => el("th", { text: h })))),
+        el("tbody", {}, ...rows))));
   }
 
   async function refresh() {
