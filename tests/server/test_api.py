@@ -127,7 +127,7 @@ def test_batch_keeps_going_past_a_bad_article_and_is_bounded(client):
 def test_only_the_web_assets_are_served(client):
     assert client.get("/static/app.js").status_code == 200
     assert client.get("/static/style.css").status_code == 200
-    assert client.get("/static/example.txt").text.startswith("Mayor's bridge plan")  # the invented example
+    assert client.get("/static/example.txt").text.startswith("City council approves")  # the invented example
     err(client.get("/static/__init__.py"), 404, "not_found")  # the package's Python source is not an asset
     err(client.get("/static/missing.js"), 404, "not_found")
 

@@ -153,7 +153,7 @@ def test_the_example_button_and_the_print_layout(server, browser):
     page.goto(server + "/")
     page.click("#example")
     page.wait_for_selector("#genre h2", timeout=120_000)
-    assert page.input_value("#text").startswith("Mayor's bridge plan")
+    assert page.input_value("#text").startswith("City council approves")
     assert page.locator("mark.seg:not(.off)").count() > 0
     page.emulate_media(media="print")
     assert not page.is_visible("#input") and not page.is_visible(".tabs") and not page.is_visible("#download")

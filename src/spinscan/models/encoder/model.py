@@ -149,6 +149,9 @@ class EncoderModel(Model):
                 lex,
                 lambda q: [q.genre_scores[g] for g in head.labels],
             )
+            cw = np.asarray(self.settings.genre_class_weights, dtype=np.float32)
+            if (cw != 1.0).any():  # class priors (the labels are GENRES in order)
+                p = p * cw / (p * cw).sum(1, keepdims=True)
             if self.settings.genre_temperature != 1.0:
                 p = with_temperature(p, self.settings.genre_temperature)
             for pred, row in zip(out, p):

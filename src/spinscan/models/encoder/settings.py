@@ -35,6 +35,8 @@ class EncoderSettings:
     # what the genre head reads: the article vector ("state") and/or the style features
     genre_features: tuple[str, ...] = ("state",)
     genre_temperature: float = 1.0  # applied to the blended genre probabilities (calibration)
+    # each genre's probability scaled (then renormalised) before the temperature: class priors
+    genre_class_weights: tuple[float, ...] = (1.0, 1.0, 1.0)
 
     @classmethod
     def from_config(
@@ -89,6 +91,13 @@ class EncoderSettings:
         t = config.get("genre_temperature", 1.0)
         if not isinstance(t, int | float) or isinstance(t, bool) or not 0.05 <= t <= 20:
             raise ModelError(f"{where}: expected genre_temperature as a number in [0.05, 20], found {t!r}")
+        cw = config.get("genre_class_weights", [1.0, 1.0, 1.0])
+        ok = isinstance(cw, list) and len(cw) == 3 and all(isinstance(x, int | float) and x > 0 for x in cw)
+        if not ok:
+            raise ModelError(
+                f"{where}: expected genre_class_weights as 3 positive numbers (opinion, reporting, "
+                f"satire), found {cw!r}"
+            )
         return cls(
             n_frozen,
             max_tokens,
@@ -101,6 +110,7 @@ class EncoderSettings:
             lexical or None,
             genre_features,
             float(t),
+            tuple(float(x) for x in cw),
         )
 
     def member_weights_for(self, lang: str | None) -> tuple[float, ...]:

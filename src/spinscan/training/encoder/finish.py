@@ -199,6 +199,7 @@ def finish(run: EncoderRun, out_dir: str | Path, lexical_dir: str | Path) -> Enc
         "spans": span_cfg,
         "genre_features": list(genre_features),
         "genre_temperature": m_shift["chosen"]["temperature"],
+        "genre_class_weights": m_shift["chosen"]["class_weights"],
         "train": {**{k: v for k, v in vars(run.cfg).items() if k != "extra"}, "best_epoch": best},
     }
     model = EncoderModel(
