@@ -46,11 +46,12 @@ def test_analysing_on_onnx_imports_neither_torch_nor_transformers(tmp_path):
         f"t = open({str(EXAMPLE)!r}, encoding='utf-8').read(); "
         "a = analyze(t, model=get_model(backend='onnx')); "
         "print(json.dumps({'torch': 'torch' in sys.modules, 'transformers': 'transformers' in sys.modules, "
-        "'genre': a.genre}))"
+        "'sklearn': 'sklearn' in sys.modules, 'genre': a.genre}))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     got = json.loads(out.stdout.strip().splitlines()[-1])
     assert got["torch"] is False and got["transformers"] is False and got["genre"]
+    assert got["sklearn"] is False  # the lexical partner's n-grams are our own code
 
 
 def test_the_cli_takes_a_backend_and_batch_keys_results_by_it(tmp_path, monkeypatch):
