@@ -142,6 +142,8 @@ def test_label_endpoints_define_every_label(client):
     h = client.get("/healthz").json()
     assert h["status"] == "ok" and h["model"]["kind"] == "lexical"
     assert client.get("/openapi.json").json()["paths"]["/v1/analyze"]["post"]
+    docs = client.get("/openapi-docs.json").json()  # for the offline Swagger UI (4.x reads 3.0 only)
+    assert docs["openapi"] == "3.0.3" and docs["paths"] == client.get("/openapi.json").json()["paths"]
     assert "spinscan" in client.get("/").text and client.get("/static/app.js").status_code == 200
 
 

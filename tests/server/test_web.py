@@ -168,6 +168,80 @@ def test_the_example_button_and_the_print_layout(server, browser):
     page.close()
 
 
+OPINION = (
+    "Enough of this shameful bridge\n\nI have never seen a council waste our money so shamelessly. "
+    "Who will pay for this madness? You will, and your children will!\n\nStop the bridge now."
+)
+
+
+def test_the_compare_view_sets_two_articles_side_by_side(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server + "/")
+    page.click("#tab-compare")
+    example = (ROOT / "src" / "spinscan" / "web" / "example.txt").read_text(encoding="utf-8")
+    page.fill("#cmp-a", example)
+    page.fill("#cmp-b", OPINION)
+    page.click("#compare")
+    page.wait_for_selector("table.compare", timeout=120_000)
+    rows = page.locator("table.compare tbody tr")
+    assert rows.nth(0).inner_text().startswith("genre") and rows.nth(2).inner_text().startswith(
+        "words analysed"
+    )
+    table = page.inner_text("table.compare")
+    assert "Article A" in table and "per 1,000 words" in table
+    assert page.inner_text(".cmp-shared").startswith("Both use:") and page.inner_text(".cmp-only-b")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web-compare.png"), full_page=True)
+    page.fill("#cmp-b", "")
+    page.click("#compare")
+    assert "two articles" in page.inner_text("#cmp-status")
+    assert errors == []
+    page.close()
+
+
+def test_quoted_words_are_labelled_as_a_speakers(server, browser):
+    need_shared()
+    text = EXAMPLE.read_text(encoding="utf-8")
+    data = httpx.post(server + "/v1/analyze", json={"text": text}, timeout=120).json()
+    para, span = next(
+        (p, s)
+        for p in data["paragraphs"]
+        for s in p["spans"]
+        if s["voice"] == "quoted" and s["focus_start"] is None
+    )
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/")
+    page.fill("#text", text)
+    page.click("#analyse")
+    page.wait_for_selector("#genre h2", timeout=120_000)
+    assert re.search(
+        r"\d+ spans, \d+ in quotes", page.inner_text(".legend")
+    )  # the legend counts quoted spans
+    node = page.locator(".para", has=page.locator(".lineno", has_text=re.compile(f"^{para['line_no']}$")))
+    want = data["text"][span["start"] : span["end"]]
+    mark = node.locator(f"mark.seg[data-t*='{span['technique']}']", has_text=want).first
+    mark.hover()
+    assert "in a quotation: a speaker's words" in page.wait_for_selector(".tip", timeout=5000).inner_text()
+    page.close()
+
+
+def test_the_api_docs_work_offline(server, browser):
+    page = browser.new_page()
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith(server) or r.url.startswith("data:") else outside.append(r.url),
+    )
+    page.goto(server + "/docs")
+    page.wait_for_selector(".swagger-ui .information-container", timeout=30_000)
+    assert "spinscan" in page.inner_text(".swagger-ui .info")
+    assert page.locator(".opblock").count() >= 5  # the endpoints are listed
+    assert outside == []  # no CDN: every asset came from the server
+    page.close()
+
+
 def test_hostile_text_is_shown_as_text_and_clutter_is_labelled(server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     dialogs, errors = [], []

@@ -32,7 +32,7 @@
 
   /* --- tabs --------------------------------------------------------------------------------- */
   function showTab(name) {
-    for (const t of ["analyse", "corpus"]) {
+    for (const t of ["analyse", "compare", "corpus"]) {
       $(`tab-${t}`).setAttribute("aria-selected", String(t === name));
       $(`view-${t}`).hidden = t !== name;
     }
@@ -223,6 +223,7 @@
   function init() {
     $("tab-analyse").addEventListener("click", () => showTab("analyse"));
     $("tab-corpus").addEventListener("click", () => showTab("corpus"));
+    $("tab-compare").addEventListener("click", () => showTab("compare"));
     if (location.hash === "#corpus") showTab("corpus");
   }
 
