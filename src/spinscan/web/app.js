@@ -12,12 +12,15 @@
   ];
   // One colour per technique, light enough to read text on; the most frequent techniques get the
   // most distinct hues.
+  // The eight most frequent techniques (most spans of an article) differ by CIEDE2000 >= 12 in
+  // normal vision and under simulated deuteranopia and protanopia (tests/server/test_colours.py);
+  // all are light enough for black text (contrast >= 7:1).
   const COLOUR = {
-    "Loaded_Language": "#ffd54f", "Name_Calling-Labeling": "#81d4fa", "Doubt": "#ce93d8",
-    "Exaggeration-Minimisation": "#ff8a65", "Appeal_to_Fear-Prejudice": "#ef9a9a", "Repetition": "#dce775",
-    "Flag_Waving": "#a5d6a7", "Questioning_the_Reputation": "#f06292", "Causal_Oversimplification": "#bcaaa4",
+    "Loaded_Language": "#fad542", "Name_Calling-Labeling": "#9cccfc", "Doubt": "#b07efc",
+    "Exaggeration-Minimisation": "#fa6742", "Appeal_to_Fear-Prejudice": "#fb60ad", "Repetition": "#9cfcf3",
+    "Flag_Waving": "#c4f2a6", "Questioning_the_Reputation": "#e8b0b0", "Causal_Oversimplification": "#bcaaa4",
     "Appeal_to_Authority": "#80cbc4", "Slogans": "#90a4ae", "Appeal_to_Values": "#b39ddb",
-    "Appeal_to_Hypocrisy": "#ffcc80", "Conversation_Killer": "#b0bec5", "Guilt_by_Association": "#c5e1a5",
+    "Appeal_to_Hypocrisy": "#ffcc80", "Conversation_Killer": "#b0bec5", "Guilt_by_Association": "#e8a17d",
     "False_Dilemma-No_Choice": "#9fa8da", "Appeal_to_Popularity": "#80deea", "Appeal_to_Time": "#fff59d",
     "Consequential_Oversimplification": "#d7ccc8", "Obfuscation-Vagueness-Confusion": "#e1bee7",
     "Straw_Man": "#ffe0b2", "Red_Herring": "#f8bbd0", "Whataboutism": "#b2dfdb",
