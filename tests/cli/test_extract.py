@@ -82,7 +82,14 @@ def test_compare_two_articles_side_by_side(tmp_path: Path):
     d = json.loads(r.stdout)
     assert d["a"]["file"] == str(a) and d["b"]["words"] > 10 and set(d) >= {"shared", "only_a", "only_b"}
     assert set(d["only_b"]) | set(d["shared"]) == set(d["b"]["techniques"])
-    out = CliRunner().invoke(main, ["compare", *LEXICAL, "--lang", "en", str(a), str(b)]).output
+    page = tmp_path / "cmp.html"
+    out = (
+        CliRunner()
+        .invoke(main, ["compare", *LEXICAL, "--lang", "en", str(a), str(b), "--html", str(page)])
+        .output
+    )
     assert "spinscan compare" in out and "genre" in out and "shared:" in out
+    html = page.read_text(encoding="utf-8")  # the same comparison as one page, text escaped
+    assert "<th>report</th><th>column</th>" in html and "words analysed" in html and "<script" not in html
     r = CliRunner().invoke(main, ["compare", *LEXICAL, str(a), str(tmp_path / "missing.txt")])
     assert r.exit_code == 2 and "no such file" in r.stderr

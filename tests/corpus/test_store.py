@@ -314,8 +314,21 @@ def test_two_outlets_and_two_months_compared(db: Path):
     )
     assert out.exit_code == 0, out.output
     assert json.loads(out.output)["a"]["group"] == "2022-01"
-    out = CliRunner().invoke(main, ["compare", "--db", str(db), "A", "B", "--model", "model-A"])
+    page = db.parent / "cmp.html"
+    out = CliRunner().invoke(
+        main, ["compare", "--db", str(db), "A", "B", "--model", "model-A", "--html", str(page)]
+    )
     assert out.exit_code == 0 and "shared: Doubt, Loaded_Language" in out.output
+    html = page.read_text(encoding="utf-8")
+    assert (
+        "<table class='compare'>" in html
+        and "source A" in html
+        and "Both use: Doubt, Loaded_Language." in html
+    )
+    out = CliRunner().invoke(
+        main, ["compare", "--db", str(db), "A", "B", "--html", str(db.parent / "no" / "x.html")]
+    )
+    assert out.exit_code == 2 and "does not exist" in out.output
     # without --model: the store's latest model, which has no article from B
     out = CliRunner().invoke(main, ["compare", "--db", str(db), "A", "B"])
     assert out.exit_code == 2 and "not in the store for model model-B" in out.output

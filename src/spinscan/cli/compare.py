@@ -15,7 +15,7 @@ from rich.table import Table
 from ..errors import SpinscanError
 from ..text import MAX_BYTES
 from .analyze import keep_clutter_option, source_id
-from .common import backend_option, friendly_errors, model_option
+from .common import backend_option, check_output_file, friendly_errors, model_option
 from .main import main
 
 
@@ -59,12 +59,14 @@ def comparison(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
               help="With --db: what FIRST and SECOND name.")  # fmt: skip
 @click.option("--lang", default=None, help="Language code of both (detected when omitted).")
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+@click.option("--html", "html_out", default=None, type=click.Path(path_type=Path),
+              help="Also write the comparison as a self-contained HTML page.")  # fmt: skip
 @click.option("--max-bytes", default=MAX_BYTES, show_default=True, help="Refuse inputs larger than this.")
 @keep_clutter_option
 @model_option
 @backend_option
 @friendly_errors
-def compare(first, second, db, by, lang, as_json, max_bytes, keep_clutter, model_dir) -> None:
+def compare(first, second, db, by, lang, as_json, html_out, max_bytes, keep_clutter, model_dir) -> None:
     """Compare two articles (files, web pages or URLs), or two outlets or months of a store.
 
     \b
@@ -74,8 +76,10 @@ def compare(first, second, db, by, lang, as_json, max_bytes, keep_clutter, model
       spinscan compare --db corpus.sqlite --by source dailymail bbc
       spinscan compare --db corpus.sqlite --by month 2022-02 2022-03
     """
+    if html_out is not None:
+        check_output_file(html_out, "--html")
     if db is not None:
-        _compare_groups(db, by, first, second, model_dir, as_json)
+        _compare_groups(db, by, first, second, model_dir, as_json, html_out)
         return
     from ..analysis import analyze_document, get_model
     from ..reading import read_source
@@ -92,6 +96,19 @@ def compare(first, second, db, by, lang, as_json, max_bytes, keep_clutter, model
             ) from e
     a, b = found
     both = comparison(a, b)
+    if html_out is not None:
+        genre = [f"{x['genre']} {x['genre_scores'][x['genre']]:.2f}" for x in (a, b)]
+        rows = [("genre", *genre), ("frames", ", ".join(a["frames"]) or "–", ", ".join(b["frames"]) or "–"),
+                ("words analysed", str(a["words"]), str(b["words"]))]  # fmt: skip
+        for name in dict.fromkeys([*a["spans_per_1000_words"], *b["spans_per_1000_words"]]):
+            rows.append((name, *(_rate(x, name) for x in (a, b))))
+        names = (source_id(first), source_id(second))
+        lines = [
+            f"Both use: {', '.join(both['shared']) or 'none'}.",
+            f"Only {names[0]}: {', '.join(both['only_a']) or 'none'}.",
+            f"Only {names[1]}: {', '.join(both['only_b']) or 'none'}.",
+        ]
+        _write_html(html_out, f"spinscan compare: {first} and {second}", names, rows, lines)
     if as_json:
         click.echo(
             json.dumps({"a": {"file": first, **a}, "b": {"file": second, **b}, **both}, ensure_ascii=False)
@@ -121,12 +138,64 @@ def compare(first, second, db, by, lang, as_json, max_bytes, keep_clutter, model
     click.echo(f"only in {source_id(second)}: {', '.join(both['only_b']) or 'none'}")
 
 
-def _compare_groups(db, by, first, second, model, as_json) -> None:
+def _rate(x: dict, name: str) -> str:
+    rate = x["spans_per_1000_words"].get(name)
+    quoted = x["quoted_spans"].get(name, 0)
+    return "–" if rate is None else f"{rate:.1f} per 1,000 words" + (f" ({quoted} quoted)" if quoted else "")
+
+
+def _write_html(
+    path: Path, title: str, heads: tuple[str, str], rows: list[tuple[str, str, str]], lines
+) -> None:
+    """The comparison as one HTML page (the web page's stylesheet inlined; text escaped)."""
+    from html import escape
+
+    from ..web import WEB
+
+    css = (WEB / "style.css").read_text(encoding="utf-8")
+    body = "".join(
+        f"<tr><th scope='row'>{escape(n)}</th><td>{escape(x)}</td><td>{escape(y)}</td></tr>"
+        for n, x, y in rows
+    )
+    page = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        f"<style>{css}</style></head><body><main><h1>{escape(title)}</h1><section class='card'>"
+        "<table class='compare'><thead><tr><th></th>"
+        f"<th>{escape(heads[0])}</th><th>{escape(heads[1])}</th></tr>"
+        f"</thead><tbody>{body}</tbody></table>"
+        + "".join(f"<p>{escape(t)}</p>" for t in lines)
+        + "</section></main></body></html>\n"
+    )
+    path.write_text(page, encoding="utf-8")
+    click.echo(f"HTML comparison: {path}", err=True)
+
+
+def _compare_groups(db, by, first, second, model, as_json, html_out=None) -> None:
     from ..corpus.compare import compare_groups
     from ..corpus.store import connect
 
     # --model names a model directory for articles; for a store it is the model's recorded name
     r = compare_groups(connect(db, readonly=True), by, first, second, str(model) if model else None)
+    if html_out is not None:
+        pct = lambda d, k: f"{100 * d.get(k, 0):.0f} %"  # noqa: E731
+        a, b = r["a"], r["b"]
+        rows = [("articles", str(a["articles"]), str(b["articles"]))]
+        for g in sorted(set(a["genres"]) | set(b["genres"])):
+            rows.append((f"genre {g}", pct(a["genres"], g), pct(b["genres"], g)))
+        for d in r["largest_differences"]:
+            t = d["technique"]
+            cells = [
+                f"{pct(x['techniques'], t)} of articles ({pct(x['techniques_quoted'], t)} in quotes)"
+                for x in (a, b)
+            ]
+            rows.append((t, *cells))
+        lines = [
+            f"Both use: {', '.join(r['shared']) or 'none'}.",
+            f"Only {first}: {', '.join(r['only_a']) or 'none'}.",
+            f"Only {second}: {', '.join(r['only_b']) or 'none'}.",
+        ]
+        heads = (f"{by} {first}", f"{by} {second}")
+        _write_html(html_out, f"spinscan compare: {by} {first} and {second}", heads, rows, lines)
     if as_json:
         click.echo(json.dumps(r, ensure_ascii=False))
         return
