@@ -16,15 +16,13 @@ Usage: python scripts/label_reliability.py [--data DIR] [--cache FILE] [--write]
 
 from __future__ import annotations
 
-import argparse
 import json
-import pickle
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from span_shapes import PRETRAINED, ROOT, readings  # noqa: E402
+from span_shapes import arguments, load_readings  # noqa: E402
 
 from spinscan.labels import TECHNIQUES  # noqa: E402
 
@@ -51,19 +49,10 @@ def reliability(arts: list[dict]) -> dict[str, dict]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "semeval2023"))
-    ap.add_argument("--model", default=str(PRETRAINED / "encoder-0.2"))
-    ap.add_argument("--lexical", default=str(PRETRAINED / "lexical-0.1"))
-    ap.add_argument("--cache", help="the readings file of scripts/span_shapes.py --cache")
+    ap = arguments(__doc__.split("\n\n")[0])
     ap.add_argument("--write", action="store_true", help="store the table in the model's metrics.json")
     args = ap.parse_args()
-    if args.cache and Path(args.cache).is_file():
-        arts = pickle.loads(Path(args.cache).read_bytes())
-    else:
-        arts = readings(args.data, Path(args.model), Path(args.lexical))
-        if args.cache:
-            Path(args.cache).write_bytes(pickle.dumps(arts))
+    arts = load_readings(args)
     table = reliability(arts)
     print("| technique | marked | right | precision | annotated | recall |")
     print("|---|---|---|---|---|---|")

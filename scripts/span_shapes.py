@@ -178,19 +178,30 @@ def focus_precision(arts: list[dict], rows: list) -> dict:
     return res
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def arguments(description: str) -> argparse.ArgumentParser:
+    """The options of the scripts that read the held-out articles this way (this one and
+    ``label_reliability.py``)."""
+    ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "semeval2023"))
     ap.add_argument("--model", default=str(PRETRAINED / "encoder-0.2"))
     ap.add_argument("--lexical", default=str(PRETRAINED / "lexical-0.1"))
-    ap.add_argument("--cache", help="a file to keep the readings in between runs")
-    args = ap.parse_args()
+    ap.add_argument("--cache", help="a file to keep the readings in between runs (shared by both scripts)")
+    return ap
+
+
+def load_readings(args: argparse.Namespace) -> list[dict]:
+    """The readings, from ``--cache`` when it holds them (written there otherwise)."""
     if args.cache and Path(args.cache).is_file():
-        arts = pickle.loads(Path(args.cache).read_bytes())
-    else:
-        arts = readings(args.data, Path(args.model), Path(args.lexical))
-        if args.cache:
-            Path(args.cache).write_bytes(pickle.dumps(arts))
+        return pickle.loads(Path(args.cache).read_bytes())
+    arts = readings(args.data, Path(args.model), Path(args.lexical))
+    if args.cache:
+        Path(args.cache).write_bytes(pickle.dumps(arts))
+    return arts
+
+
+def main() -> None:
+    args = arguments(__doc__.split("\n\n")[0]).parse_args()
+    arts = load_readings(args)
     shipped = load_model(args.model).settings.spans
     before = dataclasses.replace(shipped, content=False)
     after = dataclasses.replace(shipped, content=True)

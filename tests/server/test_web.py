@@ -79,13 +79,19 @@ def browser():
         b.close()
 
 
-def test_paste_analyse_highlight_hover_filter(server, browser):
-    need_shared()
+def analysed_page(browser, server: str, text: str):
+    """A desktop-sized page of the server on which ``text`` was pasted and analysed."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(server + "/")
-    page.fill("#text", EXAMPLE.read_text(encoding="utf-8"))
+    page.fill("#text", text)
     page.click("#analyse")
     page.wait_for_selector("#genre h2", timeout=120_000)
+    return page
+
+
+def test_paste_analyse_highlight_hover_filter(server, browser):
+    need_shared()
+    page = analysed_page(browser, server, EXAMPLE.read_text(encoding="utf-8"))
     assert page.inner_text("#genre h2").startswith("Genre: ")
     assert page.inner_text("#frames h2").startswith("Frames: ")
     marks = page.locator("mark.seg:not(.off)")
@@ -130,11 +136,7 @@ def test_a_whole_paragraph_technique_is_highlighted_on_its_focus_sentence(server
         (p, s) for p, s in focused if s["focus_start"] > p["start"] + p["text"].find(p["text"].strip())
     )
     want = data["text"][span["focus_start"] : span["focus_end"]]
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(server + "/")
-    page.fill("#text", text)
-    page.click("#analyse")
-    page.wait_for_selector("#genre h2", timeout=120_000)
+    page = analysed_page(browser, server, text)
     node = page.locator(".para", has=page.locator(".lineno", has_text=re.compile(f"^{para['line_no']}$")))
     marks = node.locator(f"mark.seg[data-t*='{span['technique']}']")
     got = "".join(marks.nth(i).inner_text() for i in range(marks.count()))
@@ -211,11 +213,7 @@ def test_quoted_words_are_labelled_as_a_speakers(server, browser):
         for s in p["spans"]
         if s["voice"] == "quoted" and s["focus_start"] is None
     )
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(server + "/")
-    page.fill("#text", text)
-    page.click("#analyse")
-    page.wait_for_selector("#genre h2", timeout=120_000)
+    page = analysed_page(browser, server, text)
     assert re.search(
         r"\d+ spans, \d+ in quotes", page.inner_text(".legend")
     )  # the legend counts quoted spans

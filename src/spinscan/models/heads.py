@@ -44,6 +44,10 @@ class StandardisedHead(LinearHead):
     def proba(self, x) -> np.ndarray:
         return super().proba((np.asarray(x) - self.mean) / self.scale)
 
+    def proba_in(self, x, langs: list[str | None]) -> np.ndarray:
+        """Probabilities of rows whose articles are in ``langs`` (which only a CentredHead uses)."""
+        return self.proba(x)
+
 
 class CentredHead(StandardisedHead):
     """A standardised head over inputs centred per language first (minus the language's mean
@@ -77,6 +81,12 @@ def decide(
     t = thresholds_for(table, lang, labels)
     chosen = [labels[j] for j in np.argsort(-row, kind="stable") if row[j] >= t[j]]
     return {lab: float(row[j]) for j, lab in enumerate(labels)}, chosen
+
+
+def with_class_weights(p: np.ndarray, weights) -> np.ndarray:
+    """Probabilities with each class's scaled by its weight (class priors), rows renormalised."""
+    q = np.asarray(p) * np.asarray(weights, dtype=np.float32)
+    return q / q.sum(-1, keepdims=True)
 
 
 def with_temperature(p: np.ndarray, t: float) -> np.ndarray:

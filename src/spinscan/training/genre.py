@@ -24,8 +24,8 @@ import numpy as np
 from sklearn.metrics import f1_score
 
 from ..labels import GENRES
-from ..models.heads import CentredHead, StandardisedHead, with_temperature
-from ..models.style import style_inputs
+from ..models.heads import CentredHead, StandardisedHead, with_class_weights, with_temperature
+from ..models.style import genre_inputs
 from .lexical import fit_head
 from .selection import group_folds, macro_f1
 
@@ -46,15 +46,15 @@ TIE = 0.005  # leave-one-language-out means closer than this are a tie
 TEMPERATURES = tuple(np.round(np.arange(0.5, 3.01, 0.1), 2))
 
 
-def raw_inputs(states: np.ndarray, texts: list[str], langs) -> np.ndarray:
-    """Article vector and style features side by side (what any candidate reads a part of)."""
-    return np.hstack([states, style_inputs(texts, list(langs))]).astype(np.float32)
-
-
 def language_centres(x: np.ndarray, langs) -> dict[str, np.ndarray]:
     """Each language's mean row of ``x``."""
     langs = np.asarray(langs)
     return {lang: x[langs == lang].mean(0) for lang in sorted(set(langs.tolist()))}
+
+
+def pool_centres(states: np.ndarray, texts: list[str], langs) -> dict[str, np.ndarray]:
+    """Each language's mean genre input (vector and style) over a pool of articles, no labels."""
+    return language_centres(genre_inputs(states, texts, langs), langs)
 
 
 @dataclass
@@ -70,7 +70,7 @@ class GenreData:
     centres: dict[str, np.ndarray] | None = None
 
     def __post_init__(self) -> None:
-        self.raw = raw_inputs(self.states, self.texts, self.langs)
+        self.raw = genre_inputs(self.states, self.texts, self.langs)  # any candidate reads a part
         if self.centres is None:
             self.centres = language_centres(self.raw, self.langs)
 
@@ -123,9 +123,7 @@ def lexical_out_of_fold(data: GenreData, xl, lexical_c: float, how: str) -> np.n
 
 def reweight(p: np.ndarray, satire: float) -> np.ndarray:
     """``p`` with the satire probability scaled by ``satire``, renormalised."""
-    w = np.array([satire if g == "satire" else 1.0 for g in GENRES], dtype=np.float32)
-    q = p * w
-    return q / q.sum(1, keepdims=True)
+    return with_class_weights(p, [satire if g == "satire" else 1.0 for g in GENRES])
 
 
 def per_language(data: GenreData, p: np.ndarray, uniform_priors: bool = False) -> dict[str, float]:
@@ -136,11 +134,8 @@ def per_language(data: GenreData, p: np.ndarray, uniform_priors: bool = False) -
     for lang in sorted(set(data.langs.tolist())):
         m = data.langs == lang
         y, pred = data.y[m], p[m].argmax(1)
-        w = None
         if uniform_priors:
-            counts = np.bincount(y, minlength=len(GENRES))
-            w = 1.0 / counts[y]
-        if uniform_priors:
+            w = 1.0 / np.bincount(y, minlength=len(GENRES))[y]
             labels = list(range(len(GENRES)))
             f1 = float(f1_score(y, pred, labels=labels, average="macro", zero_division=0, sample_weight=w))
         else:
@@ -297,7 +292,7 @@ def refit_genre(
     pool = arts + [a for a in test if a.paragraphs]
     states = article_states(model, pool, progress)
     pool_langs = [a.lang for a in pool]
-    centres = language_centres(raw_inputs(states, [a.text for a in pool], pool_langs), pool_langs)
+    centres = pool_centres(states, [a.text for a in pool], pool_langs)
     n = len(arts)
     data = GenreData(
         states[:n],

@@ -28,8 +28,16 @@ from ...errors import ModelError
 from ...spans import locate_spans
 from ...types import Article, Paragraph
 from ..base import PRETRAINED, Model, Prediction, load_model, read_model_dir, register, write_model_dir
-from ..heads import CentredHead, StandardisedHead, Thresholds, decide, decide_genre, with_temperature
-from ..style import style_inputs
+from ..heads import (
+    CentredHead,
+    StandardisedHead,
+    Thresholds,
+    decide,
+    decide_genre,
+    with_class_weights,
+    with_temperature,
+)
+from ..style import genre_inputs
 from .inference import Encoded, Forward, Key, ReadingCache, place, prepare, read_windows
 from .settings import EncoderSettings
 
@@ -141,17 +149,13 @@ class EncoderModel(Model):
             )
         if 1 in subtasks:
             head = self.article_heads["genre"]
-            x = self._genre_inputs(articles, feats)
             langs = [a.lang for a in articles]
+            x = genre_inputs(feats, [a.text for a in articles], langs, self.settings.genre_features)
             p = self._blend(
-                "genre",
-                head.proba_in(x, langs) if isinstance(head, CentredHead) else head.proba(x),
-                lex,
-                lambda q: [q.genre_scores[g] for g in head.labels],
+                "genre", head.proba_in(x, langs), lex, lambda q: [q.genre_scores[g] for g in head.labels]
             )
-            cw = np.asarray(self.settings.genre_class_weights, dtype=np.float32)
-            if (cw != 1.0).any():  # class priors (the labels are GENRES in order)
-                p = p * cw / (p * cw).sum(1, keepdims=True)
+            if any(w != 1.0 for w in self.settings.genre_class_weights):  # class priors, GENRES order
+                p = with_class_weights(p, self.settings.genre_class_weights)
             if self.settings.genre_temperature != 1.0:
                 p = with_temperature(p, self.settings.genre_temperature)
             for pred, row in zip(out, p):
@@ -166,15 +170,6 @@ class EncoderModel(Model):
         if 3 in subtasks:
             self._techniques(articles, paras, out, enc, lex, bounds)
         return out
-
-    def _genre_inputs(self, articles: list[Article], feats: np.ndarray) -> np.ndarray:
-        """What the genre head reads: the article vectors and/or the style of the texts."""
-        parts = []
-        if "state" in self.settings.genre_features:
-            parts.append(feats)
-        if "style" in self.settings.genre_features:
-            parts.append(style_inputs([a.text for a in articles], [a.lang for a in articles]))
-        return np.hstack(parts)
 
     def _techniques(self, articles, paras, out, enc: Encoded, lex, bounds) -> None:
         """Decide each paragraph's techniques (blended with the lexical partner), then locate them."""

@@ -28,7 +28,7 @@ from ...models.heads import StandardisedHead
 from ...models.lexical import Featurizer
 from ...semeval.evaluate import evaluate_ptc_si
 from ..cards import encoder_card
-from ..genre import GenreData, choose_genre_head, language_centres, raw_inputs
+from ..genre import GenreData, choose_genre_head, pool_centres
 from ..lexical import fit_head
 from ..selection import (
     BLEND_WEIGHTS,
@@ -170,7 +170,7 @@ def finish(run: EncoderRun, out_dir: str | Path, lexical_dir: str | Path) -> Enc
     test = [a for lang in run.ds.languages("test", 1) for a in run.ds.articles(lang, "test", 1)[:cap]]
     pool_texts, pool_langs = tab.texts + [a.text for a in test], list(tab.langs) + [a.lang for a in test]
     pool = run.frozen.article_vectors(pool_texts)
-    centres = language_centres(raw_inputs(pool, pool_texts, pool_langs), pool_langs)
+    centres = pool_centres(pool, pool_texts, pool_langs)
     shift_data = GenreData(pool[: len(tab.texts)], tab.texts, tab.langs, tab.y, tab.groups, centres)
     base = {"features": ["state"], "C": m1["C"], "lexical_weight": round(1 - w1, 4)}
     genre, w1, genre_features, m_shift = choose_genre_head(
