@@ -96,52 +96,49 @@ def compare(first, second, db, by, lang, as_json, html_out, max_bytes, keep_clut
             ) from e
     a, b = found
     both = comparison(a, b)
-    if html_out is not None:
-        genre = [f"{x['genre']} {x['genre_scores'][x['genre']]:.2f}" for x in (a, b)]
-        rows = [("genre", *genre), ("frames", ", ".join(a["frames"]) or "–", ", ".join(b["frames"]) or "–"),
-                ("words analysed", str(a["words"]), str(b["words"]))]  # fmt: skip
-        for name in dict.fromkeys([*a["spans_per_1000_words"], *b["spans_per_1000_words"]]):
-            rows.append((name, *(_rate(x, name) for x in (a, b))))
-        names = (source_id(first), source_id(second))
-        lines = [
-            f"Both use: {', '.join(both['shared']) or 'none'}.",
-            f"Only {names[0]}: {', '.join(both['only_a']) or 'none'}.",
-            f"Only {names[1]}: {', '.join(both['only_b']) or 'none'}.",
-        ]
-        _write_html(html_out, f"spinscan compare: {first} and {second}", names, rows, lines)
-    if as_json:
-        click.echo(
-            json.dumps({"a": {"file": first, **a}, "b": {"file": second, **b}, **both}, ensure_ascii=False)
-        )
-        return
-    t = Table("", source_id(first), source_id(second), title="spinscan compare", show_lines=False)
-    t.add_row(
-        "genre",
-        f"{a['genre']} {a['genre_scores'][a['genre']]:.2f}",
-        f"{b['genre']} {b['genre_scores'][b['genre']]:.2f}",
-    )
-    t.add_row("frames", ", ".join(a["frames"]) or "–", ", ".join(b["frames"]) or "–")
-    t.add_row("words analysed", str(a["words"]), str(b["words"]))
-    names = list(dict.fromkeys([*a["spans_per_1000_words"], *b["spans_per_1000_words"]]))
-    for name in names:
-        cells = []
-        for x in (a, b):
-            rate = x["spans_per_1000_words"].get(name)
-            quoted = x["quoted_spans"].get(name, 0)
-            cells.append(
-                "–" if rate is None else f"{rate:.1f}/1000 words" + (f" ({quoted} quoted)" if quoted else "")
-            )
-        t.add_row(name, *cells)
-    Console().print(t)
-    click.echo(f"shared: {', '.join(both['shared']) or 'none'}")
-    click.echo(f"only in {source_id(first)}: {', '.join(both['only_a']) or 'none'}")
-    click.echo(f"only in {source_id(second)}: {', '.join(both['only_b']) or 'none'}")
+    data = {"a": {"file": first, **a}, "b": {"file": second, **b}, **both}
+    heads = (source_id(first), source_id(second))
+    title = f"spinscan compare: {first} and {second}"
+    _show("spinscan compare", title, heads, _article_rows(a, b), both, data if as_json else None, html_out)
+
+
+def _article_rows(a: dict, b: dict) -> list[tuple[str, str, str]]:
+    """The rows of two articles' comparison: genre, frames, words, each technique's span rate."""
+    rows = [("genre", *(f"{x['genre']} {x['genre_scores'][x['genre']]:.2f}" for x in (a, b)))]
+    rows.append(("frames", ", ".join(a["frames"]) or "–", ", ".join(b["frames"]) or "–"))
+    rows.append(("words analysed", str(a["words"]), str(b["words"])))
+    for name in dict.fromkeys([*a["spans_per_1000_words"], *b["spans_per_1000_words"]]):
+        rows.append((name, *(_rate(x, name) for x in (a, b))))
+    return rows
 
 
 def _rate(x: dict, name: str) -> str:
     rate = x["spans_per_1000_words"].get(name)
     quoted = x["quoted_spans"].get(name, 0)
-    return "–" if rate is None else f"{rate:.1f} per 1,000 words" + (f" ({quoted} quoted)" if quoted else "")
+    return "–" if rate is None else f"{rate:.1f}/1000 words" + (f" ({quoted} quoted)" if quoted else "")
+
+
+def _show(title, page_title, heads, rows, both, as_json, html_out, names=None) -> None:
+    """The comparison as JSON (``as_json``: the object to print) or a table, and as a page;
+    ``names`` (default: the column heads) name the two sides in the "only in" lines."""
+    names = names or heads
+    if html_out is not None:
+        lines = [
+            f"Both use: {', '.join(both['shared']) or 'none'}.",
+            f"Only {names[0]}: {', '.join(both['only_a']) or 'none'}.",
+            f"Only {names[1]}: {', '.join(both['only_b']) or 'none'}.",
+        ]
+        _write_html(html_out, page_title, heads, rows, lines)
+    if as_json is not None:
+        click.echo(json.dumps(as_json, ensure_ascii=False))
+        return
+    t = Table("", *heads, title=title, show_lines=False)
+    for row in rows:
+        t.add_row(*row)
+    Console().print(t)
+    click.echo(f"shared: {', '.join(both['shared']) or 'none'}")
+    click.echo(f"only in {names[0]}: {', '.join(both['only_a']) or 'none'}")
+    click.echo(f"only in {names[1]}: {', '.join(both['only_b']) or 'none'}")
 
 
 def _write_html(
@@ -176,47 +173,27 @@ def _compare_groups(db, by, first, second, model, as_json, html_out=None) -> Non
 
     # --model names a model directory for articles; for a store it is the model's recorded name
     r = compare_groups(connect(db, readonly=True), by, first, second, str(model) if model else None)
-    if html_out is not None:
-        pct = lambda d, k: f"{100 * d.get(k, 0):.0f} %"  # noqa: E731
-        a, b = r["a"], r["b"]
-        rows = [("articles", str(a["articles"]), str(b["articles"]))]
-        for g in sorted(set(a["genres"]) | set(b["genres"])):
-            rows.append((f"genre {g}", pct(a["genres"], g), pct(b["genres"], g)))
-        for d in r["largest_differences"]:
-            t = d["technique"]
-            cells = [
-                f"{pct(x['techniques'], t)} of articles ({pct(x['techniques_quoted'], t)} in quotes)"
-                for x in (a, b)
-            ]
-            rows.append((t, *cells))
-        lines = [
-            f"Both use: {', '.join(r['shared']) or 'none'}.",
-            f"Only {first}: {', '.join(r['only_a']) or 'none'}.",
-            f"Only {second}: {', '.join(r['only_b']) or 'none'}.",
-        ]
-        heads = (f"{by} {first}", f"{by} {second}")
-        _write_html(html_out, f"spinscan compare: {by} {first} and {second}", heads, rows, lines)
-    if as_json:
-        click.echo(json.dumps(r, ensure_ascii=False))
-        return
+    heads = (f"{by} {first}", f"{by} {second}")
+    page_title = f"spinscan compare: {by} {first} and {second}"
+    title = f"spinscan compare ({r['model']})"
+    _show(title, page_title, heads, _group_rows(r), r, r if as_json else None, html_out, (first, second))
+
+
+def _group_rows(r: dict) -> list[tuple[str, str, str]]:
+    """The rows of two groups' comparison: articles, genre mix, main frames, largest differences."""
     a, b = r["a"], r["b"]
-    t = Table("", f"{by} {first}", f"{by} {second}", title=f"spinscan compare ({r['model']})")
-    t.add_row("articles", str(a["articles"]), str(b["articles"]))
     pct = lambda d, k: f"{100 * d.get(k, 0):.0f} %"  # noqa: E731
+    rows = [("articles", str(a["articles"]), str(b["articles"]))]
     for g in sorted(set(a["genres"]) | set(b["genres"])):
-        t.add_row(f"genre {g}", pct(a["genres"], g), pct(b["genres"], g))
+        rows.append((f"genre {g}", pct(a["genres"], g), pct(b["genres"], g)))
     both = lambda f: a["frames"].get(f, 0) + b["frames"].get(f, 0)  # noqa: E731
-    frames = sorted(set(a["frames"]) | set(b["frames"]), key=lambda f: -both(f))
-    for f in frames[:5]:
-        t.add_row(f"frame {f}", pct(a["frames"], f), pct(b["frames"], f))
-    for row in r["largest_differences"]:
-        name = row["technique"]
+    for f in sorted(set(a["frames"]) | set(b["frames"]), key=lambda f: -both(f))[:5]:
+        rows.append((f"frame {f}", pct(a["frames"], f), pct(b["frames"], f)))
+    for d in r["largest_differences"]:
+        t = d["technique"]
         cells = [
-            f"{pct(x['techniques'], name)} of articles ({pct(x['techniques_quoted'], name)} in quotes)"
+            f"{pct(x['techniques'], t)} of articles ({pct(x['techniques_quoted'], t)} in quotes)"
             for x in (a, b)
         ]
-        t.add_row(name, *cells)
-    Console().print(t)
-    click.echo(f"shared: {', '.join(r['shared']) or 'none'}")
-    click.echo(f"only in {first}: {', '.join(r['only_a']) or 'none'}")
-    click.echo(f"only in {second}: {', '.join(r['only_b']) or 'none'}")
+        rows.append((t, *cells))
+    return rows
