@@ -6,6 +6,8 @@ definitions are our own plain-language summaries, shown to users in reports.
 
 from __future__ import annotations
 
+from typing import Any
+
 GENRES: tuple[str, ...] = ("opinion", "reporting", "satire")
 
 GENRE_DEFINITIONS: dict[str, str] = {
@@ -204,3 +206,12 @@ def label_list(kind: str) -> list[dict[str, str]]:
         "genres": (GENRES, GENRE_DEFINITIONS, GENRE_EXAMPLES),
     }[kind]
     return [{"name": n, "definition": defs[n], "example": examples[n]} for n in names]
+
+
+def technique_labels(reliability: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every technique with its definition and example, and its held-out ``precision`` and
+    ``recall`` from ``reliability`` (a model's; None where not measured)."""
+    return [
+        dict(d, **{k: reliability.get(d["name"], {}).get(k) for k in ("precision", "recall")})
+        for d in label_list("techniques")
+    ]

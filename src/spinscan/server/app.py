@@ -29,7 +29,7 @@ from starlette.requests import ClientDisconnect
 from .. import __version__
 from ..analysis import analyze, get_model, technique_reliability
 from ..errors import InputError, SpinscanError
-from ..labels import label_list
+from ..labels import label_list, technique_labels
 from ..reading import read_bytes, read_source, text_document
 from ..text import check_text
 from .corpus import corpus_router
@@ -281,18 +281,14 @@ def create_app(
                 results.append({"id": given_id or str(k), "error": {"code": e.code, "message": e.message}})
         return {"results": results}
 
-    reliability = technique_reliability(model_path)
+    techniques_list = technique_labels(technique_reliability(model_path))
 
     @app.get("/v1/techniques", response_model=list[TechniqueOut])
     async def techniques() -> list[dict[str, Any]]:
         """The 23 persuasion techniques: name, plain definition, a short invented example, and how
         often the served model's marks of it were right (precision) and how many annotated ones
         it found (recall) on held-out articles (null when not measured)."""
-        out = []
-        for d in label_list("techniques"):
-            r = reliability.get(d["name"], {})
-            out.append(dict(d, precision=r.get("precision"), recall=r.get("recall")))
-        return out
+        return techniques_list
 
     @app.get("/v1/frames", response_model=list[LabelOut])
     async def frames() -> list[dict[str, str]]:

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..labels import label_list
+from ..labels import technique_labels
 
 WEB = Path(__file__).parent
 
@@ -28,11 +28,7 @@ def report_html(
     ``reliability``: the model's held-out precision and recall per technique, for the tooltips."""
     css = (WEB / "style.css").read_text(encoding="utf-8")
     js = (WEB / "app.js").read_text(encoding="utf-8").replace("</script", "<\\/script")
-    rel = reliability or {}
-    defs = {
-        d["name"]: dict(d, **{k: rel.get(d["name"], {}).get(k) for k in ("precision", "recall")})
-        for d in label_list("techniques")
-    }
+    defs = {d["name"]: d for d in technique_labels(reliability or {})}
     esc = title.replace("&", "&amp;").replace("<", "&lt;")
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
