@@ -136,5 +136,5 @@ backend_option = click.option(
     expose_value=False,
     callback=_set_backend,
     is_eager=True,
-    help="How the encoder model runs: onnx (default: int8, fast, no torch) or torch (the reference).",
+    help="How the encoder model runs: onnx (default; no torch needed) or torch (the reference).",
 )

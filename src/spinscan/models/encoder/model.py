@@ -38,6 +38,7 @@ from ..heads import (
     with_temperature,
 )
 from ..style import genre_inputs
+from .backbone import prefetch_tokenizer, require_torch
 from .inference import Encoded, Forward, Key, ReadingCache, place, prepare, read_windows
 from .settings import EncoderSettings
 
@@ -75,6 +76,7 @@ class EncoderModel(Model):
         self.lexical = lexical
         self._forward: Forward | None = None
         self.backend = default_backend()
+        prefetch_tokenizer()  # (a second of work that overlaps the rest of loading and reading)
         # SPINSCAN_CACHE_PARAGRAPHS=0 turns the cache off (benchmarks on repeated articles)
         self.cache = ReadingCache(int(os.environ.get("SPINSCAN_CACHE_PARAGRAPHS", CACHE_PARAGRAPHS)))
 
@@ -86,6 +88,7 @@ class EncoderModel(Model):
                 raise ModelError(f"unknown backend {self.backend!r}; expected one of {', '.join(BACKENDS)}")
             s = self.settings
             if self.backend == "torch":
+                require_torch("the torch backend")
                 from .network import TorchForward
 
                 self._forward = TorchForward(self.top_states, s.n_frozen, len(s.labels))

@@ -88,7 +88,7 @@ class TorchForward:
     def __init__(self, top_states: list[dict[str, np.ndarray]], n_frozen: int, n_labels: int) -> None:
         import os
 
-        from .backbone import E5Tokenizer, build_bert, read_packed
+        from .backbone import build_bert, read_packed, shared_tokenizer
 
         threads = os.environ.get("SPINSCAN_THREADS")
         if threads:
@@ -102,7 +102,7 @@ class TorchForward:
             self.tops.append(top.eval())
         del bert.encoder.layer[n_frozen:]  # those run fine-tuned, inside `tops`
         self.bert, self.n_frozen, self.n_labels = bert, n_frozen, n_labels
-        self.tokenizer = E5Tokenizer(packed)
+        self.tokenizer = shared_tokenizer()
         self.pad_id = self.tokenizer.special["pad"]
 
     @torch.no_grad()

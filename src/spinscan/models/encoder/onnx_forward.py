@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import ModelError
-from .backbone import E5Tokenizer, Encoding
+from .backbone import Encoding, shared_tokenizer
 from .inference import ForwardOut
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ class OnnxForward:
             raise ModelError(
                 f"{path}: the ONNX graphs cannot be loaded ({e}); delete the folder to rebuild it"
             ) from e
-        self.tokenizer = E5Tokenizer()
+        self.tokenizer = shared_tokenizer()
         self.pad_id = self.tokenizer.special["pad"]
 
     def __call__(self, encs: list[Encoding], member_weights: np.ndarray) -> ForwardOut:
