@@ -18,10 +18,74 @@ UNSURE = 0.5  # below this confidence in an unsupported language, the text is to
 def _identifier(restricted: bool = False):
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    try:
+        arrays, row = _unpacked_model()
+        ident = LanguageIdentifier(*arrays, norm_probs=True, tk_row=row)
+    except Exception as e:  # a cache that cannot be written or read: the packaged file (slower)
+        log.info("language model cache not used (%s)", e)
+        ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     if restricted:  # only the languages spinscan analyses
         ident.set_languages(sorted(ISO_TO_CODE))
     return ident
+
+
+def _unpacked_model() -> tuple[tuple, object]:
+    """py3langid's model arrays from an unpacked copy in the cache folder (one .npy per array,
+    memory-mapped): its packaged file is LZMA-compressed, and decompressing it was half a second
+    of every cold analysis."""
+    import lzma
+    import shutil
+    import tempfile
+    from array import array
+    from pathlib import Path
+
+    import numpy as np
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    from .cache import cache_root
+
+    src = Path(MODEL_FILE) if Path(MODEL_FILE).is_absolute() else Path(MODEL_DIR) / MODEL_FILE
+    st = src.stat()
+    path = cache_root() / f"langid-{st.st_size}-{int(st.st_mtime)}"
+    names = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
+
+    def unpack() -> None:  # into a temporary folder, renamed whole: never a half copy
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".langid-", dir=path.parent))
+        try:
+            with lzma.open(src) as fin, open(tmp / "model.npz", "wb") as fout:
+                shutil.copyfileobj(fin, fout, length=1 << 20)
+            with np.load(tmp / "model.npz", allow_pickle=False) as d:
+                for name in names:
+                    np.save(tmp / f"{name}.npy", d[name], allow_pickle=False)
+            (tmp / "model.npz").unlink()
+            (tmp / "done").write_text("ok\n")
+            try:
+                tmp.rename(path)
+            except OSError:  # another process was quicker
+                if not (path / "done").is_file():
+                    raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def flat(a: np.ndarray) -> array:  # the stdlib arrays py3langid's tokeniser walks
+        out = array({2: "H", 4: "I", 8: "L"}[a.dtype.itemsize])
+        out.frombytes(memoryview(np.ascontiguousarray(a)).cast("B"))
+        return out
+
+    for attempt in (1, 2):
+        if not (path / "done").is_file():
+            shutil.rmtree(path, ignore_errors=True)
+            unpack()
+        try:
+            d = {n: np.load(path / f"{n}.npy", mmap_mode="r", allow_pickle=False) for n in names}
+            arrays = (d["ptc"], np.asarray(d["pc"]), d["classes"].tolist(), flat(d["nextmove"]))
+            return (*arrays, d["out_feat"].tolist()), flat(d["nextmove_row"])
+        except Exception:  # a damaged copy (a full disk, an editor): unpacked again, once
+            shutil.rmtree(path, ignore_errors=True)
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def detect_language(text: str) -> tuple[str, float]:

@@ -96,3 +96,22 @@ def test_utf16_with_its_bom_is_text_and_binary_that_starts_like_it_is_not():
 def test_a_greeting_too_short_to_tell_is_not_refused():
     code, prob = detect_language("Hi")  # looked Serbian at 1 %: now the likeliest supported language
     assert code in ("en", "fr", "ge", "it", "po", "ru", "es", "gr", "ka") and prob < 0.5
+
+
+def test_the_language_identifier_is_unpacked_once_and_a_damaged_copy_is_replaced(tmp_path, monkeypatch):
+    import spinscan.language as language
+
+    monkeypatch.setenv("SPINSCAN_CACHE", str(tmp_path))
+    language._identifier.cache_clear()
+    try:
+        assert language.detect_language("The government lied to the people again, he said.")[0] == "en"
+        (folder,) = tmp_path.glob("langid-*")
+        copy = folder / "nextmove.npy"
+        assert copy.stat().st_size > 10_000_000
+        copy.write_bytes(copy.read_bytes()[:1000])  # truncated
+        language._identifier.cache_clear()
+        assert language.detect_language("Die Regierung hat das Volk wieder belogen, sagte er.")[0] == "ge"
+        assert copy.stat().st_size > 10_000_000  # unpacked again, then used
+        assert not list(tmp_path.glob(".langid-*"))  # no temporary file left
+    finally:
+        language._identifier.cache_clear()

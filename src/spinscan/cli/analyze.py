@@ -226,8 +226,9 @@ def serve(host, port, max_body, max_batch, corpus_db, allow_fetch, allow_private
 @model_option
 @friendly_errors
 def prepare(model_dir) -> None:
-    """Build what a model needs to answer fast: the ONNX graphs of an encoder model, once, in the
-    cache folder ($SPINSCAN_CACHE, default ~/.cache/spinscan). Done on first use otherwise.
+    """Build what a model needs to answer fast, once, in the cache folder ($SPINSCAN_CACHE, default
+    ~/.cache/spinscan): the ONNX graphs of an encoder model and an unpacked copy of the language
+    identifier. Done on first use otherwise.
 
     \b
     Example:
@@ -236,9 +237,11 @@ def prepare(model_dir) -> None:
     import time
 
     from ..analysis import get_model
+    from ..language import detect_language
 
     t0 = time.perf_counter()
     model = get_model(model_dir, backend="onnx")
+    detect_language("The language identifier is unpacked into the cache folder once.")
     if model.kind != "encoder":
         click.echo(f"{model.name} {model.version}: nothing to build (a {model.kind} model)", err=True)
         return
@@ -248,7 +251,7 @@ def prepare(model_dir) -> None:
     if is_built(path, len(model.top_states)):
         click.echo(f"ONNX graphs of {model.name} {model.version}: ready in {path}", err=True)
         return
-    with err_console.status(f"building the ONNX graphs of {model.name} {model.version} (about a minute)"):
+    with err_console.status(f"building the ONNX graphs of {model.name} {model.version} (seconds)"):
         build(model, path)
     click.echo(
         f"ONNX graphs of {model.name} {model.version}: built in {path} ({time.perf_counter() - t0:.0f} s)",

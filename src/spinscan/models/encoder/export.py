@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ...cache import cache_root
 from ...errors import ModelError
 
 log = logging.getLogger(__name__)
@@ -27,14 +28,6 @@ FORMAT = 3  # bump when the graphs change shape or meaning: old caches are then 
 # channel, faster but it moved a quarter of the articles' frame sets (BENCHMARKS.md has the numbers)
 QUANTISE = os.environ.get("SPINSCAN_ONNX_QUANTISE", "q4")
 QUANTISATIONS = {"q4": None, "fp32": None, "int8-matmul": ["MatMul"]}
-
-
-def cache_root() -> Path:
-    """$SPINSCAN_CACHE, else the user's cache folder (~/.cache/spinscan)."""
-    env = os.environ.get("SPINSCAN_CACHE")
-    if env:
-        return Path(env)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "spinscan"
 
 
 def model_digest(model) -> str:
@@ -129,7 +122,21 @@ def build(model, path: Path | None = None, quantise: str | None = None) -> Path:
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+    drop_outdated(path.parent)
     return path
+
+
+def drop_outdated(root: Path) -> None:
+    """Remove graph folders of an older FORMAT (an upgrade would otherwise leave them behind:
+    the float32 graphs of FORMAT 2 took 450 MB). Folders of other models and versions stay."""
+    for old in root.glob("onnx-*"):
+        try:
+            fmt = json.loads((old / "done.json").read_text()).get("format", 0)
+        except (OSError, ValueError):
+            continue  # being built, or not ours to judge
+        if isinstance(fmt, int) and fmt < FORMAT:
+            log.info("removing %s (graphs of an older spinscan)", old)
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def discard(path: Path) -> None:
