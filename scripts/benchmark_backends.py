@@ -87,8 +87,15 @@ def main() -> None:
         for pt, po in zip(preds["torch"], preds["onnx"])
         for a, b in zip(pt.paragraph_techniques, po.paragraph_techniques)
     ]
+    decisions = [
+        (t in a) == (t in b)
+        for pt, po in zip(preds["torch"], preds["onnx"])
+        for a, b in zip(pt.paragraph_techniques, po.paragraph_techniques)
+        for t in TECHNIQUES
+    ]
     res["agreement"] = {
         "paragraph_labels_equal": round(float(np.mean(same)), 4),
+        "paragraph_technique_decisions_equal": round(float(np.mean(decisions)), 5),
         "genre_equal": round(
             float(np.mean([a.genre == b.genre for a, b in zip(preds["torch"], preds["onnx"])])), 4
         ),

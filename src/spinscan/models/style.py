@@ -16,8 +16,10 @@ import numpy as np
 from ..voice import quoted_ranges, quoted_share
 
 # reported speech: verbs of saying and attributions ("according to"); lower case, each word of
-# an entry counts on its own (so "a déclaré" also counts the French auxiliary "a"; the shipped
-# genre head was fitted on these counts, and centring per language removes most of that constant)
+# an entry counts on its own (so "a déclaré" also counts the French auxiliary "a", as do Italian
+# "ha", German "mit", Russian "по"). The shipped genre head was fitted on these counts; without
+# those four words (and German "sie"/"ihr" as second person) leave-one-language-out macro-F1 went
+# .557 -> .551 at the shipped C (.547 at C .003): centring per language removes the constant
 _REPORTED = {
     "en": "said says told added stated announced reported according spokesman spokeswoman claimed "
     "confirmed explained warned",

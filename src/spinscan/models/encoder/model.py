@@ -45,7 +45,7 @@ from .settings import EncoderSettings
 log = logging.getLogger(__name__)
 
 CACHE_PARAGRAPHS = 20_000  # paragraphs whose readings are kept (about 10 kB each)
-BACKENDS = ("onnx", "torch")  # onnx: int8 frozen layers on ONNX Runtime, no torch; torch: the reference
+BACKENDS = ("onnx", "torch")  # onnx: 4-bit frozen layers on ONNX Runtime, no torch; torch: the reference
 
 
 def default_backend() -> str:
