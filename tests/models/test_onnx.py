@@ -19,6 +19,7 @@ pytestmark = pytest.mark.integration
 
 def test_onnx_answers_like_torch_on_the_example():
     need_shared()
+    pytest.importorskip("torch")  # (the [train] extra)
     text = EXAMPLE.read_text(encoding="utf-8")
     a = analyze(text, model=get_model(backend="onnx"))
     b = analyze(text, model=get_model(backend="torch"))
@@ -34,9 +35,10 @@ def test_onnx_answers_like_torch_on_the_example():
         for t in TECHNIQUES
     ]
     assert np.mean(decisions) >= 0.98
+    # the 4-bit graphs compute the torch network's numbers to rounding (1e-5 on hidden states)
     diffs = [abs(p.scores[t] - q.scores[t]) for p, q in zip(a.paragraphs, b.paragraphs) for t in p.scores]
-    assert np.mean(diffs) < 0.01 and max(diffs) < 0.25
-    assert abs(a.genre_scores["opinion"] - b.genre_scores["opinion"]) < 0.05
+    assert np.mean(diffs) < 1e-3 and max(diffs) < 0.01
+    assert abs(a.genre_scores["opinion"] - b.genre_scores["opinion"]) < 1e-3
 
 
 def test_analysing_on_onnx_imports_neither_torch_nor_transformers(tmp_path):

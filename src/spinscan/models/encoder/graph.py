@@ -172,9 +172,10 @@ def lower_graph(packed: Packed, n_frozen: int, q4: bool = True):
     )
 
 
-def top_graph(state: dict[str, np.ndarray], heads: int, eps: float):
+def top_graph(state: dict[str, np.ndarray], heads: int, eps: float, pooled: bool = False):
     """(hidden, attention_mask) -> (paragraph_logits (B, L), token_logits (B, T, L)) of one member:
-    its fine-tuned layers (``layers.<i>.*`` in transformers' names), mean pooling, both heads."""
+    its fine-tuned layers (``layers.<i>.*`` in transformers' names), mean pooling, both heads;
+    ``pooled`` also outputs the mean of the fine-tuned states, (B, hidden)."""
     w = {k: np.asarray(v, np.float32) for k, v in state.items()}
     hidden = w["paragraph_head.weight"].shape[1]
     n_layers = 1 + max(int(k.split(".")[1]) for k in w if k.startswith("layers."))
@@ -194,8 +195,8 @@ def top_graph(state: dict[str, np.ndarray], heads: int, eps: float):
     axis = g.const(np.array([1], np.int64))
     total = g.op("ReduceSum", g.op("Mul", h, m), axis, keepdims=0)
     count = g.op("Max", g.op("ReduceSum", m, axis, keepdims=0), g.const(np.array(1.0, np.float32)))
-    pooled = g.op("Div", total, count)
-    g.linear(pooled, w["paragraph_head.weight"], w["paragraph_head.bias"], out="paragraph_logits")
+    mean = g.op("Div", total, count, out="pooled" if pooled else None)
+    g.linear(mean, w["paragraph_head.weight"], w["paragraph_head.bias"], out="paragraph_logits")
     g.linear(h, w["token_head.weight"], w["token_head.bias"], out="token_logits")
     n_labels = w["paragraph_head.weight"].shape[0]
     return g.model(
@@ -206,5 +207,6 @@ def top_graph(state: dict[str, np.ndarray], heads: int, eps: float):
         [
             _io("paragraph_logits", "FLOAT", ["batch", n_labels]),
             _io("token_logits", "FLOAT", ["batch", "tokens", n_labels]),
-        ],
+        ]
+        + ([_io("pooled", "FLOAT", ["batch", hidden])] if pooled else []),
     )
