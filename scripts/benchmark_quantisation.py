@@ -5,7 +5,7 @@ For one quantisation (or torch, the reference) in this process: genre and frames
 recipe's held-out train articles against their gold (the article heads were fitted by CV on all
 train, so both backends are in-sample here: read the differences, not the levels), paragraph
 labels, and speed. Run once per variant and compare:
-  for q in torch fp32 int8-matmul int8-all; do python scripts/benchmark_quantisation.py $q; done
+  for q in torch q4 fp32 int8-matmul; do python scripts/benchmark_quantisation.py $q; done
 """
 
 from __future__ import annotations

@@ -230,7 +230,8 @@ class E5Tokenizer:
     def __init__(self, packed: Packed | None = None) -> None:
         from tokenizers import Tokenizer, models, pre_tokenizers
 
-        packed = packed or read_packed(with_tensors=False)
+        # (not kept: once the tokenizer holds the pieces, the parsed lists are 30 MB of garbage)
+        packed = packed or read_packed.__wrapped__(None, False)
         self.special = packed.special
         vocab = list(zip(packed.pieces, packed.scores.tolist()))
         tok = Tokenizer(models.Unigram(vocab, unk_id=packed.special["unk"], byte_fallback=False))
