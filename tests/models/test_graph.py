@@ -144,3 +144,33 @@ def test_without_torch_the_torch_backend_names_the_extra(monkeypatch):
     with pytest.raises(ModelError, match=r"spinscan\[train\]") as e:
         require_torch("the torch backend")
     assert "needs torch," in str(e.value) and e.value.code == "model_error"
+
+
+def test_the_top_can_give_its_pooled_state_and_the_head_reads_it():
+    from spinscan.models.encoder.graph import top_graph
+
+    rng = np.random.default_rng(3)
+    hidden, labels = 64, 5
+    state = {"paragraph_head.weight": rng.normal(size=(labels, hidden)), "paragraph_head.bias": rng.normal(size=labels),
+             "token_head.weight": rng.normal(size=(labels, hidden)), "token_head.bias": rng.normal(size=labels)}  # fmt: skip
+    p = "layers.0."
+    for name, shape in (("attention.self.query", (hidden, hidden)), ("attention.self.key", (hidden, hidden)),
+                        ("attention.self.value", (hidden, hidden)), ("attention.output.dense", (hidden, hidden)),
+                        ("intermediate.dense", (4 * hidden, hidden)), ("output.dense", (hidden, 4 * hidden))):  # fmt: skip
+        state[p + name + ".weight"] = rng.normal(size=shape) * 0.1
+        state[p + name + ".bias"] = rng.normal(size=shape[0]) * 0.1
+    for name in ("attention.output.LayerNorm", "output.LayerNorm"):
+        state[p + name + ".weight"], state[p + name + ".bias"] = np.ones(hidden), np.zeros(hidden)
+    sess = ort.InferenceSession(
+        top_graph(state, 4, 1e-12, pooled=True).SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    h = rng.normal(size=(2, 7, hidden)).astype(np.float32)
+    mask = np.ones((2, 7), np.int64)
+    mask[1, 3:] = 0
+    pl, tl, pooled = sess.run(None, {"hidden": h, "attention_mask": mask})
+    assert pooled.shape == (2, hidden) and tl.shape == (2, 7, labels)
+    want = pooled @ state["paragraph_head.weight"].T.astype(np.float32) + state["paragraph_head.bias"]
+    assert np.abs(pl - want).max() < 1e-3
+    # a padded row's pooled state ignores its padding: the same as the row cut to its 3 tokens
+    (_, _, cut) = sess.run(None, {"hidden": h[1:, :3], "attention_mask": mask[1:, :3]})
+    assert np.abs(cut[0] - pooled[1]).max() < 1e-4
