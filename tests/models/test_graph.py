@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -174,3 +175,22 @@ def test_the_top_can_give_its_pooled_state_and_the_head_reads_it():
     # a padded row's pooled state ignores its padding: the same as the row cut to its 3 tokens
     (_, _, cut) = sess.run(None, {"hidden": h[1:, :3], "attention_mask": mask[1:, :3]})
     assert np.abs(cut[0] - pooled[1]).max() < 1e-4
+
+
+def test_graph_folders_of_an_older_format_are_removed_and_no_others(tmp_path):
+    from spinscan.models.encoder.export import FORMAT, drop_outdated
+
+    def folder(name: str, done: dict | None) -> Path:
+        d = tmp_path / name
+        d.mkdir()
+        (d / "lower.onnx").write_bytes(b"x")
+        if done is not None:
+            (d / "done.json").write_text(json.dumps(done))
+        return d
+
+    old = folder("onnx-old", {"format": FORMAT - 1})
+    current = folder("onnx-current", {"format": FORMAT})
+    building = folder("onnx-building", None)  # another process is writing it
+    other = folder("langid-1-2", {"format": 0})  # not a graph folder
+    drop_outdated(tmp_path)
+    assert not old.exists() and current.exists() and building.exists() and other.exists()
