@@ -1,13 +1,14 @@
 """Where spinscan keeps what it builds once and reuses: $SPINSCAN_CACHE, else ~/.cache/spinscan.
 
-Everything here can be deleted at any time; it is rebuilt on next use. Writers put a file in
-place whole (a temporary name in the same folder, then a rename), so a killed or concurrent
-writer never leaves a half file under the real name.
+Everything here can be deleted at any time; it is rebuilt on next use. Builders fill a temporary
+folder beside the real one and rename it (:func:`build_folder`), so a killed or concurrent build
+never leaves a half folder under the real name.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -21,15 +22,24 @@ def cache_root() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "spinscan"
 
 
-def write_whole(path: Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``."""
+def build_folder(path: Path, fill: Callable[[Path], None], is_ready: Callable[[Path], bool]) -> Path:
+    """Build the folder ``path`` whole or not at all: ``fill(tmp)`` fills a temporary folder beside
+    it, which is then renamed to ``path``. A process that finds ``is_ready(path)`` already true
+    when it has finished (another one was quicker) keeps that folder; a damaged one is replaced."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    os.close(fd)
+    stem = path.name.split("-")[0]
+    tmp = Path(tempfile.mkdtemp(prefix=f".{stem}-", dir=path.parent))
     try:
-        write(Path(tmp))
-        os.replace(tmp, path)
+        fill(tmp)
+        if is_ready(path):
+            return path
+        if path.exists():
+            shutil.rmtree(path)
+        try:
+            tmp.rename(path)
+        except OSError:
+            if not is_ready(path):  # (lost a race to a build that then failed)
+                raise
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        shutil.rmtree(tmp, ignore_errors=True)
     return path

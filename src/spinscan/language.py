@@ -35,48 +35,39 @@ def _unpacked_model() -> tuple[tuple, object]:
     of every cold analysis."""
     import lzma
     import shutil
-    import tempfile
     from array import array
     from pathlib import Path
 
     import numpy as np
     from py3langid.langid import MODEL_DIR, MODEL_FILE
 
-    from .cache import cache_root
+    from .cache import build_folder, cache_root
 
     src = Path(MODEL_FILE) if Path(MODEL_FILE).is_absolute() else Path(MODEL_DIR) / MODEL_FILE
     st = src.stat()
     path = cache_root() / f"langid-{st.st_size}-{int(st.st_mtime)}"
     names = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
 
-    def unpack() -> None:  # into a temporary folder, renamed whole: never a half copy
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".langid-", dir=path.parent))
-        try:
-            with lzma.open(src) as fin, open(tmp / "model.npz", "wb") as fout:
-                shutil.copyfileobj(fin, fout, length=1 << 20)
-            with np.load(tmp / "model.npz", allow_pickle=False) as d:
-                for name in names:
-                    np.save(tmp / f"{name}.npy", d[name], allow_pickle=False)
-            (tmp / "model.npz").unlink()
-            (tmp / "done").write_text("ok\n")
-            try:
-                tmp.rename(path)
-            except OSError:  # another process was quicker
-                if not (path / "done").is_file():
-                    raise
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+    def unpack(tmp: Path) -> None:
+        with lzma.open(src) as fin, open(tmp / "model.npz", "wb") as fout:
+            shutil.copyfileobj(fin, fout, length=1 << 20)
+        with np.load(tmp / "model.npz", allow_pickle=False) as d:
+            for name in names:
+                np.save(tmp / f"{name}.npy", d[name], allow_pickle=False)
+        (tmp / "model.npz").unlink()
+        (tmp / "done").write_text("ok\n")
 
     def flat(a: np.ndarray) -> array:  # the stdlib arrays py3langid's tokeniser walks
         out = array({2: "H", 4: "I", 8: "L"}[a.dtype.itemsize])
         out.frombytes(memoryview(np.ascontiguousarray(a)).cast("B"))
         return out
 
+    def ready(folder: Path) -> bool:
+        return (folder / "done").is_file()
+
     for attempt in (1, 2):
-        if not (path / "done").is_file():
-            shutil.rmtree(path, ignore_errors=True)
-            unpack()
+        if not ready(path):
+            build_folder(path, unpack, ready)
         try:
             d = {n: np.load(path / f"{n}.npy", mmap_mode="r", allow_pickle=False) for n in names}
             arrays = (d["ptc"], np.asarray(d["pc"]), d["classes"].tolist(), flat(d["nextmove"]))

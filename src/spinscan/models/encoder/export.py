@@ -13,10 +13,9 @@ import json
 import logging
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
-from ...cache import cache_root
+from ...cache import build_folder, cache_root
 from ...errors import ModelError
 
 log = logging.getLogger(__name__)
@@ -88,9 +87,9 @@ def build(model, path: Path | None = None, quantise: str | None = None) -> Path:
     q4, lower_ops, top_ops = QUANTISATIONS[quantise]
     packed = parse_packed(dequantised=not q4)  # (not kept once the graphs are written)
     heads, eps = int(packed.config["heads"]), float(packed.config["eps"])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".onnx-", dir=path.parent))
-    try:
+    members = len(model.top_states)
+
+    def fill(tmp: Path) -> None:
         lower = tmp / "lower-plain.onnx"
         onnx.save(lower_graph(packed, s.n_frozen, q4=q4), str(lower))
         _requantise(lower, tmp / "lower.onnx", lower_ops)
@@ -98,30 +97,15 @@ def build(model, path: Path | None = None, quantise: str | None = None) -> Path:
             plain = tmp / f"top{k}-plain.onnx"
             onnx.save(top_graph(member, heads, eps), str(plain))
             _requantise(plain, tmp / f"top{k}.onnx", top_ops)
-        members = len(model.top_states)
-        (tmp / "done.json").write_text(
-            json.dumps(
-                {
-                    "format": FORMAT,
-                    "quantise": quantise,
-                    "members": members,
-                    "model": f"{model.name} {model.version}",
-                }
-            )
-            + "\n"  # fmt: skip
-        )
-        if is_built(path, members):  # another process finished first: keep its graphs
-            return path
-        if path.exists():
-            shutil.rmtree(path)
-        try:
-            tmp.rename(path)  # whole or not at all: a killed build leaves no half cache
-        except OSError:
-            if not is_built(path, members):  # (lost a race to a build that then failed)
-                raise
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+        done = {
+            "format": FORMAT,
+            "quantise": quantise,
+            "members": members,
+            "model": f"{model.name} {model.version}",
+        }
+        (tmp / "done.json").write_text(json.dumps(done) + "\n")
+
+    build_folder(path, fill, lambda p: is_built(p, members))
     drop_outdated(path.parent)
     return path
 
