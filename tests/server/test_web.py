@@ -89,6 +89,16 @@ def analysed_page(browser, server: str, text: str):
     return page
 
 
+def page_on_tab(browser, url: str, tab: str):
+    """A desktop-sized page of the server opened on ``tab``, and the list its script errors go to."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url + "/")
+    page.click(tab)
+    return page, errors
+
+
 def test_paste_analyse_highlight_hover_filter(server, browser):
     need_shared()
     page = analysed_page(browser, server, EXAMPLE.read_text(encoding="utf-8"))
@@ -177,11 +187,7 @@ OPINION = (
 
 
 def test_the_compare_view_sets_two_articles_side_by_side(server, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(server + "/")
-    page.click("#tab-compare")
+    page, errors = page_on_tab(browser, server, "#tab-compare")
     example = (ROOT / "src" / "spinscan" / "web" / "example.txt").read_text(encoding="utf-8")
     page.fill("#cmp-a", example)
     page.fill("#cmp-b", OPINION)
@@ -320,11 +326,7 @@ def corpus_server(tmp_path_factory):
 
 
 def test_corpus_view_charts_filters_and_articles(corpus_server, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(corpus_server + "/")
-    page.click("#tab-corpus")
+    page, errors = page_on_tab(browser, corpus_server, "#tab-corpus")
     page.wait_for_selector(".heatmap")
     assert "30 articles analysed, 4 recorded as errors" in page.inner_text("#corpus-summary")
     # the error rows: what failed and why, with the stable code
