@@ -7,6 +7,6 @@ Imports only the core; trafilatura and httpx are imported when a page is read.
 
 from .clutter import mark_clutter
 from .document import Document
-from .read import read_bytes, read_source, text_document
+from .read import read_bytes, read_source, read_url, text_document
 
-__all__ = ["Document", "mark_clutter", "read_bytes", "read_source", "text_document"]
+__all__ = ["Document", "mark_clutter", "read_bytes", "read_source", "read_url", "text_document"]

@@ -35,6 +35,34 @@ def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
 
+def check_http_url(url: object) -> str:
+    """``url`` if it is an absolute http(s) URL with a host, else an InputError.
+
+    What a server takes from a request: never a path (absolute or relative), ``file:``,
+    ``ftp:``, ``data:`` or any other scheme, whatever its case, padding or escapes, so that
+    a request can make the server fetch a web page and never read one of its own files.
+    """
+    if not isinstance(url, str) or not url:
+        raise InputError("url: expected an absolute http(s) URL such as https://example.com/story")
+    shown = url if len(url) <= 80 else url[:77] + "..."
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        raise InputError(f"{shown!r}: not a URL (it holds spaces or control characters)")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018  (a port that is not a number raises here)
+    except ValueError as e:
+        raise InputError(f"{shown!r}: not a valid URL ({e})") from e
+    if parts.scheme not in ("http", "https") or not url.startswith(parts.scheme + "://"):
+        raise InputError(
+            f"{shown!r}: only absolute http:// or https:// URLs are fetched (no file paths, "
+            "file:, ftp: or data: addresses)"
+        )
+    if not host:
+        raise InputError(f"{shown!r}: the URL has no host")
+    return url
+
+
 def check_public(url: str) -> None:
     """Refuse a URL whose host resolves to an address that is not on the public internet."""
     host = urlsplit(url).hostname or ""

@@ -13,7 +13,7 @@ from ..text import MAX_BYTES, decode_bytes, read_file_bytes, too_big
 from ..types import split_paragraphs
 from .clutter import mark_clutter
 from .document import Document
-from .fetch import fetch, is_url
+from .fetch import check_http_url, fetch, is_url
 from .html import HTML_SUFFIXES, extract_html, looks_like_html, maybe_gunzip
 
 
@@ -49,6 +49,15 @@ def text_document(text: str, source: str, url: str | None = None, keep_clutter: 
     skipped = {} if keep_clutter else mark_clutter(paras)
     title = paras[0].text.strip() if paras and paras[0].line_no == 1 and 1 not in skipped else None
     return Document(source=source, text=text, kind="text", title=title, url=url, skipped=skipped)
+
+
+def read_url(
+    url: str, max_bytes: int = MAX_BYTES, allow_private: bool = False, keep_clutter: bool = False
+) -> Document:
+    """Read a web page by its absolute http(s) URL and nothing else (what a server may take
+    from a request: :func:`read_source` also reads files, this never does)."""
+    f = fetch(check_http_url(url), max_bytes, allow_private=allow_private)
+    return read_bytes(f.data, url, f.content_type, f.url, f.charset, max_bytes, keep_clutter)
 
 
 def read_source(
