@@ -17,7 +17,7 @@ CHROMIUM ?= /usr/bin/chromium
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[train,dev,server,charts,ray,parquet]'
+	$(BIN)/python -m pip install -q -e '.[train,dev,server,charts,ray,parquet,xlsx]'
 	touch $@
 
 install: $(BIN)/.installed

@@ -15,6 +15,7 @@ from .errors import InputError
 from .labels import normalise_language
 from .language import detect_language
 from .models.base import PRETRAINED, Model, Prediction, load_model
+from .normalise import back_to_original, composed, needs_composing
 from .reading.clutter import mark_clutter
 from .text import check_text
 from .types import Analysis, Article, ParagraphResult, Span
@@ -141,6 +142,9 @@ def to_analysis(
         if p.line_no not in found and p.line_no not in skipped:
             continue  # (a prediction without subtask 3)
         techs, scores, spans = found.get(p.line_no, ([], {}, []))
+        # one rule for every output (report, --json, API, store, exports): a span is kept only
+        # for a technique its paragraph is labelled with
+        spans = [sp for sp in spans if sp.technique in techs]
         spans, voices = with_voices(p, spans, techs)
         paragraphs.append(
             ParagraphResult(
@@ -189,6 +193,20 @@ def analyze(
     check_text(text)
     m = model if isinstance(model, Model) else get_model(model)
     t1 = time.perf_counter()
+    if needs_composing(text):  # decomposed accents: analyse the composed copy, map offsets back
+        c = composed(text)
+        result = _analyze(c.text, lang, m, id, keep_clutter, skipped)
+        result = back_to_original(result, c)
+    else:
+        result = _analyze(text, lang, m, id, keep_clutter, skipped)
+    t2 = time.perf_counter()
+    result.timings = {"load_model_s": round(t1 - t0, 4), "analyze_s": round(t2 - t1, 4)}
+    return result
+
+
+def _analyze(
+    text: str, lang: str | None, m: Model, id: str | None, keep_clutter: bool, skipped: dict[int, str] | None
+) -> Analysis:
     article = Article(id=id or "article", text=text)
     if not article.paragraphs:
         raise InputError("the text has no non-blank line to analyse")
@@ -207,10 +225,7 @@ def analyze(
     article.lang = code
     without = Article(id=article.id, text=analysed, lang=code)
     pred = m.predict([without])[0]
-    result = to_analysis(article, pred, m, detected, skipped, without)
-    t2 = time.perf_counter()
-    result.timings = {"load_model_s": round(t1 - t0, 4), "analyze_s": round(t2 - t1, 4)}
-    return result
+    return to_analysis(article, pred, m, detected, skipped, without)
 
 
 def analyze_document(

@@ -332,3 +332,27 @@ def test_two_outlets_and_two_months_compared(db: Path):
     # without --model: the store's latest model, which has no article from B
     out = CliRunner().invoke(main, ["compare", "--db", str(db), "A", "B"])
     assert out.exit_code == 2 and "not in the store for model model-B" in out.output
+
+
+def test_export_writes_real_xlsx_and_refuses_unknown_suffixes(db: Path, tmp_path: Path):
+    from click.testing import CliRunner
+
+    from spinscan.cli import main
+
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "spans.xlsx"
+    r = CliRunner().invoke(main, ["export", "--db", str(db), "--what", "spans", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert out.read_bytes()[:2] == b"PK"  # a zip: a workbook, not CSV under its name
+    ws = openpyxl.load_workbook(out, read_only=True)["spans"]
+    rows = list(ws.iter_rows(values_only=True))
+    con = connect(db, readonly=True)
+    assert (
+        rows[0][:2] == ("id", "model")
+        and len(rows) == 1 + con.execute("SELECT COUNT(*) FROM spans").fetchone()[0]
+    )
+    assert all(r[-1] == TEXT[r[rows[0].index("start")] : r[rows[0].index("end")]] for r in rows[1:])
+    for name, extra in (("t.xls", []), ("t.json", []), ("t", []), ("t.csv", ["--format", "xlsx"])):
+        r = CliRunner().invoke(main, ["export", "--db", str(db), "--out", str(tmp_path / name), *extra])
+        assert r.exit_code == 2 and r.output.count("\n") == 1 and "error:" in r.output, (name, r.output)
+        assert not (tmp_path / name).exists()

@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 
 from .. import __version__
-from ..errors import SpinscanError
+from ..errors import InputError, SpinscanError
 from ..text import MAX_BYTES
 from .common import (
     USER_ERROR,
@@ -35,7 +35,13 @@ keep_clutter_option = click.option(
 @click.argument("files", nargs=-1, required=True)
 @click.option("--lang", default=None, help="Language code (detected when omitted).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article (JSON Lines).")
-@click.option("--max-bytes", default=MAX_BYTES, show_default=True, help="Refuse files larger than this.")
+@click.option(
+    "--max-bytes",
+    default=MAX_BYTES,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Refuse files larger than this.",
+)
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: when a terminal).")
 @click.option(
     "--html",
@@ -121,7 +127,13 @@ def source_id(source: str) -> str:
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input (JSON Lines).")
-@click.option("--max-bytes", default=MAX_BYTES, show_default=True, help="Refuse inputs larger than this.")
+@click.option(
+    "--max-bytes",
+    default=MAX_BYTES,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Refuse inputs larger than this.",
+)
 @keep_clutter_option
 @friendly_errors
 def extract(sources, as_json, max_bytes, keep_clutter) -> None:
@@ -176,7 +188,9 @@ def _write_html(target: Path, source: str, files, result, text: str, reliability
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on."
+)
 @click.option("--max-body", default=1_000_000, show_default=True, help="Largest request body, in bytes.")
 @click.option("--max-batch", default=16, show_default=True, help="Most articles in one batch request.")
 @click.option("--db", "corpus_db", default=None, type=click.Path(path_type=Path),
@@ -209,6 +223,7 @@ def serve(host, port, max_body, max_batch, corpus_db, allow_fetch, allow_private
         ) from e
     from ..analysis import get_model
 
+    check_listen(host, port)  # before the model loads and the banner says "running"
     get_model(model_dir)  # a bad model fails here, with a readable error, before the server starts
     if corpus_db is not None:
         from ..corpus.store import connect
@@ -257,3 +272,20 @@ def prepare(model_dir) -> None:
         f"ONNX graphs of {model.name} {model.version}: built in {path} ({time.perf_counter() - t0:.0f} s)",
         err=True,
     )
+
+
+def check_listen(host: str, port: int) -> None:
+    """Refuse, before any work, an address this process cannot listen on (in use, not ours)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as e:
+        raise InputError(f"--host {host}: not an address of this machine ({e.strerror})") from e
+    family, kind, proto, _, addr = infos[0]
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(addr)
+        except OSError as e:
+            raise InputError(f"cannot listen on {host}:{port} ({e.strerror}); choose another --port") from e

@@ -61,7 +61,13 @@ def comparison(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
 @click.option("--html", "html_out", default=None, type=click.Path(path_type=Path),
               help="Also write the comparison as a self-contained HTML page.")  # fmt: skip
-@click.option("--max-bytes", default=MAX_BYTES, show_default=True, help="Refuse inputs larger than this.")
+@click.option(
+    "--max-bytes",
+    default=MAX_BYTES,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Refuse inputs larger than this.",
+)
 @keep_clutter_option
 @model_option
 @backend_option

@@ -36,7 +36,13 @@ class RateColumn(ProgressColumn):
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="local: this machine. ray: the cluster in $RAY_ADDRESS, or a local one.")  # fmt: skip
 @click.option("--retry-errors", is_flag=True, help="Analyse again the articles recorded as errors.")
-@click.option("--max-bytes", default=MAX_BYTES, show_default=True, help="Longest article, in bytes.")
+@click.option(
+    "--max-bytes",
+    default=MAX_BYTES,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Longest article, in bytes.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @model_option
 @backend_option
@@ -57,7 +63,7 @@ def batch(inputs, out, workers, engine, retry_errors, max_bytes, as_json, model_
     """
     from ..corpus.batch import run_batch
 
-    check_output_file(out, "--out")
+    check_output_file(out, "--db/--out")
 
     with progress() as prog:
         prog.columns = (*prog.columns, RateColumn())
@@ -87,11 +93,17 @@ def batch(inputs, out, workers, engine, retry_errors, max_bytes, as_json, model_
             f"({summary.per_minute:.0f} articles/min) -> {out} [{summary.model}]",
             err=True,
         )
-        if summary.errors:
+        if summary.errors and out.suffix.lower() in (".jsonl", ".ndjson"):
+            click.echo(f'errors are the lines of {out} with "status": "error" and their reason', err=True)
+        elif summary.errors:
             click.echo(f"errors are stored with their reason: spinscan stats --db {out} --errors", err=True)
     if summary.interrupted:
         click.echo("interrupted: run the same command again to finish", err=True)
         sys.exit(130)
+    if summary.errors and not summary.ok and not summary.skipped:
+        if not as_json:
+            click.echo(f"error: every article failed ({summary.errors})", err=True)
+        sys.exit(1)  # (some failed among others that worked: 0, the failures are stored)
 
 
 @main.command()
@@ -224,9 +236,11 @@ def _print_errors(con, model: str, as_json: bool) -> None:
     show_default=True,
     help="One row per article, paragraph technique, span, frame or genre score.",
 )
-@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default=None,
-              help="Output format (default: from the --out suffix, else csv).")  # fmt: skip
-@click.option("--out", required=True, type=click.Path(path_type=Path), help="File to write (.csv, .parquet).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "xlsx"]), default=None,
+              help="Output format (default: from the --out suffix).")  # fmt: skip
+@click.option(
+    "--out", required=True, type=click.Path(path_type=Path), help="File to write (.csv, .parquet, .xlsx)."
+)
 @click.option("--model", "model", default=None, help="Only this model's results (default: every model's).")
 @friendly_errors
 def export(db, what, fmt, out, model) -> None:
@@ -237,11 +251,13 @@ def export(db, what, fmt, out, model) -> None:
     Examples:
       spinscan export --db corpus.sqlite --what spans --out spans.parquet
       spinscan export --db corpus.sqlite --what articles --format csv --out articles.csv
+      spinscan export --db corpus.sqlite --what techniques --out techniques.xlsx
     """
     from ..corpus.export import export as write
+    from ..corpus.export import format_of
     from ..corpus.store import connect
 
-    fmt = fmt or ("parquet" if out.suffix.lower() == ".parquet" else "csv")
+    fmt = format_of(out, fmt)
     check_output_file(out, "--out")
     con = connect(db, readonly=True)
     n = write(con, what, out, fmt, model)

@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from .. import __version__
 from .common import setup_logging
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class OneLineErrors(click.Group):
+    """Usage mistakes (a bad option, a missing argument) as one ``error:`` line, exit code 2,
+    like every other user mistake, instead of click's three lines of usage."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as e:
+            cmd = e.ctx.command_path if e.ctx is not None else "spinscan"
+            click.echo(f"error: {e.format_message()} (see {cmd} -h)", err=True)
+            sys.exit(e.exit_code)
+        except click.ClickException as e:
+            click.echo(f"error: {e.format_message()}", err=True)
+            sys.exit(e.exit_code)
+        except click.Abort:
+            click.echo("aborted", err=True)
+            sys.exit(130)
+        if isinstance(rv, int) and standalone_mode:  # (click's own exits: -h, --version)
+            sys.exit(rv)
+        return rv
+
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="spinscan")
 @click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
 def main(verbose: int) -> None:

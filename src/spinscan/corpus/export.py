@@ -1,8 +1,10 @@
-"""A corpus store's results as flat tables, for pandas, R and DuckDB users: CSV or Parquet.
+"""A corpus store's results as flat tables, for pandas, R, DuckDB and spreadsheet users: CSV,
+Parquet or XLSX.
 
 One row per article, per paragraph technique, per span, per frame or per genre score, each
 with the article's id, model, outlet, month and language so that a table stands alone. Rows are
-streamed from SQLite in chunks; Parquet needs pyarrow (``pip install 'spinscan[parquet]'``).
+streamed from SQLite in chunks; Parquet needs pyarrow (``pip install 'spinscan[parquet]'``), XLSX
+openpyxl (``pip install 'spinscan[xlsx]'``, written in its streaming mode).
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from ..errors import InputError, OutputError
 log = logging.getLogger(__name__)
 
 WHAT = ("articles", "techniques", "spans", "frames", "genres")
-FORMATS = ("csv", "parquet")
+FORMATS = ("csv", "parquet", "xlsx")
+SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".xlsx": "xlsx"}
+XLSX_ROWS = 1_048_576  # a worksheet's limit, the header row included
 CHUNK = 20_000
 _KEYS = "a.id, a.model, a.source, a.month, a.lang"
 QUERIES = {
@@ -57,13 +61,32 @@ def rows(con: sqlite3.Connection, what: str, model: str | None = None) -> tuple[
     return names, chunks()
 
 
+def format_of(out: str | Path, fmt: str | None = None) -> str:
+    """The format to write ``out`` in: ``fmt`` if given, else the one its suffix names. A suffix
+    that names no format, or another one than ``fmt``, is refused (no CSV under an .xlsx name)."""
+    suffix = Path(out).suffix.lower()
+    by_suffix = SUFFIXES.get(suffix)
+    if fmt is not None and fmt not in FORMATS:
+        raise InputError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    if fmt is None and by_suffix is None:
+        raise OutputError(
+            f"{out}: the name ends in {suffix or 'no suffix'}; give a .csv, .parquet or .xlsx file "
+            "(or --format)"
+        )
+    if fmt is not None and by_suffix is not None and by_suffix != fmt:
+        raise OutputError(f"{out}: a {suffix} name for --format {fmt}; make them agree")
+    return fmt or by_suffix  # type: ignore[return-value]
+
+
 def export(con: sqlite3.Connection, what: str, out: str | Path, fmt: str, model: str | None = None) -> int:
-    """Write one table to ``out`` as CSV or Parquet; returns the number of rows written."""
+    """Write one table to ``out`` as CSV, Parquet or XLSX; returns the number of rows written."""
     if fmt not in FORMATS:
         raise InputError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
     names, it = rows(con, what, model)
     if fmt == "csv":
         return _csv(names, it, Path(out))
+    if fmt == "xlsx":
+        return _xlsx(names, it, Path(out), what)
     return _parquet(names, it, Path(out), what)
 
 
@@ -113,3 +136,33 @@ def _parquet(names: list[str], it: Iterator[tuple], out: Path, what: str) -> int
 def _table(pa, schema, batch: list[tuple]):
     cols = list(zip(*batch)) if batch else [[] for _ in schema]
     return pa.table([pa.array(list(c), type=f.type) for c, f in zip(cols, schema)], schema=schema)
+
+
+def _xlsx(names: list[str], it: Iterator[tuple], out: Path, what: str) -> int:
+    try:
+        from openpyxl import Workbook
+    except ImportError as e:
+        raise OutputError("XLSX needs openpyxl: pip install 'spinscan[xlsx]' (or use --format csv)") from e
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(what)
+    ws.append(names)
+    n = 0
+    for r in it:
+        if n + 1 >= XLSX_ROWS:
+            raise OutputError(
+                f"{out}: more than {XLSX_ROWS - 1:,} rows, a worksheet's limit; export as .csv or .parquet"
+            )
+        ws.append([_cell(v) for v in r])
+        n += 1
+    tmp = out.with_name(out.name + ".part")
+    wb.save(tmp)
+    tmp.replace(out)  # (a failed export leaves no half-written workbook under the name)
+    log.info("%s: %d rows of %s", out, n, what)
+    return n
+
+
+_ILLEGAL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)])  # control characters XLSX cannot hold
+
+
+def _cell(v):
+    return v.translate(_ILLEGAL) if isinstance(v, str) else v

@@ -1,0 +1,89 @@
+"""CLI faults of the hostile trial (issue 28): exit codes, one-line usage errors, checked ports."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from spinscan.analysis import default_lexical_path
+from spinscan.cli import main
+
+LEXICAL = str(default_lexical_path())
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def one_error_line(r) -> str:
+    lines = [x for x in r.stderr.splitlines() if x.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), r.output
+    assert "Traceback" not in r.output
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["analyze", "--no-such-option", "x.txt"], "no-such-option"),
+        (["analyze"], "FILES"),
+        (["stats"], "--db"),
+        (["analyze", "--max-bytes", "-5", "x.txt"], "-5"),
+        (["analyze", "--max-bytes", "lots", "x.txt"], "lots"),
+        (["serve", "--port", "99999"], "99999"),
+        (["nosuchcommand"], "nosuchcommand"),
+    ],
+)
+def test_usage_mistakes_are_one_line_and_exit_2(args, says):
+    r = run(*args)
+    assert r.exit_code == 2
+    assert says in one_error_line(r)
+
+
+def test_help_and_version_still_exit_0():
+    assert run("-h").exit_code == 0 and "analyze" in run("-h").output
+    assert run("analyze", "-h").exit_code == 0
+    assert run("--version").exit_code == 0
+
+
+def test_serve_on_a_bad_or_busy_port_exits_2_with_one_line_before_any_banner():
+    cmd = [sys.executable, "-m", "spinscan", "serve", "--model", LEXICAL]
+    r = subprocess.run([*cmd, "--port", "99999"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "99999" in r.stderr, r.stderr
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        r = subprocess.run([*cmd, "--port", str(port)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.count("\n") == 1 and "cannot listen" in r.stderr and "http://" not in r.stderr
+
+
+def test_a_batch_whose_every_article_fails_exits_non_zero(tmp_path: Path):
+    inp = tmp_path / "bad.jsonl"
+    inp.write_text(
+        "\n".join(json.dumps({"id": f"b{k}", "text": " \n "}) for k in range(3)) + "\n", encoding="utf-8"
+    )
+    out = tmp_path / "x.jsonl"
+    r = run("batch", str(inp), "--out", str(out), "--model", LEXICAL)
+    assert r.exit_code == 1, r.output
+    assert "every article failed" in r.stderr
+    assert "stats --db" not in r.stderr and '"status": "error"' in r.stderr  # a hint that works on JSONL
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 3 and {x["status"] for x in lines} == {"error"}
+    # one good article among the bad: the run worked, the failures are stored
+    good = "Council approves the budget\n\nThe council approved the new budget on Monday after a debate.\n"
+    inp.write_text(inp.read_text() + json.dumps({"id": "g", "text": good, "lang": "en"}) + "\n")
+    r = run("batch", str(inp), "--db", str(tmp_path / "c.sqlite"), "--model", LEXICAL)
+    assert r.exit_code == 0 and "stats --db" in r.stderr
+
+
+def test_a_missing_results_folder_is_named_by_both_spellings(tmp_path: Path):
+    r = run("batch", str(tmp_path), "--db", str(tmp_path / "no" / "c.sqlite"))
+    assert r.exit_code == 2 and "--db/--out" in one_error_line(r)
