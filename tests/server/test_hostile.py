@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 from spinscan.analysis import default_lexical_path
 from spinscan.errors import InputError
 from spinscan.reading.fetch import check_http_url
-from spinscan.server.app import MAX_JSON_DEPTH, create_app, json_depth
+from spinscan.server.app import create_app
+from spinscan.server.body import MAX_JSON_DEPTH, json_depth
 
 SECRET = "root:x:0:0:the-server-secret-line"
 PAGE = (

@@ -8,9 +8,7 @@ error is JSON ``{"error": {"code", "message"}}`` with a 4xx status.
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 import threading
 import time
 from contextlib import asynccontextmanager
@@ -33,6 +31,7 @@ from ..errors import InputError, SpinscanError
 from ..labels import label_list, technique_labels
 from ..reading import read_bytes, read_url, text_document
 from ..text import check_text
+from .body import json_body as _json_body
 from .corpus import corpus_router
 from .errors import ApiError, error_response
 from .schema import (
@@ -396,49 +395,6 @@ async def _read_item(request: Request, max_bytes: int) -> tuple[AnalyzeIn, Uploa
         raise ApiError(415, "unsupported_media_type", f"content type {ctype!r}; send application/json, "
                        "multipart/form-data (field 'file') or text/plain")  # fmt: skip
     return _validated(_json_body(body)), None
-
-
-MAX_JSON_DEPTH = 20  # an article request nests 3 levels; deeper is a mistake or an attack
-_JSON_MARKS = re.compile(rb'[\\"\[\]{}]')
-
-
-def json_depth(body: bytes) -> int:
-    """How deeply ``body``'s arrays and objects nest, read in one pass over its quotes,
-    escapes and brackets without parsing, so that a body nested thousands deep never
-    reaches the recursive parser."""
-    depth = deepest = 0
-    in_string = escaped = False
-    last = -2
-    for m in _JSON_MARKS.finditer(body):
-        c, at = m.group(), m.start()
-        if escaped and at == last + 1:  # the character after a backslash
-            escaped = False
-            continue
-        escaped = False
-        if c == b"\\":
-            escaped, last = in_string, at
-        elif c == b'"':
-            in_string = not in_string
-        elif not in_string:
-            if c in (b"[", b"{"):
-                depth += 1
-                deepest = max(deepest, depth)
-            else:
-                depth -= 1
-    return deepest
-
-
-def _json_body(body: bytes) -> Any:
-    if json_depth(body) > MAX_JSON_DEPTH:
-        raise ApiError(400, "invalid_json", f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels")
-    try:
-        return json.loads(body.decode("utf-8"))
-    except UnicodeDecodeError as e:
-        raise ApiError(400, "invalid_utf8", f"the body is not UTF-8 (byte at offset {e.start})") from e
-    except json.JSONDecodeError as e:
-        raise ApiError(400, "invalid_json", f"the body is not JSON ({e.msg} at line {e.lineno})") from e
-    except RecursionError as e:  # (the depth check should have caught it)
-        raise ApiError(400, "invalid_json", "the JSON body nests too deeply") from e
 
 
 def _validated(payload: Any) -> AnalyzeIn:
