@@ -93,3 +93,29 @@ def test_the_report_and_labels_say_how_often_a_mark_was_right(tmp_path):
     buf = io.StringIO()
     Console(file=buf, width=120, no_color=True).print(labels_table(rel))
     assert "right 4 in 10, finds 5 in 10" in buf.getvalue() and "never marked" in buf.getvalue()
+
+
+def test_plain_report_shows_nested_and_crossing_spans_each_with_its_tag():
+    from spinscan.cli.report import paragraph
+
+    text = "Those corrupt traitors will destroy us all."
+    techs = ["Loaded_Language", "Name_Calling-Labeling", "Slogans", "Appeal_to_Fear-Prejudice"]
+    spans = [
+        Span("Loaded_Language", 6, 13),  # "corrupt", nested in NAME's span
+        Span("Name_Calling-Labeling", 6, 22),  # "corrupt traitors"
+        Span("Slogans", 0, 43),  # the whole line
+        Span("Appeal_to_Fear-Prejudice", 14, 35),  # "traitors will destroy", crossing NAME's end
+    ]
+    scores = {t: 0.0 for t in TECHNIQUES} | {t: 0.7 for t in techs}
+    p = ParagraphResult(1, 0, len(text), text, techs, scores, spans)
+    buf = io.StringIO()
+    Console(file=buf, width=200, no_color=True, color_system=None).print(*paragraph(p, colour=False))
+    out = buf.getvalue()
+    assert out.count("[") == out.count("]") == 5  # four spans, the crossing one in two parts
+    for t in techs:
+        assert f"[{TAGS[t]}: " in out
+    body = out.split("│ ", 1)[1].strip()
+    assert body == (
+        f"[{TAGS['Slogans']}: Those [{TAGS['Name_Calling-Labeling']}: [{TAGS['Loaded_Language']}: corrupt] "
+        f"[{TAGS['Appeal_to_Fear-Prejudice']}: traitors]][{TAGS['Appeal_to_Fear-Prejudice']}:  will destroy] us all.]"
+    )

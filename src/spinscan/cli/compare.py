@@ -10,13 +10,13 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.table import Table
 
 from ..errors import SpinscanError
 from ..text import MAX_BYTES
 from .analyze import keep_clutter_option, source_id
 from .common import backend_option, check_output_file, friendly_errors, model_option
 from .main import main
+from .tables import names_table
 
 
 def profile(analysis, text: str) -> dict[str, Any]:
@@ -138,7 +138,7 @@ def _show(title, page_title, heads, rows, both, as_json, html_out, names=None) -
     if as_json is not None:
         click.echo(json.dumps(as_json, ensure_ascii=False))
         return
-    t = Table("", *heads, title=title, show_lines=False)
+    t = names_table("", *heads, names=[r[0] for r in rows], title=title, show_lines=False)
     for row in rows:
         t.add_row(*row)
     Console().print(t)

@@ -9,13 +9,13 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.progress import ProgressColumn
-from rich.table import Table
 from rich.text import Text
 
 from ..errors import InputError
 from ..text import MAX_BYTES
 from .common import backend_option, check_output_file, err_console, friendly_errors, model_option, progress
 from .main import main
+from .tables import names_table
 
 
 class RateColumn(ProgressColumn):
@@ -203,9 +203,8 @@ def _print_table(t, top: int) -> None:
         raise InputError("no analysed article matches these filters")
     cols = t.labels[:top]
     title = f"{t.what}: % of articles that use each" + (f", by {t.by}" if t.by else "")
-    tab = Table(
-        t.by or "", "articles", *(c.replace("_", " ") for c in cols), title=title, caption=f"model {t.model}"
-    )
+    heads = ("articles", *(c.replace("_", " ") for c in cols))
+    tab = names_table(t.by or "", *heads, names=map(str, t.groups), title=title, caption=f"model {t.model}")
     for g, n, shares in zip(t.groups, t.articles, t.shares):
         tab.add_row(g, str(n), *(f"{100 * shares[t.labels.index(c)]:.0f}" for c in cols))
     Console().print(tab)
@@ -221,7 +220,8 @@ def _print_errors(con, model: str, as_json: bool) -> None:
         keep = ("id", "where", "error_code", "error")
         click.echo(json.dumps([{k: r[k] for k in keep} for r in rows], indent=2, ensure_ascii=False))
         return
-    tab = Table("id", "code", "error", title=f"{len(rows)} articles recorded as errors  [{model}]")
+    title = f"{len(rows)} articles recorded as errors  [{model}]"
+    tab = names_table("id", "code", "error", names=[r["id"] for r in rows], title=title)
     for r in rows:
         tab.add_row(r["id"], r["error_code"] or "", r["error"])
     Console().print(tab)

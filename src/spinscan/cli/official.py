@@ -123,10 +123,11 @@ def labels() -> None:
     from ..analysis import technique_reliability
     from ..labels import FRAME_DEFINITIONS, GENRE_DEFINITIONS
     from .report import labels_table
+    from .tables import names_table
 
     c = Console()
     for title, defs in (("genre", GENRE_DEFINITIONS), ("frame", FRAME_DEFINITIONS)):
-        t = Table(title, "what it means")
+        t = names_table(title, "what it means", names=defs)
         for k, v in defs.items():
             t.add_row(k, v)
         c.print(t)

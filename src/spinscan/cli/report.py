@@ -17,6 +17,7 @@ from rich.text import Text
 from ..analysis import in_ten
 from ..labels import LANGUAGES, TECHNIQUE_DEFINITIONS, TECHNIQUES
 from ..types import Analysis, ParagraphResult, Span
+from .tables import names_table
 
 # One colour per technique, stable across runs, distinguishable on dark and light terminals.
 _PALETTE = [
@@ -78,7 +79,8 @@ def summary(a: Analysis, source: str | None, colour: bool, reliability: dict | N
     if counts:
         rel = reliability or {}
         heads = ["technique", "paragraphs", "spans", "in quotes"] + (["right*"] if rel else [])
-        t = Table(*heads, box=None, padding=(0, 1), header_style="dim")
+        names = [f"{name} [{TAGS[name]}]" for name in counts]
+        t = names_table(*heads, names=names, box=None, padding=(0, 1), header_style="dim")
         for name, n in counts.items():
             v = voices.get(name, {"author": 0, "quoted": 0})
             label = Text(f"{name} [{TAGS[name]}]", style=f"bold {COLOURS[name]}")
@@ -155,15 +157,29 @@ def paragraph(p: ParagraphResult, colour: bool) -> list:
 
 
 def _bracketed(raw: str, p: ParagraphResult, lead: int) -> str:
-    """The paragraph with each span as [TAG: text] (overlapping spans: the outer one brackets)."""
+    """The paragraph with each span as ``[TAG: text]``. Nested spans nest their brackets
+    (``[LL: a [NAME: b] c]``); a span that crosses an earlier one's end is bracketed in two
+    parts, each with its tag, so every span is visible and the brackets always pair."""
     text = raw.strip()
-    out, pos = [], 0
-    for sp in sorted(p.spans, key=lambda s: (visible(s)[0], -visible(s)[1])):
-        a, b = visible(sp)[0] - p.start - lead, visible(sp)[1] - p.start - lead
-        if a < pos or a >= b:
-            continue  # inside an earlier span
-        out += [text[pos:a], f"[{TAGS[sp.technique]}: {text[a:b]}]"]
-        pos = b
+    spans = []
+    for sp in p.spans:
+        a, b = (max(x - p.start - lead, 0) for x in visible(sp))
+        if a < min(b, len(text)):
+            spans.append((a, min(b, len(text)), TAGS[sp.technique]))
+    spans.sort(key=lambda s: (s[0], -s[1], s[2]))
+    cuts = sorted({x for a, b, _ in spans for x in (a, b)})
+    out, stack, pos = [], [], 0
+    for cut in cuts:
+        out.append(text[pos:cut])
+        pos = cut
+        # the spans covering the text from here on, outermost (earliest, longest) first
+        want = [s for s in spans if s[0] <= cut < s[1]]
+        keep = 0
+        while keep < min(len(stack), len(want)) and stack[keep] == want[keep]:
+            keep += 1
+        out += ["]"] * (len(stack) - keep)
+        out += [f"[{tag}: " for _, _, tag in want[keep:]]
+        stack = want
     return "".join(out + [text[pos:]])
 
 
@@ -218,7 +234,7 @@ def labels_table(reliability: dict[str, dict] | None = None) -> Table:
     """All techniques with their definitions and, from the default model's held-out articles,
     how often a mark of it is right and how many of the annotated ones it finds."""
     rel = reliability or {}
-    t = Table("technique", "tag", "what it means", show_lines=False)
+    t = names_table("technique", "tag", "what it means", names=TECHNIQUES, show_lines=False)
     for name in TECHNIQUES:
         r = rel.get(name)
         text = Text(TECHNIQUE_DEFINITIONS[name])
