@@ -79,6 +79,15 @@ def _unpacked_model() -> tuple[tuple, object]:
     raise AssertionError("unreachable")
 
 
+def guess_language(text: str) -> tuple[str | None, float]:
+    """What the text's language looks like, never refused: the official code of a language
+    spinscan analyses, else the ISO 639-1 code; ``(None, 0.0)`` for text with no letters."""
+    if not any(c.isalpha() for c in text[:20000]):
+        return None, 0.0
+    iso, prob = _identifier().classify(text[:20000])
+    return ISO_TO_CODE.get(iso, iso), float(prob)
+
+
 def detect_language(text: str) -> tuple[str, float]:
     """The official code (en fr ge it po ru es gr ka) of the text's language, with confidence.
 

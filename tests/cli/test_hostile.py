@@ -87,3 +87,23 @@ def test_a_batch_whose_every_article_fails_exits_non_zero(tmp_path: Path):
 def test_a_missing_results_folder_is_named_by_both_spellings(tmp_path: Path):
     r = run("batch", str(tmp_path), "--db", str(tmp_path / "no" / "c.sqlite"))
     assert r.exit_code == 2 and "--db/--out" in one_error_line(r)
+
+
+def test_plain_text_is_stored_with_its_title_and_extract_names_the_language(tmp_path: Path):
+    import sqlite3
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = "Council approves the budget\n\nThe council approved the new budget on Monday after a long debate.\n"
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    db = tmp_path / "c.sqlite"
+    r = run("batch", str(folder), "--db", str(db), "--model", LEXICAL)
+    assert r.exit_code == 0, r.output
+    titles = sqlite3.connect(db).execute("SELECT title FROM articles").fetchall()
+    assert titles == [("Council approves the budget",)]
+    d = json.loads(run("extract", "--json", str(folder / "a.txt")).stdout)
+    assert d["title"] == "Council approves the budget"
+    assert d["lang"] == "en" and d["lang_from"].startswith("identified")
+    (folder / "pt.txt").write_text("O conselho aprovou o novo orçamento na segunda-feira depois de um longo "
+                                   "debate entre os vereadores da cidade.\n", encoding="utf-8")  # fmt: skip
+    assert json.loads(run("extract", "--json", str(folder / "pt.txt")).stdout)["lang"] == "pt"

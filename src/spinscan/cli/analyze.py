@@ -146,6 +146,7 @@ def extract(sources, as_json, max_bytes, keep_clutter) -> None:
       spinscan extract --json https://example.com/news/story
       pbpaste | spinscan extract -
     """
+    from ..language import guess_language
     from ..reading import read_source
 
     failed = 0
@@ -157,7 +158,12 @@ def extract(sources, as_json, max_bytes, keep_clutter) -> None:
             report_failure(f, e, as_json)
             continue
         if as_json:
-            click.echo(json.dumps(doc.to_dict(), ensure_ascii=False))
+            out = doc.to_dict()
+            # the language the page declares, else the one identified in its kept text
+            out["lang_from"] = "page" if doc.lang else None
+            if not doc.lang and (found := guess_language(doc.body or doc.text))[0]:
+                out["lang"], out["lang_from"] = found[0], f"identified ({found[1]:.0%} sure)"
+            click.echo(json.dumps(out, ensure_ascii=False))
             continue
         meta = [(k, getattr(doc, k)) for k in ("title", "author", "date", "site", "url")]
         click.echo(f"== {f} ({doc.kind})")

@@ -45,6 +45,9 @@ def analyze_item(item: Item, model) -> dict[str, Any]:
         msg = f"{item.where}: internal error: {type(e).__name__}: {e}"
         return error_record(item, msg, InternalError.code)
     meta = {k: getattr(item, k) for k in META}
+    first = a.paragraphs[0] if a.paragraphs else None
+    if meta["title"] is None and first is not None and first.line_no == 1 and not first.skipped:
+        meta["title"] = first.text.strip()  # plain text: its first line, as analyse and extract show it
     return {
         **meta,
         "status": "ok",
