@@ -47,8 +47,9 @@ def too_big(source: str, size: int, max_bytes: int) -> InputError:
     )
 
 
-def decode_bytes(data: bytes, source: str, max_bytes: int = MAX_BYTES) -> str:
-    """Decode an uploaded or read file as UTF-8 exactly (a BOM and CRLF are kept)."""
+def decode_bytes(data: bytes, source: str, max_bytes: int = MAX_BYTES, charset: str | None = None) -> str:
+    """Decode an uploaded or read file as UTF-8 exactly (a BOM and CRLF are kept); bytes that
+    are not UTF-8 are read in the ``charset`` the sender declared, when it declared one."""
     if len(data) > max_bytes:
         raise too_big(source, len(data), max_bytes)
     if not data.strip():
@@ -62,11 +63,22 @@ def decode_bytes(data: bytes, source: str, max_bytes: int = MAX_BYTES) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
+        if charset and _known(charset):
+            return check_text(data.decode(charset, errors="replace"), source, max_bytes)
         raise InputError(
             f"{source}: not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); "
             "convert it first, e.g. `iconv -f latin1 -t utf-8 FILE > FILE.utf8`"
         ) from e
     return check_text(text, source, max_bytes)
+
+
+def _known(charset: str) -> bool:
+    import codecs
+
+    try:
+        return codecs.lookup(charset).name not in ("utf-8", "utf-16", "utf-32")
+    except LookupError:
+        return False
 
 
 def _plausible_utf16(data: bytes) -> bool:

@@ -213,12 +213,12 @@ def test_corpus_endpoints():
         err(c.get("/v1/corpus/articles/999"), 404, "not_found")
         e = c.get("/v1/corpus/errors").json()
         assert e["total"] == 1 and e["errors"][0]["error"] and e["model"] == "model-A"
-        assert "YYYY-MM" in err(c.get("/v1/corpus/stats", params={"since": "May"}), 400, "invalid_request")
+        assert "YYYY-MM" in err(c.get("/v1/corpus/stats", params={"since": "May"}), 422, "invalid_request")
         assert "unknown technique" in err(
-            c.get("/v1/corpus/stats", params={"technique": "X"}), 400, "invalid_request"
+            c.get("/v1/corpus/stats", params={"technique": "X"}), 422, "invalid_request"
         )
         assert "unknown language" in err(
-            c.get("/v1/corpus/articles", params={"lang": "xx"}), 400, "invalid_request"
+            c.get("/v1/corpus/articles", params={"lang": "xx"}), 422, "invalid_request"
         )
         assert "not found" in err(c.get("/v1/corpus", params={"model": "nope"}), 400, "invalid_request")
     with TestClient(APP) as c:  # started without --db

@@ -139,3 +139,29 @@ def test_json_depth_ignores_brackets_inside_strings():
     assert json_depth(b'"' + b'\\"' * 10_000) == 0  # an unclosed string of escapes stays linear
     ok = b'{"text": "' + b"[" * 5_000 + b'", "lang": "en"}'  # brackets as text are fine
     assert json_depth(ok) == 1
+
+
+def test_head_of_the_page_and_a_latin1_text_body(fetching):
+    assert fetching.head("/").status_code == 200
+    text = "Le conseil a approuvé le budget\n\nLe conseil municipal a approuvé le nouveau budget lundi soir après un débat."
+    r = fetching.post(
+        "/v1/analyze", content=text.encode("latin-1"), headers={"content-type": "text/plain; charset=latin-1"}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["text"] == text  # read in the declared charset, not refused as "not UTF-8"
+    r = fetching.post("/v1/analyze", content=text.encode("utf-8"), headers={"content-type": "text/plain"})
+    assert r.status_code == 200 and r.json()["text"] == text
+
+
+def test_script_inside_the_headline_stays_out_of_the_title():
+    from spinscan.reading import read_bytes
+
+    body = "".join(f"<p>{'The council met on Monday and approved the budget for the new year. ' * 3}</p>" for _ in range(4))
+    html = (
+        "<html><head><title>Council approves budget</title></head><body><article>"
+        "<h1>Council approves budget<script>var tracker = {id: 42};</script><style>h1{color:red}</style></h1>"
+        f"{body}</article></body></html>"
+    )
+    doc = read_bytes(html.encode(), "page.html", "text/html")
+    assert doc.title == "Council approves budget"
+    assert "tracker" not in doc.text and "color" not in doc.text

@@ -77,6 +77,16 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+_HEADING = re.compile(r"<h([1-6])\b[^>]*>.*?</h\1\s*>", re.I | re.S)
+_CODE = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+
+
+def code_out_of_headings(html: str) -> str:
+    """``html`` without the scripts and styles inside its headings: the title is read from the
+    ``<h1>`` with all its text, and a tracker's script there would become part of the headline."""
+    return _HEADING.sub(lambda m: _CODE.sub("", m.group(0)), html)
+
+
 def extract_html(data: bytes, source: str, url: str | None = None, charset: str | None = None) -> Document:
     """The article of a web page as a :class:`Document`; InputError when it has none."""
     try:
@@ -85,7 +95,7 @@ def extract_html(data: bytes, source: str, url: str | None = None, charset: str 
         raise InputError(f"reading web pages needs trafilatura and lxml_html_clean ({e})") from e
     if b"\x00" in data[:65536] and data[:2] not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         raise InputError(f"{source}: looks like a binary file (it contains NUL bytes), not a web page")
-    html = decode_html(data, charset)
+    html = code_out_of_headings(decode_html(data, charset))
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # it logs every odd page as an error
     try:
         found = trafilatura.bare_extraction(html, url=url, with_metadata=True, **EXTRACT)

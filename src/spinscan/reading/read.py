@@ -39,7 +39,7 @@ def read_bytes(
         if keep_clutter:
             doc.skipped = {}
         return doc
-    text = decode_bytes(data, source, max_bytes)
+    text = decode_bytes(data, source, max_bytes, charset)
     return text_document(text, source, url, keep_clutter)
 
 

@@ -217,8 +217,8 @@ def create_app(
         """The document to analyse: an upload's, a fetched page's, the html's or the text's."""
         keep = item.keep_clutter
         if upload is not None:
-            return read_bytes(upload.data, upload.name, upload.content_type, max_bytes=max_body_bytes,
-                              keep_clutter=keep)  # fmt: skip
+            return read_bytes(upload.data, upload.name, upload.content_type, charset=upload.charset,
+                              max_bytes=max_body_bytes, keep_clutter=keep)  # fmt: skip
         if item.url is not None:
             if not allow_fetch:
                 raise ApiError(403, "fetch_disabled", "this server does not fetch URLs (start it with "
@@ -313,7 +313,7 @@ def create_app(
 
     app.include_router(corpus_router(corpus_db))
 
-    @app.get("/", include_in_schema=False)
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     async def index() -> FileResponse:
         return FileResponse(WEB / "index.html")
 
@@ -369,6 +369,7 @@ class Upload:
     data: bytes
     name: str
     content_type: str | None
+    charset: str | None = None
 
 
 async def _read_item(request: Request, max_bytes: int) -> tuple[AnalyzeIn, Upload | None]:
@@ -390,11 +391,20 @@ async def _read_item(request: Request, max_bytes: int) -> tuple[AnalyzeIn, Uploa
         return item, Upload(data, upload.filename or "upload", upload.content_type)
     body = await request.body()
     if ctype == "text/plain":
-        return _validated({"text": "(body)"}), Upload(body, "body", "text/plain")
+        return _validated({"text": "(body)"}), Upload(body, "body", "text/plain", _charset(request))
     if ctype not in ("application/json", ""):
         raise ApiError(415, "unsupported_media_type", f"content type {ctype!r}; send application/json, "
                        "multipart/form-data (field 'file') or text/plain")  # fmt: skip
     return _validated(_json_body(body)), None
+
+
+def _charset(request: Request) -> str | None:
+    """The charset the request's content type declares (``text/plain; charset=latin-1``)."""
+    for part in request.headers.get("content-type", "").split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            return value.strip().strip('"')
+    return None
 
 
 def _validated(payload: Any) -> AnalyzeIn:

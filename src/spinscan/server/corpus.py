@@ -35,12 +35,15 @@ def corpus_filters(
     until: str | None = Month(),
     voice: Literal["author", "quoted"] | None = None,
 ) -> Filters:
-    """The article filters that the stats and the article list share."""
+    """The article filters that the stats and the article list share; a value of the wrong
+    form (a language, month or technique that is none) is a 422, as for wrong types."""
     try:
         code = normalise_language(lang) if lang else None
+        filters = Filters(source, code, since, until, technique, voice)
+        filters.sql()  # checks the months and the technique
     except InputError as e:
-        raise ApiError(400, "invalid_request", str(e)) from e
-    return Filters(source, code, since, until, technique, voice)
+        raise ApiError(422, "invalid_request", str(e)) from e
+    return filters
 
 
 def corpus_router(db: str | Path | None) -> APIRouter:
