@@ -37,7 +37,8 @@ def test_analyze_example_article_readable_report():
     assert any(t in out for t in TECHNIQUES)
     # summary first, then only paragraphs with techniques, the others folded; it fits a screenful or two
     assert out.index("Strongest passages:") < out.index("Paragraphs with techniques:")
-    assert "paragraphs without techniques" in out and len(out.splitlines()) <= 150
+    # (160: since every nested span shows in its brackets, issue 28.5, the example needs 152)
+    assert "paragraphs without techniques" in out and len(out.splitlines()) <= 160
     assert "[LL: " in out or "[NAME: " in out  # spans shown without colour, as bracketed tags
     assert "not analysed (duplicate)" not in out  # clutter is folded away, counted in the summary
     assert "page clutter not analysed" in out

@@ -94,7 +94,9 @@ def test_plain_text_is_stored_with_its_title_and_extract_names_the_language(tmp_
 
     folder = tmp_path / "in"
     folder.mkdir()
-    text = "Council approves the budget\n\nThe council approved the new budget on Monday after a long debate.\n"
+    text = (
+        "Council approves the budget\n\nThe council approved the new budget on Monday after a long debate.\n"
+    )
     (folder / "a.txt").write_text(text, encoding="utf-8")
     db = tmp_path / "c.sqlite"
     r = run("batch", str(folder), "--db", str(db), "--model", LEXICAL)

@@ -18,7 +18,8 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from spinscan.analysis import default_lexical_path
 from spinscan.corpus.store import SqliteStore
 from spinscan.labels import FRAMES, GENRES, TECHNIQUES
-from spinscan.server.app import ApiError, Gate, create_app
+from spinscan.server.app import ApiError, create_app
+from spinscan.server.limits import Gate
 
 from ..conftest import EXAMPLE, need_shared
 
@@ -157,6 +158,48 @@ def test_a_flood_gets_429_while_admitted_work_completes():
     busy = [r for r in res if isinstance(r, ApiError)]
     assert len(busy) == 4 and all(e.status == 429 and e.code == "busy" for e in busy)
     assert sum(r is None for r in res) == 2 and gate.pending == 0
+
+
+def test_queued_text_is_bounded_and_a_lone_request_always_gets_in():
+    gate = Gate(workers=1, max_pending=10, max_queued_chars=1_000)
+
+    async def flood():
+        jobs = [gate.run(time.sleep, 0.2, chars=600), gate.run(time.sleep, 0.2, chars=600),
+                gate.run(time.sleep, 0.2, chars=300)]  # fmt: skip
+        return await asyncio.gather(*jobs, return_exceptions=True)
+
+    first, second, third = asyncio.run(flood())
+    assert first is None and third is None  # 600 + 300 fit in 1,000 characters
+    assert isinstance(second, ApiError) and second.status == 429 and "characters" in second.message
+    assert int(second.headers["Retry-After"]) >= 1
+    assert gate.queued_chars == 0 and gate.pending == 0
+    alone = Gate(workers=1, max_pending=10, max_queued_chars=10)
+    assert asyncio.run(alone.run(len, "x", chars=5_000)) == 1  # nothing waits: let in
+
+
+def test_too_long_text_is_refused_before_any_work():
+    app = create_app(default_lexical_path(), max_chars=2_000)
+    with TestClient(app) as c:
+        long = "Headline\n\n" + "The council met again today. " * 100  # 2,910 characters
+        r = c.post("/v1/analyze", json={"text": long, "lang": "en"})
+        assert r.status_code == 413 and r.json()["error"]["code"] == "too_long"
+        assert "2,000" in r.json()["error"]["message"]
+        r = c.post("/v1/analyze", content=long.encode(), headers={"content-type": "text/plain"})
+        assert r.status_code == 413 and r.json()["error"]["code"] == "too_long"
+        page = (
+            "<html><body><article>"
+            + "<p>The council met again today and talked.</p>" * 60
+            + "</article></body></html>"
+        )
+        r = c.post("/v1/analyze", json={"html": page, "lang": "en"})  # its text is known once read
+        assert r.status_code == 413 and r.json()["error"]["code"] == "too_long"
+        short = {"text": "Headline\n\nThe council met again today and approved the plan.", "lang": "en"}
+        r = c.post(
+            "/v1/analyze/batch", json={"articles": [short] * 3 + [{"text": long[:1900], "lang": "en"}]}
+        )
+        assert r.status_code == 413 and "together" in r.json()["error"]["message"]
+        r = c.post("/v1/analyze/batch", json={"articles": [short] * 3})
+        assert r.status_code == 200 and all("error" not in x for x in r.json()["results"])
 
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)

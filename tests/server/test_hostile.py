@@ -156,7 +156,10 @@ def test_head_of_the_page_and_a_latin1_text_body(fetching):
 def test_script_inside_the_headline_stays_out_of_the_title():
     from spinscan.reading import read_bytes
 
-    body = "".join(f"<p>{'The council met on Monday and approved the budget for the new year. ' * 3}</p>" for _ in range(4))
+    body = "".join(
+        f"<p>{'The council met on Monday and approved the budget for the new year. ' * 3}</p>"
+        for _ in range(4)
+    )
     html = (
         "<html><head><title>Council approves budget</title></head><body><article>"
         "<h1>Council approves budget<script>var tracker = {id: 42};</script><style>h1{color:red}</style></h1>"

@@ -199,6 +199,8 @@ def _write_html(target: Path, source: str, files, result, text: str, reliability
 )
 @click.option("--max-body", default=1_000_000, show_default=True, help="Largest request body, in bytes.")
 @click.option("--max-batch", default=16, show_default=True, help="Most articles in one batch request.")
+@click.option("--max-chars", default=300_000, show_default=True, type=click.IntRange(1000),
+              help="Most characters of text one request may have analysed (a batch in all).")  # fmt: skip
 @click.option("--db", "corpus_db", default=None, type=click.Path(path_type=Path),
               help="A corpus store of `spinscan batch`: enables the Corpus view and /v1/corpus.")  # fmt: skip
 @click.option("--allow-fetch", is_flag=True, help="Fetch the URLs users give (public addresses only).")
@@ -210,7 +212,9 @@ def _write_html(target: Path, source: str, files, result, text: str, reliability
 @model_option
 @backend_option
 @friendly_errors
-def serve(host, port, max_body, max_batch, corpus_db, allow_fetch, allow_private_fetch, model_dir) -> None:
+def serve(
+    host, port, max_body, max_batch, max_chars, corpus_db, allow_fetch, allow_private_fetch, model_dir
+) -> None:
     """Serve the web page (/) and the HTTP API (/v1/..., docs at /docs).
 
     \b
@@ -236,7 +240,7 @@ def serve(host, port, max_body, max_batch, corpus_db, allow_fetch, allow_private
 
         connect(corpus_db, readonly=True).close()  # so is a missing or foreign store
     app = create_app(
-        model_dir, max_body_bytes=max_body, max_batch=max_batch, corpus_db=corpus_db,
+        model_dir, max_body_bytes=max_body, max_batch=max_batch, max_chars=max_chars, corpus_db=corpus_db,
         allow_fetch=allow_fetch, allow_private_fetch=allow_private_fetch,
     )  # fmt: skip
     click.echo(f"spinscan {__version__}: http://{host}:{port}/ (API docs: /docs)", err=True)

@@ -159,14 +159,17 @@ def paragraph(p: ParagraphResult, colour: bool) -> list:
 def _bracketed(raw: str, p: ParagraphResult, lead: int) -> str:
     """The paragraph with each span as ``[TAG: text]``. Nested spans nest their brackets
     (``[LL: a [NAME: b] c]``); a span that crosses an earlier one's end is bracketed in two
-    parts, each with its tag, so every span is visible and the brackets always pair."""
+    parts, each with its tag, so every span is visible and the brackets always pair. Spans of
+    the same text share one bracket (``[LL+NAME: scum]``)."""
     text = raw.strip()
-    spans = []
-    for sp in p.spans:
+    tags: dict[tuple[int, int], list[str]] = {}
+    for sp in sorted(p.spans, key=lambda s: TECHNIQUES.index(s.technique)):
         a, b = (max(x - p.start - lead, 0) for x in visible(sp))
-        if a < min(b, len(text)):
-            spans.append((a, min(b, len(text)), TAGS[sp.technique]))
-    spans.sort(key=lambda s: (s[0], -s[1], s[2]))
+        if a < min(b, len(text)) and TAGS[sp.technique] not in tags.setdefault((a, min(b, len(text))), []):
+            tags[(a, min(b, len(text)))].append(TAGS[sp.technique])
+    spans = sorted(
+        ((a, b, "+".join(t)) for (a, b), t in tags.items() if t), key=lambda s: (s[0], -s[1], s[2])
+    )
     cuts = sorted({x for a, b, _ in spans for x in (a, b)})
     out, stack, pos = [], [], 0
     for cut in cuts:

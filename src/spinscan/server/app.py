@@ -9,14 +9,12 @@ error is JSON ``{"error": {"code", "message"}}`` with a 4xx status.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse
@@ -30,10 +28,12 @@ from ..analysis import analyze, get_model, technique_reliability
 from ..errors import InputError, SpinscanError
 from ..labels import label_list, technique_labels
 from ..reading import read_bytes, read_url, text_document
+from ..reading.html import looks_like_html
 from ..text import check_text
 from .body import json_body as _json_body
 from .corpus import corpus_router
 from .errors import ApiError, error_response
+from .limits import BodyLimit, Gate, too_long
 from .schema import (
     AnalysisOut,
     AnalyzeIn,
@@ -100,66 +100,14 @@ class SecurityHeaders:
         return await self.app(scope, receive, with_headers)
 
 
-class BodyLimit:
-    """ASGI middleware: refuse request bodies over ``max_bytes`` (declared or streamed) with 413."""
-
-    def __init__(self, app, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        too_big = error_response(
-            413,
-            "too_large",
-            f"the request body is over the limit of {self.max_bytes:,} bytes; send less text",
-        )
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            return await too_big(scope, receive, send)
-        seen = 0
-
-        async def limited():
-            nonlocal seen
-            msg = await receive()
-            if msg["type"] == "http.request":
-                seen += len(msg.get("body", b""))
-                if seen > self.max_bytes:
-                    raise ApiError(413, "too_large", f"the request body is over {self.max_bytes:,} bytes")
-            return msg
-
-        return await self.app(scope, limited, send)
-
-
-class Gate:
-    """Admission control: at most ``workers`` analyses at once, at most ``max_pending`` waiting."""
-
-    def __init__(self, workers: int, max_pending: int) -> None:
-        self.limiter = anyio.CapacityLimiter(workers)
-        self.max_pending = max_pending
-        self.pending = 0
-        self._lock = threading.Lock()
-
-    async def run(self, fn, *args):
-        with self._lock:
-            if self.pending >= self.max_pending:
-                raise ApiError(
-                    429, "busy", "too many requests are waiting; retry shortly", {"Retry-After": "1"}
-                )
-            self.pending += 1
-        try:
-            return await anyio.to_thread.run_sync(fn, *args, limiter=self.limiter)
-        finally:
-            with self._lock:
-                self.pending -= 1
-
-
 def create_app(
     model_path: str | Path | None = None,
     max_body_bytes: int = 1_000_000,
     max_batch: int = 16,
     workers: int = 2,
     max_pending: int = 32,
+    max_chars: int = 300_000,
+    max_queued_chars: int = 600_000,
     corpus_db: str | Path | None = None,
     allow_fetch: bool = False,
     allow_private_fetch: bool = False,
@@ -168,6 +116,8 @@ def create_app(
 
     With ``allow_fetch`` the server fetches the URLs it is given, refusing loopback, private,
     link-local and metadata addresses (also after a redirect) unless ``allow_private_fetch``.
+    A request analyses at most ``max_chars`` characters (a batch in all), and at most
+    ``max_queued_chars`` wait (see :mod:`.limits`).
     """
     state: dict[str, Any] = {}
 
@@ -192,7 +142,7 @@ def create_app(
             429: {"model": ErrorOut},
         },
     )
-    gate = Gate(workers, max_pending)
+    gate = Gate(workers, max_pending, max_queued_chars)
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, e: ApiError):
@@ -232,6 +182,8 @@ def create_app(
     def run_one(item: AnalyzeIn, upload: Upload | None = None) -> dict[str, Any]:
         try:
             doc = read(item, upload)
+            if len(doc.text) > max_chars:  # (a fetched page or html: known only once read)
+                raise too_long(len(doc.text), max_chars)
             model = state.get("model") or get_model(model_path)
             result = analyze(doc.text, lang=item.lang, model=model, id=item.id, skipped=doc.skipped)
         except SpinscanError as e:  # input and language errors; model errors fail at start-up
@@ -244,7 +196,10 @@ def create_app(
         """Analyse one article: JSON `{text, lang?, title?}`, a `.txt` upload (multipart field `file`),
         or a `text/plain` body. Offsets index `text` of the response (the title, when given, is line 1)."""
         item, upload = await _read_item(request, max_body_bytes)
-        return await gate.run(run_one, item, upload)
+        chars, exact = _chars(item, upload)
+        if exact and chars > max_chars:
+            raise too_long(chars, max_chars)
+        return await gate.run(run_one, item, upload, chars=min(chars, max_chars))
 
     @app.post(
         "/v1/analyze/batch",
@@ -270,11 +225,15 @@ def create_app(
             raise ApiError(
                 413, "too_many_articles", f"{len(articles)} articles; at most {max_batch} per batch"
             )
+        total = sum(_raw_chars(raw)[0] for raw in articles if _raw_chars(raw)[1])
+        if total > max_chars:  # refused whole, before any work
+            raise too_long(total, max_chars, f"the batch's {len(articles)} articles together")
         results = []
         for k, raw in enumerate(articles):  # each article is checked on its own
             given_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
             try:
-                results.append(await gate.run(run_one, _validated(raw)))
+                chars = min(_raw_chars(raw)[0], max_chars)
+                results.append(await gate.run(run_one, _validated(raw), chars=chars))
             except ApiError as e:
                 if e.status == 429:
                     raise
@@ -396,6 +355,28 @@ async def _read_item(request: Request, max_bytes: int) -> tuple[AnalyzeIn, Uploa
         raise ApiError(415, "unsupported_media_type", f"content type {ctype!r}; send application/json, "
                        "multipart/form-data (field 'file') or text/plain")  # fmt: skip
     return _validated(_json_body(body)), None
+
+
+HTML_TEXT_SHARE = 4  # a web page's markup is about four times its text (an estimate for the queue)
+
+
+def _raw_chars(raw: Any) -> tuple[int, bool]:
+    """The characters of text an article of a request brings, and whether that is exact: a
+    text's and title's are; a page's (html) are estimated, and checked exactly once read, as a
+    fetched URL's are."""
+    if not isinstance(raw, dict):
+        return 0, True
+    text = sum(len(v) for k in ("text", "title") if isinstance(v := raw.get(k), str))
+    html = raw.get("html")
+    return (text, True) if not isinstance(html, str) else (text + len(html) // HTML_TEXT_SHARE, False)
+
+
+def _chars(item: AnalyzeIn, upload: Upload | None) -> tuple[int, bool]:
+    if upload is None:
+        return _raw_chars(item.model_dump())
+    if looks_like_html(upload.data):
+        return len(upload.data) // HTML_TEXT_SHARE, False
+    return len(upload.data.decode("utf-8", errors="ignore")), True
 
 
 def _charset(request: Request) -> str | None:
