@@ -251,34 +251,30 @@ def choose_genre_head(
     return head, 1.0 - w, features, metrics
 
 
-def article_states(model, articles, progress=None) -> np.ndarray:
-    """The mean frozen-layer state of each article (each has a paragraph), as the genre head reads it."""
-    out = []
-    for i, a in enumerate(articles):
-        paras = a.paragraphs
-        enc = model.encode_paragraphs(paras, [a.lang] * len(paras))
-        out.append(np.mean(enc.states, axis=0))
-        if progress:
-            progress("reading the train articles", i + 1, len(articles))
-    return np.stack(out).astype(np.float32)
-
-
 def refit_genre(
-    model_dir, data_dir, out_dir, langs=None, progress=None, max_articles: int | None = None
+    model_dir,
+    data_dir,
+    out_dir,
+    langs=None,
+    progress=None,
+    max_articles: int | None = None,
+    outside=None,
+    state_cache=None,
 ) -> dict[str, Any]:
     """Write a copy of the encoder model at ``model_dir`` whose genre head is chosen here.
 
-    The model reads the ST1 train and test articles (about 15 minutes); the lexical partner's
+    The model reads the ST1 train and test articles (about 15 minutes; with ``state_cache``, a
+    file, what it read is kept and a second run reads nothing again); the lexical partner's
     features and C are the shipped ones; ``max_articles`` per language and split makes a quick
-    run. Techniques, frames and spans are untouched.
+    run. With ``outside`` (a genre-en folder) the head also learns from those articles
+    (:mod:`.genre_mix`). Techniques, frames and spans are untouched.
     """
-    import shutil
     from pathlib import Path
 
     from ..labels import TRAIN_LANGUAGES
-    from ..models.base import PRETRAINED, load_model, read_json, write_json
+    from ..models.base import load_model, read_json
     from ..semeval.data import Dataset
-    from .cards import encoder_card, genre_section
+    from .states import StateCache, cached_article_states, states_tag
 
     model_dir, out_dir = Path(model_dir), Path(out_dir)
     model = load_model(model_dir)
@@ -290,29 +286,57 @@ def refit_genre(
     # the test articles of every language, unlabelled, only for the language centres
     test = [a for lang in ds.languages("test", 1) for a in ds.articles(lang, "test", 1)[:max_articles]]
     pool = arts + [a for a in test if a.paragraphs]
-    states = article_states(model, pool, progress)
+    extra = []
+    if outside is not None:
+        from .outside import outside_articles
+
+        extra = outside_articles(outside, max_articles)
+    cache = StateCache(state_cache, states_tag(model))
+    states = cached_article_states(model, pool + extra, cache, progress, "reading the articles")
     pool_langs = [a.lang for a in pool]
-    centres = pool_centres(states, [a.text for a in pool], pool_langs)
-    n = len(arts)
-    data = GenreData(
-        states[:n],
-        [a.text for a in arts],
-        np.array([a.lang for a in arts]),
-        np.array([GENRES.index(a.genre) for a in arts]),
-        np.array([a.id for a in arts]),
-        centres,
-    )
-    xl = model.lexical.featurizer.transform(data.texts)
+    centres = pool_centres(states[: len(pool)], [a.text for a in pool], pool_langs)
+    if outside is not None:
+        from .genre_mix import choose_with_outside
+
+        head, metrics = choose_with_outside(states, arts, extra, centres)
+        features, weight = ("state", "style"), 1.0
+    else:
+        n = len(arts)
+        data = GenreData(
+            states[:n],
+            [a.text for a in arts],
+            np.array([a.lang for a in arts]),
+            np.array([GENRES.index(a.genre) for a in arts]),
+            np.array([a.id for a in arts]),
+            centres,
+        )
+        xl = model.lexical.featurizer.transform(data.texts)
+        lexical_c = read_json(_lexical_dir(model, model_dir) / "metrics.json")["chosen"]["genre"]["C"]
+        old = read_json(model_dir / "metrics.json").get("genre_cv", {})
+        baseline = None
+        if "C" in old:
+            w_lex = round(1 - old.get("weight", 1.0), 4)
+            baseline = {"features": ["state"], "C": old["C"], "lexical_weight": w_lex}
+        head, weight, features, metrics = choose_genre_head(data, xl, lexical_c, baseline)
+    write_genre_model(model, model_dir, out_dir, head, features, weight, metrics)
+    return metrics
+
+
+def _lexical_dir(model, model_dir):
+    from ..models.base import PRETRAINED
+
     lex_dir = (model_dir / str(model.config["lexical"])).resolve()
-    if not lex_dir.is_dir():  # shipped models name the lexical model shipped beside them
-        lex_dir = PRETRAINED / lex_dir.name
-    lexical_c = read_json(lex_dir / "metrics.json")["chosen"]["genre"]["C"]
-    old = read_json(model_dir / "metrics.json").get("genre_cv", {})
-    baseline = None
-    if "C" in old:
-        w_lex = round(1 - old.get("weight", 1.0), 4)
-        baseline = {"features": ["state"], "C": old["C"], "lexical_weight": w_lex}
-    head, weight, features, metrics = choose_genre_head(data, xl, lexical_c, baseline)
+    return lex_dir if lex_dir.is_dir() else PRETRAINED / lex_dir.name  # shipped beside it
+
+
+def write_genre_model(model, model_dir, out_dir, head, features, weight, metrics) -> None:
+    """``model`` (read from ``model_dir``) with this genre head, written to ``out_dir``: weights,
+    config, metrics (``genre_shift``) and the card's Genre section."""
+    import shutil
+
+    from ..models.base import read_json, write_json
+    from .cards import encoder_card, genre_section
+
     if out_dir.resolve() != model_dir.resolve():
         shutil.copytree(model_dir, out_dir, dirs_exist_ok=True)
     model.article_heads["genre"] = head
@@ -327,7 +351,6 @@ def refit_genre(
     card = model_dir / "README.md"
     text = card.read_text(encoding="utf-8") if card.is_file() else encoder_card(model.config, all_metrics)
     (out_dir / "README.md").write_text(replace_section(text, genre_section(metrics)), encoding="utf-8")
-    return metrics
 
 
 def replace_section(card: str, section: str) -> str:

@@ -1,0 +1,163 @@
+"""Genre from outside data: masking, caps, weights, folds that hold out whole sources, and the
+satire rule, on small files and synthetic rows the tests make."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from spinscan.labels import GENRES
+from spinscan.training.genre_mix import (
+    MAX_FALSE_SATIRE,
+    MixData,
+    cell_weights,
+    choose,
+    false_satire,
+    folds,
+    satire_rule,
+)
+from spinscan.training.outside import FILES, masker, outside_articles, read_outside
+from spinscan.training.states import StateCache
+
+SAT, REP, OPI = GENRES.index("satire"), GENRES.index("reporting"), GENRES.index("opinion")
+
+
+def test_outlet_names_bylines_and_links_are_masked():
+    mask = masker({"dailybugle"})
+    text = (
+        "By John Smith and Mary Jones\n"
+        "WASHINGTON (The Borowitz Report) - The senator spoke. Read more at https://x.example/a or "
+        "mail tips@dailybugle.com, follow @dailybugle. The DailyBugle says so, as BBC News reported."
+    )
+    out = mask(text)
+    assert "Borowitz" not in out and "John Smith" not in out and "https://" not in out
+    assert "@" not in out and "dailybugle" not in out.lower() and "BBC" not in out
+    assert "(the outlet)" in out and "The senator spoke." in out
+
+
+def write_folder(folder: Path) -> None:
+    def rows(genre, source, outlets, n, year):
+        return [
+            {"id": f"{source}-{o}-{k}", "title": f"Title {k}", "text": f"Para one of {o} {k}.\n\nPara two.",
+             "genre": genre, "source": source, "outlet": o, "date": f"{year}-01-01"}
+            for o in outlets for k in range(n)
+        ]  # fmt: skip
+
+    files = {
+        FILES[0]: rows("reporting", "bbc", ["bbc.co.uk"], 40, 2005),
+        FILES[1]: rows("opinion", "local", ["a.com", "b.com", "c.com"], 30, 2022),
+        FILES[2]: rows("satire", "sat", ["theonion.com", "x.com"], 25, 2016)
+        + rows("reporting", "horne", [""], 9, 2016),
+    }
+    for name, got in files.items():
+        (folder / name).write_text("\n".join(json.dumps(r) for r in got) + "\n", encoding="utf-8")
+
+
+def test_outside_articles_are_capped_per_outlet_and_source_and_keep_their_group(tmp_path: Path):
+    write_folder(tmp_path)
+    arts = read_outside(tmp_path, per_outlet=10, per_source=24)
+    by = {}
+    for a in arts:
+        by.setdefault((a.source, a.genre), []).append(a)
+    assert len(by[("bbc", "reporting")]) == 24  # one outlet may fill its source's share
+    assert len(by[("local", "opinion")]) == 24  # three outlets, 10 each at most, 24 in all
+    outlets = {a.outlet for a in by[("local", "opinion")]}
+    assert outlets == {"a.com", "b.com", "c.com"}
+    assert all(sum(a.outlet == o for a in by[("local", "opinion")]) <= 10 for o in outlets)
+    assert len(by[("horne", "reporting")]) == 9 and by[("sat", "satire")][0].year == "2016"
+    assert by[("horne", "reporting")][0].outlet == "reporting"  # an unrecorded outlet: one per genre
+    assert arts == read_outside(tmp_path, per_outlet=10, per_source=24)  # the same sample every time
+    arts = outside_articles(tmp_path, max_articles=3)
+    assert {a.lang for a in arts} == {"en"} and all(a.meta["source"] and a.paragraphs for a in arts)
+    assert max(sum(a.meta["source"] == s for a in arts) for s in ("bbc", "local", "sat", "horne")) == 3
+    assert all("theonion" not in a.text.lower() for a in arts)
+
+
+def mix(seed: int = 0, satire_leak: float = 0.0) -> MixData:
+    """Three SemEval-like languages and three outside sources. Genre is told by dimension 0
+    everywhere; dimension 1 is the outside sources' era, which goes with their genre only."""
+    rng = np.random.RandomState(seed)
+    rows = []
+    for lang in ("en", "fr", "it"):
+        for g, n in ((OPI, 30), (REP, 20), (SAT, 6)):
+            rows += [(lang, g, lang, False, 0.0) for _ in range(n)]
+    for source, g, era in (("bbc", REP, -2.0), ("local", OPI, 2.0), ("onion", SAT, 0.0)):
+        rows += [("en", g, source, True, era) for _ in range(40)]
+    langs, y, domains, outside, era = map(np.array, zip(*rows))
+    x = rng.randn(len(rows), 6).astype(np.float32) * 0.6
+    x[:, 0] += np.array([{OPI: 0.0, REP: -1.5, SAT: 1.5 + satire_leak}[g] for g in y])
+    x[:, 1] += era
+    centres = {lang: np.zeros(6, np.float32) for lang in set(langs.tolist())}
+    return MixData(x, langs, y, domains, outside.astype(bool), centres)
+
+
+def test_each_language_and_source_cell_weighs_the_same_and_outside_is_scaled():
+    data = mix()
+    rows = np.arange(len(data.y))
+    w = cell_weights(data, rows, 0.5)
+    cells = {}
+    for d, g, wi in zip(data.domains, data.y, w):
+        cells[(d, g)] = cells.get((d, g), 0.0) + wi
+    semeval = {v for (d, _), v in cells.items() if d in ("en", "fr", "it")}
+    outside = {v for (d, _), v in cells.items() if d not in ("en", "fr", "it")}
+    assert np.allclose(list(semeval), max(semeval)) and np.allclose(list(outside), 0.5 * max(semeval))
+    assert np.isclose(w.mean(), 1.0)
+    assert not cell_weights(data, rows, 0.0)[data.outside].any()
+
+
+def test_folds_hold_out_a_whole_language_or_a_whole_source():
+    data = mix()
+    got = folds(data)
+    assert [name for name, _, _ in got] == ["lang:en", "lang:fr", "lang:it", "source:bbc", "source:local",
+                                            "source:onion"]  # fmt: skip
+    for name, tr, te in got:
+        kind, what = name.split(":")
+        if kind == "lang":
+            assert set(data.langs[te]) == {what} and not data.outside[te].any()
+            assert what not in set(data.domains[tr])  # its SemEval rows (outside English rows may stay)
+        else:
+            assert set(data.domains[te]) == {what} and what not in set(data.domains[tr])
+
+
+def test_the_satire_rule_keeps_false_satire_on_real_news_under_its_limit():
+    data = mix()
+    p = np.full((len(data.y), 3), 0.2, np.float32)
+    p[np.arange(len(data.y)), data.y] = 0.6
+    real = np.flatnonzero(data.outside & (data.y != SAT))
+    p[real[:12], SAT] = 0.55  # a few real pages look like satire, less than the real satire does
+    p[real[:12], data.y[real[:12]]] = 0.35
+    p = p / p.sum(1, keepdims=True)
+    assert false_satire(data, p) > MAX_FALSE_SATIRE
+    s, table = satire_rule(data, p)
+    assert s < 1.0 and table[str(s)]["false_satire_on_real_news"] <= MAX_FALSE_SATIRE
+    assert table[str(s)]["satire_found"] > 0.9  # the true satire stays satire
+
+
+def test_the_chosen_head_learns_genre_not_the_sources_era():
+    data = mix()
+    head, m = choose(data)
+    # an English article of genre opinion but of the "reporting era" is still opinion
+    x = np.zeros((1, 6), np.float32)
+    x[0, 1] = -2.0
+    assert head.proba_in(x, ["en"]).argmax() == OPI
+    h = m["held_out"]
+    assert h["leave_one_language_out"]["mean"] > 0.6 and h["false_satire_on_real_news"] <= MAX_FALSE_SATIRE
+    assert set(h["per_source"]) == {"bbc (reporting)", "local (opinion)", "onion (satire)"}
+    assert m["chosen"]["outside_weight"] in (0.0, 0.5, 1.0, 2.0) and 0.5 <= m["chosen"]["temperature"] <= 3
+    assert (
+        m["reliability_held_out"]["after_temperature"]["ece"]
+        <= m["reliability_held_out"]["before"]["ece"] + 1e-6
+    )
+
+
+def test_state_cache_resumes_and_refuses_states_of_another_backbone(tmp_path: Path):
+    path = tmp_path / "s.npz"
+    c = StateCache(path, "e5 frozen 8")
+    c.vectors["a"] = np.ones(3, np.float32)
+    c.save()
+    assert set(StateCache(path, "e5 frozen 8").vectors) == {"a"}
+    assert StateCache(path, "other frozen 4").vectors == {}
+    path.write_bytes(b"not a zip")
+    assert StateCache(path, "e5 frozen 8").vectors == {}
