@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from spinscan.labels import GENRES
 from spinscan.training.genre_mix import (
@@ -161,3 +162,51 @@ def test_state_cache_resumes_and_refuses_states_of_another_backbone(tmp_path: Pa
     assert StateCache(path, "other frozen 4").vectors == {}
     path.write_bytes(b"not a zip")
     assert StateCache(path, "e5 frozen 8").vectors == {}
+
+
+@pytest.mark.integration
+def test_train_genre_with_outside_data_writes_a_model_that_analyses(tmp_path: Path, monkeypatch):
+    """`spinscan train --kind genre --outside` on a few articles of each language and source; it
+    skips when ../shared/data/genre-en is absent (the data is not shipped)."""
+    from click.testing import CliRunner
+
+    from spinscan.analysis import analyze, default_model_path, get_model
+    from spinscan.cli import main
+
+    from ..conftest import DATA, EXAMPLE, SHARED, need_shared
+
+    need_shared()
+    outside = SHARED / "data" / "genre-en"
+    if not (outside / FILES[0]).is_file():
+        pytest.skip(f"outside genre data not found at {outside}")
+    monkeypatch.setenv("SPINSCAN_BACKEND", "onnx")
+    out = tmp_path / "m"
+    cmd = ["train", "--kind", "genre", "--data", str(DATA), "--init-from", str(default_model_path()),
+           "--outside", str(outside), "--max-articles", "3", "--out", str(out)]  # fmt: skip
+    r = CliRunner().invoke(main, cmd)
+    assert r.exit_code == 0, r.output
+    assert "outside sources left out" in r.output and "real news called satire" in r.output
+    m = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["genre_shift"]
+    assert set(m["held_out"]["leave_one_language_out"]) == {"en", "fr", "ge", "it", "po", "ru", "mean"}
+    assert len(m["held_out"]["per_source"]) >= 5 and "recipe_0_4_0_same_folds" in m
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert card.count("## Genre") == 1 and "Satire only on strong evidence" in card
+    config = json.loads((out / "config.json").read_text(encoding="utf-8"))
+    assert config["genre_class_weights"][GENRES.index("satire")] == m["chosen"]["satire_weight"]
+    a = analyze(EXAMPLE.read_text(encoding="utf-8"), model=get_model(out))
+    assert a.genre in GENRES and abs(sum(a.genre_scores.values()) - 1) < 1e-3
+    # what was read is kept beside the model: a rerun reads nothing again
+    cache = StateCache(tmp_path / "m.work" / "genre-states.npz", _tag(out))
+    assert len(cache.vectors) >= 6 * 3 + 5 * 3
+    r = CliRunner().invoke(main, cmd)
+    assert (
+        r.exit_code == 0
+        and json.loads((out / "metrics.json").read_text())["genre_shift"]["chosen"] == m["chosen"]
+    )
+
+
+def _tag(model_dir: Path) -> str:
+    from spinscan.models.base import load_model
+    from spinscan.training.states import states_tag
+
+    return states_tag(load_model(model_dir))

@@ -86,7 +86,7 @@ def decide(
 def with_class_weights(p: np.ndarray, weights) -> np.ndarray:
     """Probabilities with each class's scaled by its weight (class priors), rows renormalised."""
     q = np.asarray(p) * np.asarray(weights, dtype=np.float32)
-    return q / q.sum(-1, keepdims=True)
+    return q / np.maximum(q.sum(-1, keepdims=True), 1e-12)  # (a row of zeros stays zeros)
 
 
 def with_temperature(p: np.ndarray, t: float) -> np.ndarray:
