@@ -28,8 +28,8 @@ def genres_of(model, head, settings, states, arts) -> list[str]:
 
     langs = [a.lang for a in arts]
     x = genre_inputs(states, [a.text for a in arts], langs, settings.genre_features)
-    p = with_temperature(with_class_weights(head.proba_in(x, langs), settings.genre_class_weights),
-                         settings.genre_temperature)  # fmt: skip
+    weights = [settings.genre_weights_for(lang) for lang in langs]
+    p = with_temperature(with_class_weights(head.proba_in(x, langs), weights), settings.genre_temperature)
     return [head.labels[k] for k in p.argmax(1)], p
 
 
@@ -67,11 +67,12 @@ def main() -> None:
     old_head, s = model.article_heads["genre"], model.settings
     old, _ = genres_of(model, old_head, s, states[n:], web)
 
-    class New:  # the new rule's settings
-        genre_features = ("state", "style")
-        genre_class_weights = metrics["chosen"]["class_weights"]
-        genre_temperature = metrics["chosen"]["temperature"]
+    from spinscan.models.encoder.settings import EncoderSettings
 
+    chosen = metrics["chosen"]
+    config = dict(model.config, genre_features=["state", "style"], genre_temperature=chosen["temperature"],
+                  genre_class_weights=chosen["class_weights"])  # fmt: skip
+    New = EncoderSettings.from_config(config, s.members)
     new, p = genres_of(model, head, New, states[n:], web)
     metrics["web_pages"] = {
         "pages": len(web),

@@ -110,3 +110,17 @@ def test_bad_genre_settings_are_refused_at_load(entry, named):
         1,
     )
     assert ok.genre_features == ("state", "style") and ok.genre_temperature == 1.0
+
+
+def test_genre_class_weights_by_language_with_a_default():
+    base = {"n_frozen": 8, "max_tokens": 256, "labels": list(TECHNIQUES)}
+    s = EncoderSettings.from_config(base | {"genre_class_weights": {"en": [1, 1, 0.05], "*": [1, 1, 0.7]}}, 1)
+    assert s.genre_weights_for("en") == (1.0, 1.0, 0.05) and s.genre_weights_for("po") == (1.0, 1.0, 0.7)
+    assert s.genre_weights_for(None) == (1.0, 1.0, 0.7)
+    assert (
+        EncoderSettings.from_config(base | {"genre_class_weights": [1, 1, 0.5]}, 1).genre_weights_for("en")[2]
+        == 0.5
+    )
+    for bad in ({"en": [1, 1, 0.1]}, {"*": [1, 1]}, {"*": [1, 1, 0]}, [1, 1, "x"]):
+        with pytest.raises(ModelError, match="genre_class_weights"):
+            EncoderSettings.from_config(base | {"genre_class_weights": bad}, 1)

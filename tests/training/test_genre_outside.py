@@ -131,9 +131,10 @@ def test_the_satire_rule_keeps_false_satire_on_real_news_under_its_limit():
     p[real[:12], data.y[real[:12]]] = 0.35
     p = p / p.sum(1, keepdims=True)
     assert false_satire(data, p) > MAX_FALSE_SATIRE
-    s, table = satire_rule(data, p)
-    assert s < 1.0 and table[str(s)]["false_satire_on_real_news"] <= MAX_FALSE_SATIRE
-    assert table[str(s)]["satire_found"] > 0.9  # the true satire stays satire
+    s, table = satire_rule(data, p, p)
+    assert s["en"] < 1.0 and table[str(s["en"])]["false_satire_on_real_news"] <= MAX_FALSE_SATIRE
+    assert table[str(s["en"])]["satire_found_english"] > 0.9  # the true satire stays satire
+    assert s["*"] == 1.0  # the other languages' satire is found as well as it can be
 
 
 def test_the_chosen_head_learns_genre_not_the_sources_era():
@@ -192,7 +193,8 @@ def test_train_genre_with_outside_data_writes_a_model_that_analyses(tmp_path: Pa
     card = (out / "README.md").read_text(encoding="utf-8")
     assert card.count("## Genre") == 1 and "Satire only on strong evidence" in card
     config = json.loads((out / "config.json").read_text(encoding="utf-8"))
-    assert config["genre_class_weights"][GENRES.index("satire")] == m["chosen"]["satire_weight"]
+    weights = config["genre_class_weights"]
+    assert weights["en"][GENRES.index("satire")] == m["chosen"]["satire_weight"]["en"] and "*" in weights
     a = analyze(EXAMPLE.read_text(encoding="utf-8"), model=get_model(out))
     assert a.genre in GENRES and abs(sum(a.genre_scores.values()) - 1) < 1e-3
     # what was read is kept beside the model: a rerun reads nothing again
@@ -210,3 +212,22 @@ def _tag(model_dir: Path) -> str:
     from spinscan.training.states import states_tag
 
     return states_tag(load_model(model_dir))
+
+
+def test_removing_the_sources_directions_is_folded_into_the_head():
+    from spinscan.training.genre_mix import fit, nuisance_directions
+
+    data = mix()
+    data.n_state = 6
+    rows = np.arange(len(data.y))
+    v = nuisance_directions(data.centred()[:, :6], data.y, data.domains, 0.25)
+    assert 0 < len(v) <= 6 and np.allclose(v @ v.T, np.eye(len(v)), atol=1e-5)
+    era = np.zeros(6, np.float32)
+    era[1] = 1.0
+    assert np.linalg.norm(v @ era) > 0.9  # the era (dimension 1) differs within genres: found
+    head = fit(data, rows, 0.1, 1.0, nuisance=0.25)
+    x = data.x[:20]
+    moved = x + 3.0 * v[0]  # along a source's direction: the head does not see it
+    langs = list(data.langs[:20])
+    assert np.allclose(head.proba_in(x, langs), head.proba_in(moved, langs), atol=2e-3)
+    assert (head.proba_in(data.x, list(data.langs)).argmax(1) == data.y).mean() > 0.8

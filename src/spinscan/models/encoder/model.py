@@ -157,8 +157,9 @@ class EncoderModel(Model):
             p = self._blend(
                 "genre", head.proba_in(x, langs), lex, lambda q: [q.genre_scores[g] for g in head.labels]
             )
-            if any(w != 1.0 for w in self.settings.genre_class_weights):  # class priors, GENRES order
-                p = with_class_weights(p, self.settings.genre_class_weights)
+            weights = np.array([self.settings.genre_weights_for(lang) for lang in langs])  # class priors
+            if (weights != 1.0).any():
+                p = with_class_weights(p, weights)
             if self.settings.genre_temperature != 1.0:
                 p = with_temperature(p, self.settings.genre_temperature)
             for pred, row in zip(out, p):

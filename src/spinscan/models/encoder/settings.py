@@ -35,8 +35,9 @@ class EncoderSettings:
     # what the genre head reads: the article vector ("state") and/or the style features
     genre_features: tuple[str, ...] = ("state",)
     genre_temperature: float = 1.0  # applied to the blended genre probabilities (calibration)
-    # each genre's probability scaled (then renormalised) before the temperature: class priors
-    genre_class_weights: tuple[float, ...] = (1.0, 1.0, 1.0)
+    # each genre's probability scaled (then renormalised) before the temperature: class priors,
+    # per language where chosen for it ("*": the others)
+    genre_class_weights: dict[str, tuple[float, ...]] = field(default_factory=lambda: {"*": (1.0, 1.0, 1.0)})
 
     @classmethod
     def from_config(
@@ -92,11 +93,17 @@ class EncoderSettings:
         if not isinstance(t, int | float) or isinstance(t, bool) or not 0.05 <= t <= 20:
             raise ModelError(f"{where}: expected genre_temperature as a number in [0.05, 20], found {t!r}")
         cw = config.get("genre_class_weights", [1.0, 1.0, 1.0])
-        ok = isinstance(cw, list) and len(cw) == 3 and all(isinstance(x, int | float) and x > 0 for x in cw)
-        if not ok:
+        by_lang_cw = cw if isinstance(cw, dict) else {"*": cw}
+
+        def three(x) -> bool:
+            return (
+                isinstance(x, list) and len(x) == 3 and all(isinstance(v, int | float) and v > 0 for v in x)
+            )
+
+        if "*" not in by_lang_cw or not all(three(v) for v in by_lang_cw.values()):
             raise ModelError(
                 f"{where}: expected genre_class_weights as 3 positive numbers (opinion, reporting, "
-                f"satire), found {cw!r}"
+                f'satire), or such lists by language with a "*" for the others, found {cw!r}'
             )
         return cls(
             n_frozen,
@@ -110,8 +117,12 @@ class EncoderSettings:
             lexical or None,
             genre_features,
             float(t),
-            tuple(float(x) for x in cw),
+            {k: tuple(float(x) for x in v) for k, v in by_lang_cw.items()},
         )
+
+    def genre_weights_for(self, lang: str | None) -> tuple[float, ...]:
+        """The genre class weights of a language: its own where chosen, else ``"*"``."""
+        return self.genre_class_weights.get(lang or "", self.genre_class_weights["*"])
 
     def member_weights_for(self, lang: str | None) -> tuple[float, ...]:
         """Each member's weight in the average for paragraphs of ``lang`` (they sum to 1)."""
