@@ -298,7 +298,7 @@ def refit_genre(
     if outside is not None:
         from .genre_mix import choose_with_outside
 
-        head, metrics = choose_with_outside(states, arts, extra, centres)
+        head, metrics = choose_with_outside(states, arts, extra, centres, progress)
         features, weight = ("state", "style"), 1.0
     else:
         n = len(arts)
