@@ -119,10 +119,18 @@ def fit(
         proj[: data.n_state, : data.n_state] -= v.T @ v
     x = xc @ proj  # (proj is symmetric)
     mean, scale = x.mean(0), x.std(0) + 1e-6
-    m = LogisticRegression(C=c, max_iter=3000).fit((x - mean) / scale, data.y[rows], sample_weight=w)
     coef = np.zeros((len(GENRES), x.shape[1]), dtype=np.float32)
     icpt = np.full(len(GENRES), -20.0, dtype=np.float32)
-    coef[m.classes_], icpt[m.classes_] = m.coef_, m.intercept_
+    classes = np.unique(data.y[rows])
+    if len(classes) < 2:  # (a tiny fold of one genre: it is predicted)
+        icpt[classes] = 0.0
+    else:
+        m = LogisticRegression(C=c, max_iter=3000).fit((x - mean) / scale, data.y[rows], sample_weight=w)
+        if len(m.classes_) == 2:  # sklearn's binary form: one row for the second class
+            coef[m.classes_] = np.stack([-m.coef_[0] / 2, m.coef_[0] / 2])
+            icpt[m.classes_] = [-m.intercept_[0] / 2, m.intercept_[0] / 2]
+        else:
+            coef[m.classes_], icpt[m.classes_] = m.coef_, m.intercept_
     if (
         nuisance is not None and data.n_state
     ):  # W((Px - mean) / scale) + b = (W / scale) P x + (b - (W / scale) mean)
