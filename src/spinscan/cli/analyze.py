@@ -11,7 +11,6 @@ from rich.console import Console
 
 from .. import __version__
 from ..errors import InputError, SpinscanError
-from ..text import MAX_BYTES
 from .common import (
     USER_ERROR,
     backend_option,
@@ -19,6 +18,7 @@ from .common import (
     check_output_folder,
     err_console,
     friendly_errors,
+    max_bytes_option,
     model_option,
     report_failure,
 )
@@ -35,13 +35,7 @@ keep_clutter_option = click.option(
 @click.argument("files", nargs=-1, required=True)
 @click.option("--lang", default=None, help="Language code (detected when omitted).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article (JSON Lines).")
-@click.option(
-    "--max-bytes",
-    default=MAX_BYTES,
-    show_default=True,
-    type=click.IntRange(1),
-    help="Refuse files larger than this.",
-)
+@max_bytes_option("Refuse files larger than this.")
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: when a terminal).")
 @click.option(
     "--html",
@@ -127,13 +121,7 @@ def source_id(source: str) -> str:
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input (JSON Lines).")
-@click.option(
-    "--max-bytes",
-    default=MAX_BYTES,
-    show_default=True,
-    type=click.IntRange(1),
-    help="Refuse inputs larger than this.",
-)
+@max_bytes_option("Refuse inputs larger than this.")
 @keep_clutter_option
 @friendly_errors
 def extract(sources, as_json, max_bytes, keep_clutter) -> None:

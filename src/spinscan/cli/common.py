@@ -20,6 +20,7 @@ from rich.progress import (
 )
 
 from ..errors import OutputError, SpinscanError, error_dict
+from ..text import MAX_BYTES
 
 err_console = Console(stderr=True)
 
@@ -138,3 +139,10 @@ backend_option = click.option(
     is_eager=True,
     help="How the encoder model runs: onnx (default; no torch needed) or torch (the reference).",
 )
+
+
+def max_bytes_option(help_text: str):
+    """``--max-bytes N``: a positive size limit (a negative or zero one is a usage error)."""
+    return click.option(
+        "--max-bytes", default=MAX_BYTES, show_default=True, type=click.IntRange(1), help=help_text
+    )

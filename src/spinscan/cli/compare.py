@@ -12,9 +12,8 @@ import click
 from rich.console import Console
 
 from ..errors import SpinscanError
-from ..text import MAX_BYTES
 from .analyze import keep_clutter_option, source_id
-from .common import backend_option, check_output_file, friendly_errors, model_option
+from .common import backend_option, check_output_file, friendly_errors, max_bytes_option, model_option
 from .main import main
 from .tables import names_table
 
@@ -61,13 +60,7 @@ def comparison(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
 @click.option("--html", "html_out", default=None, type=click.Path(path_type=Path),
               help="Also write the comparison as a self-contained HTML page.")  # fmt: skip
-@click.option(
-    "--max-bytes",
-    default=MAX_BYTES,
-    show_default=True,
-    type=click.IntRange(1),
-    help="Refuse inputs larger than this.",
-)
+@max_bytes_option("Refuse inputs larger than this.")
 @keep_clutter_option
 @model_option
 @backend_option

@@ -12,8 +12,15 @@ from rich.progress import ProgressColumn
 from rich.text import Text
 
 from ..errors import InputError
-from ..text import MAX_BYTES
-from .common import backend_option, check_output_file, err_console, friendly_errors, model_option, progress
+from .common import (
+    backend_option,
+    check_output_file,
+    err_console,
+    friendly_errors,
+    max_bytes_option,
+    model_option,
+    progress,
+)
 from .main import main
 from .tables import names_table
 
@@ -36,13 +43,7 @@ class RateColumn(ProgressColumn):
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="local: this machine. ray: the cluster in $RAY_ADDRESS, or a local one.")  # fmt: skip
 @click.option("--retry-errors", is_flag=True, help="Analyse again the articles recorded as errors.")
-@click.option(
-    "--max-bytes",
-    default=MAX_BYTES,
-    show_default=True,
-    type=click.IntRange(1),
-    help="Longest article, in bytes.",
-)
+@max_bytes_option("Longest article, in bytes.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @model_option
 @backend_option
