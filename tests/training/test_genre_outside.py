@@ -231,3 +231,22 @@ def test_removing_the_sources_directions_is_folded_into_the_head():
     langs = list(data.langs[:20])
     assert np.allclose(head.proba_in(x, langs), head.proba_in(moved, langs), atol=2e-3)
     assert (head.proba_in(data.x, list(data.langs)).argmax(1) == data.y).mean() > 0.8
+
+
+def test_the_lexical_partner_is_weighed_for_trained_languages_but_english():
+    from spinscan.training.genre_lexical import blended, choose_weight, ensemble_weights, partnered
+
+    data = mix()
+    rng = np.random.RandomState(1)
+    p_cv = np.full((len(data.y), 3), 1 / 3, np.float32) + rng.rand(len(data.y), 3).astype(np.float32) * 0.1
+    p_cv /= p_cv.sum(1, keepdims=True)
+    p_lex = np.full((len(data.y), 3), 0.1, np.float32)
+    p_lex[np.arange(len(data.y)), data.y] = 0.8  # the lexical head knows these outlets
+    w, table = choose_weight(data, p_cv, p_lex)
+    assert w > 0 and table[str(w)]["mean"] > table["0.0"]["mean"]
+    q = blended(data, p_cv, p_lex, w)
+    m = partnered(data)
+    assert set(data.langs[m]) == {"fr", "it"} and np.array_equal(
+        q[~m], p_cv[~m]
+    )  # English and outside untouched
+    assert ensemble_weights(data, w) == {"*": 1.0, "fr": round(1 - w, 4), "it": round(1 - w, 4)}

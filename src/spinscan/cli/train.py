@@ -148,7 +148,10 @@ def _train_genre(data_dir, out_dir, langs, init_from, max_articles, outside=None
     c = m["chosen"]
     if outside is not None:
         h = m["held_out"]
-        rule = f"outside weight {c['outside_weight']}, satire weight {c['satire_weight']}"
+        rule = (
+            f"outside weight {c['outside_weight']}, satire weight {c['satire_weight']}, lexical weight "
+            f"{c['lexical_weight_trained_languages']} (trained languages but English)"
+        )
         click.echo(f"genre head: C {c['C']}, {rule}, temperature {c['temperature']}")
         click.echo("  ST1 macro-F1, each language left out: "
                    + ", ".join(f"{k} {v:.3f}" for k, v in h["leave_one_language_out"].items()))  # fmt: skip

@@ -166,6 +166,8 @@ def genre_mix_section(m: dict) -> str:
         for b in rel["after_temperature"]["bins"]
     ]
     web = m.get("web_pages")
+    ens = c.get("ensemble")
+    partners = [k for k in ens if k != "*"] if isinstance(ens, dict) else []
     lines = [
         "",
         "## Genre",
@@ -175,6 +177,11 @@ def genre_mix_section(m: dict) -> str:
         "genre-en sample of outside English news (outlet names, bylines and links masked; each "
         f"(language or source, genre) weighted alike, the outside ones times {c['outside_weight']}); C "
         f"{c['C']}. Candidates were {m['protocol']}.",
+        "",
+        f"In {', '.join(partners) or 'no language'}, the lexical model's genre head takes "
+        f"{c.get('lexical_weight_trained_languages', 0)} of the blend (chosen by their "
+        "grouped CV; their official articles come from the outlets it learnt); English and the languages "
+        "without training articles read the head above alone.",
         "",
         f"**Satire only on strong evidence:** {m['satire_rule']}. Held out, real news called satire: "
         f"{h['false_satire_on_real_news']:.1%} (0.4.0 recipe: {old['false_satire_on_real_news']:.1%}).",

@@ -298,8 +298,10 @@ def refit_genre(
     if outside is not None:
         from .genre_mix import choose_with_outside
 
-        head, metrics = choose_with_outside(states, arts, extra, centres, progress)
-        features, weight = ("state", "style"), 1.0
+        xl = model.lexical.featurizer.transform([a.text for a in arts])
+        lexical_c = read_json(_lexical_dir(model, model_dir) / "metrics.json")["chosen"]["genre"]["C"]
+        head, metrics = choose_with_outside(states, arts, extra, centres, progress, (xl, lexical_c))
+        features, weight = ("state", "style"), metrics["chosen"]["ensemble"]
     else:
         n = len(arts)
         data = GenreData(
@@ -340,7 +342,8 @@ def write_genre_model(model, model_dir, out_dir, head, features, weight, metrics
     if out_dir.resolve() != model_dir.resolve():
         shutil.copytree(model_dir, out_dir, dirs_exist_ok=True)
     model.article_heads["genre"] = head
-    model.config["ensemble"] = dict(model.config.get("ensemble", {}), genre=round(weight, 4))
+    genre = weight if isinstance(weight, dict) else round(weight, 4)  # (by language, or one weight)
+    model.config["ensemble"] = dict(model.config.get("ensemble", {}), genre=genre)
     model.config["genre_features"] = list(features)
     model.config["genre_temperature"] = metrics["chosen"]["temperature"]
     model.config["genre_class_weights"] = metrics["chosen"]["class_weights"]

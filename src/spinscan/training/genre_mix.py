@@ -276,9 +276,11 @@ def satire_rule(data: MixData, p: np.ndarray, p_cv: np.ndarray) -> tuple[dict[st
     return {"en": s_en, "*": max(SATIRE_WEIGHTS, key=f1)}, table
 
 
-def choose(data: MixData, progress=None) -> tuple[CentredHead, dict[str, Any]]:
-    """Every (C, outside weight) scored held out; the best objective wins; then the satire rule
-    and a temperature on the held-out probabilities. Returns the head fitted on all rows."""
+def choose(data: MixData, progress=None, lexical=None) -> tuple[CentredHead, dict[str, Any]]:
+    """Every (C, outside weight) scored held out; the best objective wins; then (with
+    ``lexical``: the SemEval rows' lexical features and the lexical head's C) the lexical
+    partner's weight for the trained languages but English (:mod:`.genre_lexical`), the satire
+    rule and a temperature on the held-out probabilities. Returns the head fitted on all rows."""
     table = []
     best = None
     grid = [(ow, c, nz) for ow in OUTSIDE_WEIGHTS for c in C_GRID for nz in NUISANCE if ow or nz is None]
@@ -296,9 +298,20 @@ def choose(data: MixData, progress=None) -> tuple[CentredHead, dict[str, Any]]:
             best = (row, p, p_cv)
     row, p, p_cv = best
     baseline = max((r for r in table if r["outside_weight"] == 0.0), key=lambda r: r["objective"])
+    w_lex, lex_table, ensemble = 0.0, None, 1.0
+    if lexical is not None:
+        from . import genre_lexical as gl
+
+        p_lex = gl.lexical_cv(data, lexical[0], lexical[1], cv_folds(data))
+        w_lex, lex_table = gl.choose_weight(data, p_cv, p_lex)
+        p_cv, ensemble = gl.blended(data, p_cv, p_lex, w_lex), gl.ensemble_weights(data, w_lex)
     s, satire_table = satire_rule(data, p, p_cv)
     weights = {k: [w if g == "satire" else 1.0 for g in GENRES] for k, w in s.items()}
     q, q_cv = weighted(data, p, s["en"], s["*"]), weighted(data, p_cv, s["en"], s["*"])
+    if w_lex:  # calibrated as deployed: the partnered languages' probabilities are the blended ones
+        m = ~data.outside & (data.langs != "en")
+        q = q.copy()
+        q[m] = q_cv[m]
     t = temperature(q, data.y)
     head = fit(data, np.arange(len(data.y)), row["C"], row["outside_weight"], row["nuisance"])
     metrics = {
@@ -312,12 +325,15 @@ def choose(data: MixData, progress=None) -> tuple[CentredHead, dict[str, Any]]:
             "nuisance_removed": row["nuisance"],
             "satire_weight": s,
             "class_weights": weights,
+            "lexical_weight_trained_languages": w_lex,
+            "ensemble": ensemble,
             "temperature": t,
         },  # fmt: skip
         "satire_rule": f"satire's probability times {s['en']} in English: the largest weight calling at "
         f"most {MAX_FALSE_SATIRE:.0%} of held-out real news (outside reports and opinion, each source left "
         f"out) satire; times {s['*']} in the other languages, the weight with their best held-out macro-F1",
         "satire_weights": satire_table,
+        "lexical_weights_grouped_cv": lex_table,
         "held_out": scores(data, q, q_cv) | {"objective": round(objective(scores(data, q, q_cv)), 4)},
         "held_out_before_satire_rule": {k: row[k] for k in KEYS},
         "semeval_only_same_folds": {k: baseline[k] for k in ("C", *KEYS, "per_source")},
@@ -378,14 +394,14 @@ def mix_data(states: np.ndarray, semeval: list, outside: list, centres: dict[str
 
 
 def choose_with_outside(
-    states, semeval: list, outside: list, centres, progress=None
+    states, semeval: list, outside: list, centres, progress=None, lexical=None
 ) -> tuple[CentredHead, dict[str, Any]]:
     """The head and its metrics (with the 0.4.0 recipe's on the same folds) for refit_genre:
     ``states`` are the pool's (SemEval train, SemEval test) then the outside articles'."""
     n_pool = len(states) - len(outside)
     rows = np.r_[np.arange(len(semeval)), np.arange(n_pool, len(states))]
     data = mix_data(states[rows], semeval, outside, centres)
-    head, metrics = choose(data, progress)
+    head, metrics = choose(data, progress, lexical)
     metrics["recipe_0_4_0_same_folds"] = recipe_040(data)
-    metrics["chosen"] |= {"features": ["state", "style"], "centred": True, "lexical_weight": 0.0}
+    metrics["chosen"] |= {"features": ["state", "style"], "centred": True}
     return head, metrics

@@ -155,7 +155,11 @@ class EncoderModel(Model):
             langs = [a.lang for a in articles]
             x = genre_inputs(feats, [a.text for a in articles], langs, self.settings.genre_features)
             p = self._blend(
-                "genre", head.proba_in(x, langs), lex, lambda q: [q.genre_scores[g] for g in head.labels]
+                "genre",
+                head.proba_in(x, langs),
+                lex,
+                lambda q: [q.genre_scores[g] for g in head.labels],
+                langs,
             )
             weights = np.array([self.settings.genre_weights_for(lang) for lang in langs])  # class priors
             if (weights != 1.0).any():
@@ -227,10 +231,10 @@ class EncoderModel(Model):
         """The model's span settings as config.json holds them."""
         return self.settings.spans.to_dict()
 
-    def _blend(self, name: str, p: np.ndarray, lex: list[Prediction] | None, get) -> np.ndarray:
+    def _blend(self, name: str, p: np.ndarray, lex: list[Prediction] | None, get, langs=None) -> np.ndarray:
         if not lex:
             return p
-        w = self.settings.blend(name)
+        w = np.array([[self.settings.blend(name, lang)] for lang in (langs or [None] * len(p))], np.float32)
         return w * p + (1 - w) * np.array([get(q) for q in lex], dtype=np.float32)
 
     def _decide(self, head: str, lang: str | None, labels: list[str], row: np.ndarray):

@@ -26,7 +26,8 @@ class EncoderSettings:
     labels: tuple[str, ...]  # the techniques, in the order of the heads' outputs
     members: int  # fine-tuned tops in the weights file
     # weight of the encoder side in its average with the lexical partner, per head
-    ensemble: dict[str, float] = field(default_factory=dict)
+    # the encoder's weight beside the lexical partner per head: one number, or by language ("*": the rest)
+    ensemble: dict[str, float | dict[str, float]] = field(default_factory=dict)
     # language | "*" -> one weight per member; absent: members averaged equally
     member_weights: dict[str, tuple[float, ...]] = field(default_factory=dict)
     spans: SpanSettings = field(default_factory=SpanSettings)
@@ -60,10 +61,16 @@ class EncoderSettings:
         if set(labels) != set(TECHNIQUES) or len(labels) != len(TECHNIQUES):
             raise ModelError(f"{where}: 'labels' must list the {len(TECHNIQUES)} techniques once each")
         ensemble = dict(config.get("ensemble") or {})
+
+        def weight(w) -> bool:
+            return isinstance(w, int | float) and not isinstance(w, bool) and 0 <= w <= 1
+
         for k, w in ensemble.items():
-            if k not in BLENDS or not isinstance(w, int | float) or not 0 <= w <= 1:
+            by_lang = isinstance(w, dict) and "*" in w and all(weight(v) for v in w.values())
+            if k not in BLENDS or not (weight(w) or by_lang):
                 raise ModelError(
-                    f"{where}: ensemble {k!r}: expected a head of {BLENDS} with a weight in [0, 1]"
+                    f"{where}: ensemble {k!r}: expected a head of {BLENDS} with a weight in [0, 1], "
+                    'or such weights by language with a "*" for the others'
                 )
         table = {}
         for lang, w in (config.get("member_weights") or {}).items():
@@ -136,5 +143,7 @@ class EncoderSettings:
         probabilities are calibrated apart), else the model's."""
         return self.spans_by_language.get(lang or "", self.spans)
 
-    def blend(self, head: str) -> float:
-        return float(self.ensemble.get(head, 1.0))
+    def blend(self, head: str, lang: str | None = None) -> float:
+        """The encoder's weight beside the lexical partner for ``head`` (for ``lang``'s articles)."""
+        w = self.ensemble.get(head, 1.0)
+        return float(w.get(lang or "", w["*"]) if isinstance(w, dict) else w)
