@@ -124,3 +124,22 @@ def test_genre_class_weights_by_language_with_a_default():
     for bad in ({"en": [1, 1, 0.1]}, {"*": [1, 1]}, {"*": [1, 1, 0]}, [1, 1, "x"]):
         with pytest.raises(ModelError, match="genre_class_weights"):
             EncoderSettings.from_config(base | {"genre_class_weights": bad}, 1)
+
+
+def test_genre_temperature_and_lexical_blend_by_language():
+    base = {"n_frozen": 8, "max_tokens": 256, "labels": list(TECHNIQUES)}
+    s = EncoderSettings.from_config(
+        base
+        | {
+            "genre_temperature": {"*": 2.5, "po": 1.2},
+            "ensemble": {"genre": {"*": 1.0, "po": 0.5}, "frames": 0.4},
+        },
+        1,
+    )
+    assert s.genre_temperature_for("en") == 2.5 and s.genre_temperature_for("po") == 1.2
+    assert s.blend("genre", "po") == 0.5 and s.blend("genre", "en") == 1.0 and s.blend("genre") == 1.0
+    assert s.blend("frames", "po") == 0.4 and s.blend("techniques") == 1.0
+    for bad in ({"genre_temperature": {"po": 1.2}}, {"genre_temperature": {"*": 0}},
+                {"ensemble": {"genre": {"po": 0.5}}}, {"ensemble": {"genre": {"*": 1.5}}}):  # fmt: skip
+        with pytest.raises(ModelError, match="genre_temperature|ensemble"):
+            EncoderSettings.from_config(base | bad, 1)

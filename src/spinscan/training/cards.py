@@ -195,7 +195,7 @@ def genre_mix_section(m: dict) -> str:
         "",
         *src,
         "",
-        f"Probabilities: temperature {c['temperature']} fitted on the held-out predictions. "
+        f"Probabilities: {_temperatures(c['temperature'])} fitted on the held-out predictions. "
         f"Reliability (expected calibration error {rel['before']['ece']} before, "
         f"{rel['after_temperature']['ece']} after):",
         "",
@@ -205,3 +205,11 @@ def genre_mix_section(m: dict) -> str:
         lines += ["", f"Real news pages never seen ({web['pages']} pages of web-articles): 0.4.0 head "
                   f"{web['0.4.0']}, this head {web['new']}."]  # fmt: skip
     return "\n".join(lines) + "\n"
+
+
+def _temperatures(t) -> str:
+    """``2.5`` or ``{"*": 2.5, "fr": 1.3, ...}`` in words."""
+    if not isinstance(t, dict):
+        return f"temperature {t}"
+    own = [k for k in t if k != "*"]
+    return f"temperature {t['*']}" + (f", {t[own[0]]} in {', '.join(own)} (their own)" if own else "")

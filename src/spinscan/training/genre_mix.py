@@ -284,9 +284,7 @@ def choose(data: MixData, progress=None, lexical=None) -> tuple[CentredHead, dic
     table = []
     best = None
     grid = [(ow, c, nz) for ow in OUTSIDE_WEIGHTS for c in C_GRID for nz in NUISANCE if ow or nz is None]
-    for i, (ow, c, nz) in enumerate(grid):
-        if progress:
-            progress("choosing the genre head", i, len(grid))
+    for i, (ow, c, nz) in enumerate(grid, start=1):
         p, p_cv = held_out(data, c, ow, "shift", nz), held_out(data, c, ow, "cv", nz)
         s = scores(data, p, p_cv)
         row = {"C": c, "outside_weight": ow, "nuisance": nz, "objective": round(objective(s), 4)} | s
@@ -294,6 +292,8 @@ def choose(data: MixData, progress=None, lexical=None) -> tuple[CentredHead, dic
                  "satire %.3f", c, ow, nz, row["objective"], s["leave_one_language_out"], s["grouped_cv"],
                  s["leave_one_source_out_macro_f1"], s["false_satire_on_real_news"])  # fmt: skip
         table.append(row)
+        if progress:
+            progress("choosing the genre head", i, len(grid))
         if best is None or row["objective"] > best[0]["objective"]:
             best = (row, p, p_cv)
     row, p, p_cv = best
@@ -308,11 +308,17 @@ def choose(data: MixData, progress=None, lexical=None) -> tuple[CentredHead, dic
     s, satire_table = satire_rule(data, p, p_cv)
     weights = {k: [w if g == "satire" else 1.0 for g in GENRES] for k, w in s.items()}
     q, q_cv = weighted(data, p, s["en"], s["*"]), weighted(data, p_cv, s["en"], s["*"])
-    if w_lex:  # calibrated as deployed: the partnered languages' probabilities are the blended ones
-        m = ~data.outside & (data.langs != "en")
-        q = q.copy()
-        q[m] = q_cv[m]
-    t = temperature(q, data.y)
+    # calibrated as deployed: the partnered languages' probabilities are blended, and softer, so
+    # they get a temperature of their own
+    deployed, m = q.copy(), ~data.outside & (data.langs != "en")
+    t: float | dict[str, float] = temperature(q, data.y)
+    calibrated = with_temperature(q, t)
+    if w_lex:
+        deployed[m] = q_cv[m]
+        t_main, t_lex = temperature(q[~m], data.y[~m]), temperature(q_cv[m], data.y[m])
+        t = {"*": t_main} | {lang: t_lex for lang in ensemble if lang != "*"}
+        calibrated = with_temperature(q, t_main)
+        calibrated[m] = with_temperature(q_cv[m], t_lex)
     head = fit(data, np.arange(len(data.y)), row["C"], row["outside_weight"], row["nuisance"])
     metrics = {
         "protocol": "held out three ways: each SemEval language left out (trained on the other five and all "
@@ -338,8 +344,8 @@ def choose(data: MixData, progress=None, lexical=None) -> tuple[CentredHead, dic
         "held_out_before_satire_rule": {k: row[k] for k in KEYS},
         "semeval_only_same_folds": {k: baseline[k] for k in ("C", *KEYS, "per_source")},
         "reliability_held_out": {
-            "before": reliability(q, data.y),
-            "after_temperature": reliability(with_temperature(q, t), data.y),
+            "before": reliability(deployed, data.y),
+            "after_temperature": reliability(calibrated, data.y),
         },
         "candidates": [
             {k: r[k] for k in ("C", "outside_weight", "nuisance", "objective", "false_satire_on_real_news")}

@@ -164,8 +164,9 @@ class EncoderModel(Model):
             weights = np.array([self.settings.genre_weights_for(lang) for lang in langs])  # class priors
             if (weights != 1.0).any():
                 p = with_class_weights(p, weights)
-            if self.settings.genre_temperature != 1.0:
-                p = with_temperature(p, self.settings.genre_temperature)
+            temps = np.array([self.settings.genre_temperature_for(lang) for lang in langs])
+            for t in set(temps.tolist()) - {1.0}:  # (one temperature, or one per language)
+                p[temps == t] = with_temperature(p[temps == t], t)
             for pred, row in zip(out, p):
                 pred.genre_scores, pred.genre = decide_genre(head.labels, row)
         if 2 in subtasks:

@@ -35,7 +35,8 @@ class EncoderSettings:
     lexical: str | None = None  # the lexical partner's directory, relative to the model's
     # what the genre head reads: the article vector ("state") and/or the style features
     genre_features: tuple[str, ...] = ("state",)
-    genre_temperature: float = 1.0  # applied to the blended genre probabilities (calibration)
+    # applied to the blended genre probabilities (calibration): one, or by language ("*": the rest)
+    genre_temperature: float | dict[str, float] = 1.0
     # each genre's probability scaled (then renormalised) before the temperature: class priors,
     # per language where chosen for it ("*": the others)
     genre_class_weights: dict[str, tuple[float, ...]] = field(default_factory=lambda: {"*": (1.0, 1.0, 1.0)})
@@ -97,8 +98,15 @@ class EncoderSettings:
                 f"{where}: genre_features {list(genre_features)}: expected a list of {GENRE_FEATURES}"
             )
         t = config.get("genre_temperature", 1.0)
-        if not isinstance(t, int | float) or isinstance(t, bool) or not 0.05 <= t <= 20:
-            raise ModelError(f"{where}: expected genre_temperature as a number in [0.05, 20], found {t!r}")
+
+        def temp(v) -> bool:
+            return isinstance(v, int | float) and not isinstance(v, bool) and 0.05 <= v <= 20
+
+        if not (temp(t) or (isinstance(t, dict) and "*" in t and all(temp(v) for v in t.values()))):
+            raise ModelError(
+                f"{where}: expected genre_temperature as a number in [0.05, 20], or such numbers by "
+                f'language with a "*" for the others, found {t!r}'
+            )
         cw = config.get("genre_class_weights", [1.0, 1.0, 1.0])
         by_lang_cw = cw if isinstance(cw, dict) else {"*": cw}
 
@@ -123,9 +131,14 @@ class EncoderSettings:
             by_lang,
             lexical or None,
             genre_features,
-            float(t),
+            {k: float(v) for k, v in t.items()} if isinstance(t, dict) else float(t),
             {k: tuple(float(x) for x in v) for k, v in by_lang_cw.items()},
         )
+
+    def genre_temperature_for(self, lang: str | None) -> float:
+        """The genre temperature of a language: its own where chosen, else ``"*"``."""
+        t = self.genre_temperature
+        return float(t.get(lang or "", t["*"]) if isinstance(t, dict) else t)
 
     def genre_weights_for(self, lang: str | None) -> tuple[float, ...]:
         """The genre class weights of a language: its own where chosen, else ``"*"``."""
