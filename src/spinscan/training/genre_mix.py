@@ -20,8 +20,9 @@ Held-out protocols, all reported:
   news is called satire.
 
 The decision rule for satire (a weight on its probability) is chosen on these held-out
-predictions with its cost in mind: the largest weight (the most satire found) that calls at
-most :data:`MAX_FALSE_SATIRE` of the held-out real news (reports and opinion) satire.
+predictions with its cost in mind: in English, the largest weight (the most satire found) that
+calls at most :data:`MAX_FALSE_SATIRE` of the held-out outside real news (reports and opinion)
+satire; elsewhere, with no such sample, the weight with the best held-out macro-F1.
 """
 
 from __future__ import annotations
@@ -62,7 +63,6 @@ class MixData:
     domains: np.ndarray
     outside: np.ndarray  # bool
     centres: dict[str, np.ndarray]
-    years: np.ndarray | None = None
     n_state: int = 0  # the first columns that are the article vector (the rest: style)
 
     def centred(self) -> np.ndarray:
@@ -394,7 +394,6 @@ def mix_data(states: np.ndarray, semeval: list, outside: list, centres: dict[str
         domains=np.array([a.lang for a in semeval] + [a.meta["source"] for a in outside]),
         outside=np.array([False] * len(semeval) + [True] * len(outside)),
         centres=centres,
-        years=np.array([""] * len(semeval) + [a.meta.get("year", "") for a in outside]),
         n_state=states.shape[1],
     )
 
