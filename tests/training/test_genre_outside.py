@@ -250,3 +250,18 @@ def test_the_lexical_partner_is_weighed_for_trained_languages_but_english():
         q[~m], p_cv[~m]
     )  # English and outside untouched
     assert ensemble_weights(data, w) == {"*": 1.0, "fr": round(1 - w, 4), "it": round(1 - w, 4)}
+
+
+def test_a_broken_genre_folder_is_one_clear_error(tmp_path: Path):
+    from spinscan.errors import DataError
+
+    with pytest.raises(DataError, match="reporting-bbc.jsonl: missing"):
+        read_outside(tmp_path)
+    write_folder(tmp_path)
+    path = tmp_path / FILES[1]
+    path.write_text(path.read_text(encoding="utf-8") + '{"id": "x", "text": \n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"opinion.jsonl:91: not valid JSON"):
+        read_outside(tmp_path)
+    path.write_text('["a list"]\n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"opinion.jsonl:1: expected an object"):
+        read_outside(tmp_path)

@@ -24,6 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import DataError
 from ..labels import GENRES
 from ..types import Article
 
@@ -114,9 +115,19 @@ def read_outside(
     for name in FILES:
         path = folder / name
         if not path.is_file():
-            raise FileNotFoundError(f"{path}: missing (expected the genre-en folder's {', '.join(FILES)})")
+            raise DataError(f"{path}: missing (a genre-en folder holds {', '.join(FILES)})")
         with path.open(encoding="utf-8") as f:
-            rows += [json.loads(line) for line in f if line.strip()]
+            for n, line in enumerate(f, start=1):
+                try:
+                    row = json.loads(line) if line.strip() else None
+                except json.JSONDecodeError as e:
+                    raise DataError(f"{path}:{n}: not valid JSON ({e.msg})") from e
+                if row is not None and not (
+                    isinstance(row, dict) and {"id", "text", "genre", "source"} <= set(row)
+                ):
+                    raise DataError(f"{path}:{n}: expected an object with id, text, genre and source")
+                if row is not None:
+                    rows.append(row)
     extra = {d for r in rows if (d := _domain_name(r.get("outlet")))}
     mask = masker(extra)
     by_outlet: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
