@@ -150,10 +150,10 @@ def genre_mix_section(m: dict) -> str:
     langs = [k for k in h["leave_one_language_out"] if k != "mean"] + ["mean"]
     rows = ["| | " + " | ".join(langs) + " |", "|---|" + "---|" * len(langs)]
     rows.append(_row("this head, each language left out", h["leave_one_language_out"], langs))
-    rows.append(_row("0.4.0 recipe, same folds", old["leave_one_language_out"], langs))
+    rows.append(_row("spinscan 0.4.0's recipe, same folds", old["leave_one_language_out"], langs))
     rows.append(_row("this head, grouped 5-fold CV", h["grouped_cv"], langs))
-    rows.append(_row("0.4.0 recipe, same folds", old["grouped_cv"], langs))
-    src = ["| outside source left out (genre) | articles | right, this head | right, 0.4.0 recipe | "
+    rows.append(_row("spinscan 0.4.0's recipe, same folds", old["grouped_cv"], langs))
+    src = ["| outside source left out (genre) | articles | right, this head | right, spinscan 0.4.0 | "
            "called satire, this head | called satire, 0.4.0 |", "|---|---|---|---|---|---|"]  # fmt: skip
     for name, r in h["per_source"].items():
         o = old["per_source"][name]
@@ -184,7 +184,8 @@ def genre_mix_section(m: dict) -> str:
         "without training articles read the head above alone.",
         "",
         f"**Satire only on strong evidence:** {m['satire_rule']}. Held out, real news called satire: "
-        f"{h['false_satire_on_real_news']:.1%} (0.4.0 recipe: {old['false_satire_on_real_news']:.1%}).",
+        f"{h['false_satire_on_real_news']:.1%} (spinscan 0.4.0's recipe: "
+        f"{old['false_satire_on_real_news']:.1%}).",
         "",
         "ST1 macro-F1, held out:",
         "",
