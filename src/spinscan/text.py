@@ -63,7 +63,7 @@ def decode_bytes(data: bytes, source: str, max_bytes: int = MAX_BYTES, charset: 
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        if charset and _known(charset):
+        if charset and usable_charset(charset):
             return check_text(data.decode(charset, errors="replace"), source, max_bytes)
         raise InputError(
             f"{source}: not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); "
@@ -72,7 +72,9 @@ def decode_bytes(data: bytes, source: str, max_bytes: int = MAX_BYTES, charset: 
     return check_text(text, source, max_bytes)
 
 
-def _known(charset: str) -> bool:
+def usable_charset(charset: str) -> bool:
+    """A codec Python knows, other than the UTF ones (which the bytes were tried in, or which
+    cannot be right without a BOM)."""
     import codecs
 
     try:

@@ -164,9 +164,9 @@ def _bracketed(raw: str, p: ParagraphResult, lead: int) -> str:
     text = raw.strip()
     tags: dict[tuple[int, int], list[str]] = {}
     for sp in sorted(p.spans, key=lambda s: TECHNIQUES.index(s.technique)):
-        a, b = (max(x - p.start - lead, 0) for x in visible(sp))
-        if a < min(b, len(text)) and TAGS[sp.technique] not in tags.setdefault((a, min(b, len(text))), []):
-            tags[(a, min(b, len(text)))].append(TAGS[sp.technique])
+        a, b = (min(max(x - p.start - lead, 0), len(text)) for x in visible(sp))
+        if a < b and TAGS[sp.technique] not in tags.setdefault((a, b), []):
+            tags[(a, b)].append(TAGS[sp.technique])
     spans = sorted(
         ((a, b, "+".join(t)) for (a, b), t in tags.items() if t), key=lambda s: (s[0], -s[1], s[2])
     )

@@ -147,25 +147,23 @@ def _train_genre(data_dir, out_dir, langs, init_from, max_articles, outside=None
         m = refit_genre(init_from, data_dir, out_dir, list(langs) or None, cb, max_articles, outside, cache)
     c = m["chosen"]
     if outside is not None:
-        h = m["held_out"]
         rule = (
             f"outside weight {c['outside_weight']}, satire weight {c['satire_weight']}, lexical weight "
             f"{c['lexical_weight_trained_languages']} (trained languages but English)"
         )
         click.echo(f"genre head: C {c['C']}, {rule}, temperature {c['temperature']}")
-        click.echo("  ST1 macro-F1, each language left out: "
-                   + ", ".join(f"{k} {v:.3f}" for k, v in h["leave_one_language_out"].items()))  # fmt: skip
-        f1, fs = h["leave_one_source_out_macro_f1"], h["false_satire_on_real_news"]
-        click.echo(f"  outside sources left out: macro-F1 {f1:.3f}, real news called satire {fs:.1%}")
-        click.echo(f"model written to {out_dir}")
-        return
-    click.echo(
-        f"genre head: {' + '.join(c['features'])}, C {c['C']}, lexical weight {c['lexical_weight']}, "
-        f"temperature {c['temperature']}"
-    )
+    else:
+        click.echo(
+            f"genre head: {' + '.join(c['features'])}, C {c['C']}, lexical weight {c['lexical_weight']}, "
+            f"temperature {c['temperature']}"
+        )
+    scores = m["held_out"] if outside is not None else m
     protocols = (("leave-one-language-out", "leave_one_language_out"), ("grouped 5-fold CV", "grouped_cv"))
     for name, key in protocols:
-        click.echo(f"  ST1 macro-F1, {name}: " + ", ".join(f"{k} {v:.3f}" for k, v in m[key].items()))
+        click.echo(f"  ST1 macro-F1, {name}: " + ", ".join(f"{k} {v:.3f}" for k, v in scores[key].items()))
+    if outside is not None:
+        f1, fs = scores["leave_one_source_out_macro_f1"], scores["false_satire_on_real_news"]
+        click.echo(f"  outside sources left out: macro-F1 {f1:.3f}, real news called satire {fs:.1%}")
     click.echo(f"model written to {out_dir}")
 
 

@@ -14,6 +14,7 @@ import logging
 import re
 
 from ..errors import InputError
+from ..text import usable_charset
 from .clutter import mark_clutter
 from .document import Document
 
@@ -68,12 +69,8 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
     if m:
         candidates.append(m.group(1).decode("ascii", "replace"))
     for enc in [*candidates, "cp1252"]:
-        try:
-            if codecs.lookup(enc).name in ("utf-8", "utf-16", "utf-32"):
-                continue  # (those were tried, or cannot be right without a BOM)
+        if usable_charset(enc):
             return data.decode(enc, errors="replace")
-        except LookupError:
-            continue
     return data.decode("utf-8", errors="replace")
 
 

@@ -32,11 +32,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 from ..labels import GENRES
 from ..models.heads import CentredHead, with_class_weights, with_temperature
 from .genre import per_language, reliability, temperature
+from .lexical import fit_head
 from .selection import macro_f1
 
 log = logging.getLogger(__name__)
@@ -119,24 +119,13 @@ def fit(
         proj[: data.n_state, : data.n_state] -= v.T @ v
     x = xc @ proj  # (proj is symmetric)
     mean, scale = x.mean(0), x.std(0) + 1e-6
-    coef = np.zeros((len(GENRES), x.shape[1]), dtype=np.float32)
-    icpt = np.full(len(GENRES), -20.0, dtype=np.float32)
-    classes = np.unique(data.y[rows])
-    if len(classes) < 2:  # (a tiny fold of one genre: it is predicted)
-        icpt[classes] = 0.0
-    else:
-        m = LogisticRegression(C=c, max_iter=3000).fit((x - mean) / scale, data.y[rows], sample_weight=w)
-        if len(m.classes_) == 2:  # sklearn's binary form: one row for the second class
-            coef[m.classes_] = np.stack([-m.coef_[0] / 2, m.coef_[0] / 2])
-            icpt[m.classes_] = [-m.intercept_[0] / 2, m.intercept_[0] / 2]
-        else:
-            coef[m.classes_], icpt[m.classes_] = m.coef_, m.intercept_
-    if (
-        nuisance is not None and data.n_state
-    ):  # W((Px - mean) / scale) + b = (W / scale) P x + (b - (W / scale) mean)
+    h = fit_head((x - mean) / scale, data.y[rows], c, list(GENRES), sample_weight=w)
+    coef, icpt = h.coef, h.intercept
+    if nuisance is not None and data.n_state:
+        # W((Px - mean) / scale) + b = (W / scale) P x + (b - (W / scale) mean)
         coef, icpt = (coef / scale) @ proj, icpt - (coef / scale) @ mean
         mean, scale = np.zeros_like(mean), np.ones_like(scale)
-    coef = coef.astype(np.float16).astype(np.float32)  # as saved
+        coef = coef.astype(np.float16).astype(np.float32)  # as saved
     return CentredHead(list(GENRES), coef, icpt.astype(np.float32), True, mean, scale, data.centres)
 
 
@@ -174,10 +163,14 @@ def held_out(
     return p
 
 
+def called_satire(p: np.ndarray) -> float:
+    """The share of rows whose most probable genre is satire (4 places; 0 for no rows)."""
+    return round(float((p.argmax(1) == SATIRE).mean()), 4) if len(p) else 0.0
+
+
 def false_satire(data: MixData, p: np.ndarray) -> float:
     """The share of held-out outside real news (reports and opinion) called satire."""
-    real = data.outside & (data.y != SATIRE)
-    return float((p[real].argmax(1) == SATIRE).mean()) if real.any() else 0.0
+    return called_satire(p[data.outside & (data.y != SATIRE)])
 
 
 def per_source(data: MixData, p: np.ndarray) -> dict[str, dict[str, Any]]:
@@ -200,11 +193,11 @@ def scores(data: MixData, p: np.ndarray, p_cv: np.ndarray) -> dict[str, Any]:
     """The numbers a candidate is judged by: per language (left out; in grouped CV), per source
     (left out)."""
     sem = ~data.outside
-    lolo = per_language(_view(data, sem), p[sem])
+    lolo = per_language(language_view(data, sem), p[sem])
     out_f1 = macro_f1(data.y[data.outside], p[data.outside].argmax(1)) if data.outside.any() else None
     return {
         "leave_one_language_out": lolo,
-        "grouped_cv": per_language(_view(data, sem), p_cv[sem]),
+        "grouped_cv": per_language(language_view(data, sem), p_cv[sem]),
         "leave_one_source_out_macro_f1": None if out_f1 is None else round(out_f1, 4),
         "false_satire_on_real_news": round(false_satire(data, p), 4),
         "per_source": per_source(data, p),
@@ -212,13 +205,14 @@ def scores(data: MixData, p: np.ndarray, p_cv: np.ndarray) -> dict[str, Any]:
 
 
 @dataclass
-class _LangView:  # what per_language reads of a GenreData
+class LanguageView:  # what per_language reads of a GenreData
     langs: np.ndarray
     y: np.ndarray
 
 
-def _view(data: MixData, rows: np.ndarray) -> _LangView:
-    return _LangView(data.langs[rows], data.y[rows])
+def language_view(data: MixData, rows: np.ndarray) -> LanguageView:
+    """The languages and genres of ``rows``, for :func:`~spinscan.training.genre.per_language`."""
+    return LanguageView(data.langs[rows], data.y[rows])
 
 
 def objective(s: dict[str, Any]) -> float:
@@ -229,10 +223,6 @@ def objective(s: dict[str, Any]) -> float:
     if s["leave_one_source_out_macro_f1"] is not None:
         parts.append(s["leave_one_source_out_macro_f1"])
     return float(np.mean(parts))
-
-
-def _called_satire(p: np.ndarray) -> float:
-    return round(float((p.argmax(1) == SATIRE).mean()), 4) if len(p) else 0.0
 
 
 def weighted(data: MixData, p: np.ndarray, s_en: float, s_other: float) -> np.ndarray:
@@ -257,14 +247,14 @@ def satire_rule(data: MixData, p: np.ndarray, p_cv: np.ndarray) -> tuple[dict[st
     table: dict[str, Any] = {}
     for w in SATIRE_WEIGHTS:
         q, q_cv = weighted(data, p, w, w), weighted(data, p_cv, w, w)
-        lolo = per_language(_view(data, other), q[other])
-        cv = per_language(_view(data, other), q_cv[other])
+        lolo = per_language(language_view(data, other), q[other])
+        cv = per_language(language_view(data, other), q_cv[other])
         table[str(w)] = {
             "false_satire_on_real_news": round(false_satire(data, q), 4),
             "satire_found_english": round(float((q[en_satire].argmax(1) == SATIRE).mean()), 3),
             "other_languages_leave_one_out_mean": lolo["mean"],
             "other_languages_grouped_cv_mean": cv["mean"],
-            "other_languages_real_news_called_satire": _called_satire(q[other_real]),
+            "other_languages_real_news_called_satire": called_satire(q[other_real]),
         }  # fmt: skip
     ok = [w for w in SATIRE_WEIGHTS if table[str(w)]["false_satire_on_real_news"] <= MAX_FALSE_SATIRE]
     s_en = max(ok) if ok else min(SATIRE_WEIGHTS)

@@ -69,14 +69,20 @@ def _fit_binary(x, y: np.ndarray, c: float) -> tuple[np.ndarray, float]:
     return m.coef_[0].astype(np.float32), float(m.intercept_[0])
 
 
-def fit_head(x, y: np.ndarray, c: float, labels: list[str], n_jobs: int = 2) -> LinearHead:
-    """One-vs-rest logistic regression (multi-label) or balanced softmax (genre)."""
+def fit_head(
+    x, y: np.ndarray, c: float, labels: list[str], n_jobs: int = 2, sample_weight=None
+) -> LinearHead:
+    """One-vs-rest logistic regression (multi-label) or softmax (genre): classes balanced, or
+    weighed by ``sample_weight`` where given (softmax only)."""
     if y.ndim == 1 and len(np.unique(y)) < 2:  # one class only (tiny folds): predict it
         icpt = np.full(len(labels), -20.0, dtype=np.float32)
         icpt[int(y[0])] = 0.0
         head = LinearHead(labels, np.zeros((len(labels), x.shape[1]), dtype=np.float32), icpt, softmax=True)
     elif y.ndim == 1:
-        m = LogisticRegression(C=c, class_weight="balanced", max_iter=2000).fit(x, y)
+        balanced = "balanced" if sample_weight is None else None
+        m = LogisticRegression(C=c, class_weight=balanced, max_iter=2000).fit(
+            x, y, sample_weight=sample_weight
+        )
         coef = np.zeros((len(labels), x.shape[1]), dtype=np.float32)
         icpt = np.full(len(labels), -20.0, dtype=np.float32)
         if len(m.classes_) == 2:  # sklearn's binary form: one row for the second class; as softmax

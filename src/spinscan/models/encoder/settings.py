@@ -17,6 +17,21 @@ BLENDS = ("techniques", "genre", "frames")
 GENRE_FEATURES = ("state", "style")
 
 
+def per_language_ok(value, ok) -> bool:
+    """``value`` is one setting ``ok`` accepts, or such settings by language with a ``"*"``."""
+    return ok(value) or (isinstance(value, dict) and "*" in value and all(ok(v) for v in value.values()))
+
+
+def per_language_map(value, fn):
+    """``fn`` of one setting, or of each language's."""
+    return {k: fn(v) for k, v in value.items()} if isinstance(value, dict) else fn(value)
+
+
+def for_language(value, lang: str | None):
+    """A setting for ``lang``'s articles: one for all, or the language's own, else ``"*"``'s."""
+    return value.get(lang or "", value["*"]) if isinstance(value, dict) else value
+
+
 @dataclass(frozen=True)
 class EncoderSettings:
     """What inference needs from an encoder model's config.json."""
@@ -25,7 +40,6 @@ class EncoderSettings:
     max_tokens: int
     labels: tuple[str, ...]  # the techniques, in the order of the heads' outputs
     members: int  # fine-tuned tops in the weights file
-    # weight of the encoder side in its average with the lexical partner, per head
     # the encoder's weight beside the lexical partner per head: one number, or by language ("*": the rest)
     ensemble: dict[str, float | dict[str, float]] = field(default_factory=dict)
     # language | "*" -> one weight per member; absent: members averaged equally
@@ -39,7 +53,7 @@ class EncoderSettings:
     genre_temperature: float | dict[str, float] = 1.0
     # each genre's probability scaled (then renormalised) before the temperature: class priors,
     # per language where chosen for it ("*": the others)
-    genre_class_weights: dict[str, tuple[float, ...]] = field(default_factory=lambda: {"*": (1.0, 1.0, 1.0)})
+    genre_class_weights: tuple[float, ...] | dict[str, tuple[float, ...]] = (1.0, 1.0, 1.0)
 
     @classmethod
     def from_config(
@@ -67,8 +81,7 @@ class EncoderSettings:
             return isinstance(w, int | float) and not isinstance(w, bool) and 0 <= w <= 1
 
         for k, w in ensemble.items():
-            by_lang = isinstance(w, dict) and "*" in w and all(weight(v) for v in w.values())
-            if k not in BLENDS or not (weight(w) or by_lang):
+            if k not in BLENDS or not per_language_ok(w, weight):
                 raise ModelError(
                     f"{where}: ensemble {k!r}: expected a head of {BLENDS} with a weight in [0, 1], "
                     'or such weights by language with a "*" for the others'
@@ -102,20 +115,19 @@ class EncoderSettings:
         def temp(v) -> bool:
             return isinstance(v, int | float) and not isinstance(v, bool) and 0.05 <= v <= 20
 
-        if not (temp(t) or (isinstance(t, dict) and "*" in t and all(temp(v) for v in t.values()))):
+        if not per_language_ok(t, temp):
             raise ModelError(
                 f"{where}: expected genre_temperature as a number in [0.05, 20], or such numbers by "
                 f'language with a "*" for the others, found {t!r}'
             )
         cw = config.get("genre_class_weights", [1.0, 1.0, 1.0])
-        by_lang_cw = cw if isinstance(cw, dict) else {"*": cw}
 
         def three(x) -> bool:
             return (
                 isinstance(x, list) and len(x) == 3 and all(isinstance(v, int | float) and v > 0 for v in x)
             )
 
-        if "*" not in by_lang_cw or not all(three(v) for v in by_lang_cw.values()):
+        if not per_language_ok(cw, three):
             raise ModelError(
                 f"{where}: expected genre_class_weights as 3 positive numbers (opinion, reporting, "
                 f'satire), or such lists by language with a "*" for the others, found {cw!r}'
@@ -131,18 +143,17 @@ class EncoderSettings:
             by_lang,
             lexical or None,
             genre_features,
-            {k: float(v) for k, v in t.items()} if isinstance(t, dict) else float(t),
-            {k: tuple(float(x) for x in v) for k, v in by_lang_cw.items()},
+            per_language_map(t, float),
+            per_language_map(cw, lambda v: tuple(float(x) for x in v)),
         )
 
     def genre_temperature_for(self, lang: str | None) -> float:
         """The genre temperature of a language: its own where chosen, else ``"*"``."""
-        t = self.genre_temperature
-        return float(t.get(lang or "", t["*"]) if isinstance(t, dict) else t)
+        return for_language(self.genre_temperature, lang)
 
     def genre_weights_for(self, lang: str | None) -> tuple[float, ...]:
         """The genre class weights of a language: its own where chosen, else ``"*"``."""
-        return self.genre_class_weights.get(lang or "", self.genre_class_weights["*"])
+        return for_language(self.genre_class_weights, lang)
 
     def member_weights_for(self, lang: str | None) -> tuple[float, ...]:
         """Each member's weight in the average for paragraphs of ``lang`` (they sum to 1)."""
@@ -158,5 +169,4 @@ class EncoderSettings:
 
     def blend(self, head: str, lang: str | None = None) -> float:
         """The encoder's weight beside the lexical partner for ``head`` (for ``lang``'s articles)."""
-        w = self.ensemble.get(head, 1.0)
-        return float(w.get(lang or "", w["*"]) if isinstance(w, dict) else w)
+        return float(for_language(self.ensemble.get(head, 1.0), lang))
