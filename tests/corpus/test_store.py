@@ -10,7 +10,7 @@ import pytest
 
 from spinscan.corpus.charts import write_chart
 from spinscan.corpus.stats import Filters, get_article, list_articles, overview, table
-from spinscan.corpus.store import JsonlStore, SqliteStore, connect, month_of
+from spinscan.corpus.store import JsonlStore, SqliteStore, connect, month_of, wal_mode
 from spinscan.errors import InputError
 
 TEXT = "Title\n\nThey are traitors.\r\nCalm line.\n"
@@ -356,3 +356,29 @@ def test_export_writes_real_xlsx_and_refuses_unknown_suffixes(db: Path, tmp_path
         r = CliRunner().invoke(main, ["export", "--db", str(db), "--out", str(tmp_path / name), *extra])
         assert r.exit_code == 2 and r.output.count("\n") == 1 and "error:" in r.output, (name, r.output)
         assert not (tmp_path / name).exists()
+
+
+class _Racing:
+    """A connection whose mode switch is refused while another process creates the same store."""
+
+    def __init__(self, refusals: int, error: str = "database is locked") -> None:
+        self.refusals, self.error, self.switched = refusals, error, False
+
+    def execute(self, sql: str):
+        if sql == "PRAGMA journal_mode=WAL":
+            if self.refusals:
+                self.refusals -= 1
+                raise sqlite3.OperationalError(self.error)
+            self.switched = True
+        mode = "wal" if self.switched else "delete"
+        return type("C", (), {"fetchone": lambda _self: (mode,)})()
+
+
+def test_a_store_switched_to_wal_by_two_processes_at_once_waits_its_turn():
+    con = _Racing(3)
+    wal_mode(con)  # type: ignore[arg-type]
+    assert con.switched and con.refusals == 0
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        wal_mode(_Racing(10**6), wait=0.2)  # type: ignore[arg-type]
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+        wal_mode(_Racing(1, "disk I/O error"))  # type: ignore[arg-type]

@@ -65,6 +65,21 @@ def month_of(date: str | None) -> str | None:
     return None
 
 
+def wal_mode(con: sqlite3.Connection, wait: float = 30.0) -> None:
+    """Switch a store to WAL. SQLite answers a mode switch with "locked" at once, without its busy
+    wait, while another process creates or switches the same new file: wait here instead."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            if con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                con.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if ("locked" not in str(e) and "busy" not in str(e)) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
     """A connection to a corpus store (read-only ones never create or change the file)."""
     p = Path(path)
@@ -84,12 +99,13 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
             raise OutputError(f"{p}: folder {p.parent} does not exist; create it first")
         con = sqlite3.connect(p, timeout=30)
         try:
-            con.execute("PRAGMA journal_mode=WAL")
+            wal_mode(con)
         except sqlite3.DatabaseError as e:
             con.close()
             raise InputError(f"{p}: not a SQLite database ({e}); give a new file name") from e
         con.execute("PRAGMA synchronous=NORMAL")  # durable across a killed process
-        con.executescript(SCHEMA)
+        # the write lock first (with the busy wait): two processes creating one store never meet halfway
+        con.executescript("BEGIN IMMEDIATE;\n" + SCHEMA)
         for table, columns in UPGRADE.items():  # a store of spinscan 0.2: add what it lacks, keep its rows
             have = {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
             for col, kind in columns.items():
