@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .labels import normalise_language
-from .language import detect_language
+from .language import LanguageGuess, identify
+from .languages import normalise_language
 from .models.base import PRETRAINED, Model, Prediction, load_model
 from .normalise import back_to_original, composed, needs_composing
 from .reading.clutter import mark_clutter
@@ -79,11 +79,12 @@ def get_model(path: str | Path | None = None, backend: str | None = None) -> Mod
         return _cache[key]
 
 
-def resolve_language(text: str, lang: str | None) -> tuple[str, bool]:
-    """The official language code to use, and whether it was detected."""
+def resolve_language(text: str, lang: str | None) -> tuple[str, LanguageGuess | None]:
+    """spinscan's code of the language to use, and what identification found (None when given)."""
     if lang:
-        return normalise_language(lang), False
-    return detect_language(text)[0], True
+        return normalise_language(lang), None
+    guess = identify(text)
+    return guess.code, guess
 
 
 def mask(text: str, skipped: dict[int, str]) -> str:
@@ -169,6 +170,7 @@ def to_analysis(
         frame_scores={k: round(v, 4) for k, v in pred.frame_scores.items()},
         paragraphs=paragraphs,
         model={"name": model.name, "kind": model.kind, "version": model.version},
+        zero_shot=bool(article.lang) and article.lang not in model.trained_languages,
     )
 
 
@@ -221,11 +223,14 @@ def _analyze(
             "to analyse (keep the clutter to analyse it anyway)",
             setting="keep_clutter",
         )
-    code, detected = resolve_language(analysed, lang)
+    code, guess = resolve_language(analysed, lang)
     article.lang = code
     without = Article(id=article.id, text=analysed, lang=code)
     pred = m.predict([without])[0]
-    return to_analysis(article, pred, m, detected, skipped, without)
+    result = to_analysis(article, pred, m, guess is not None, skipped, without)
+    if guess is not None:
+        result.lang_confidence, result.lang_note = guess.confidence, guess.note
+    return result
 
 
 def analyze_document(

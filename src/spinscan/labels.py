@@ -105,7 +105,8 @@ TECHNIQUE_DEFINITIONS: dict[str, str] = {
     "Questioning_the_Reputation": "Attacks the character or reputation of the opponent.",
 }
 
-# Codes as the official data spells them (folder names), with the ISO 639-1 code.
+# The languages of SemEval-2023 Task 3, coded as the official data spells them (folder names);
+# every language spinscan analyses is in ``languages``.
 LANGUAGES: dict[str, str] = {
     "en": "English",
     "fr": "French",
@@ -118,33 +119,6 @@ LANGUAGES: dict[str, str] = {
     "ka": "Georgian",
 }
 TRAIN_LANGUAGES: tuple[str, ...] = ("en", "fr", "ge", "it", "po", "ru")
-ISO_TO_CODE: dict[str, str] = {
-    "en": "en",
-    "fr": "fr",
-    "de": "ge",
-    "it": "it",
-    "pl": "po",
-    "ru": "ru",
-    "es": "es",
-    "el": "gr",
-    "ka": "ka",
-}
-
-
-def normalise_language(code: str) -> str:
-    """Map an official or ISO 639-1 language code to the official code; raise on others."""
-    from .errors import UnsupportedLanguageError
-
-    c = code.strip().lower()
-    if c in LANGUAGES:
-        return c
-    if c in ISO_TO_CODE:
-        return ISO_TO_CODE[c]
-    raise UnsupportedLanguageError(
-        f"unknown language code {code!r}: use one of {', '.join(LANGUAGES)} "
-        "(or the ISO codes de, pl, el for German, Polish, Greek)",
-        setting="lang",
-    )
 
 
 # Short invented examples (ours, not from the data), one per label, shown by the API and the web page.

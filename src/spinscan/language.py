@@ -1,17 +1,22 @@
-"""Offline language identification (py3langid ships its model in the wheel)."""
+"""Offline language identification (py3langid ships its model in the wheel): which covered
+language a text is in, how sure that is, and whether the text mixes languages."""
 
 from __future__ import annotations
 
 import functools
 import logging
+from dataclasses import dataclass, field
 
 from .errors import UnsupportedLanguageError
-from .labels import ISO_TO_CODE, LANGUAGES
+from .languages import ALIASES, code_of, is_covered, is_spaceless, language_name, list_sentence
 
 log = logging.getLogger(__name__)
 
 
-UNSURE = 0.5  # below this confidence in an unsupported language, the text is too short to tell
+UNSURE = 0.5  # below this confidence in an uncovered language, the text is too short to tell
+SURE = 0.9  # below this, the report says which other language the text may be in
+MIXED = 0.8  # a text whose main language has less of its letters than this is mixed
+MIN_LETTERS_PER_PART = 30  # paragraphs shorter than this are not told apart for mixing
 
 
 @functools.lru_cache(maxsize=2)
@@ -25,7 +30,7 @@ def _identifier(restricted: bool = False):
         log.info("language model cache not used (%s)", e)
         ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     if restricted:  # only the languages spinscan analyses
-        ident.set_languages(sorted(ISO_TO_CODE))
+        ident.set_languages(sorted(c for c in ident.nb_classes if code_of(c)))
     return ident
 
 
@@ -79,33 +84,121 @@ def _unpacked_model() -> tuple[tuple, object]:
     raise AssertionError("unreachable")
 
 
+@dataclass(frozen=True)
+class LanguageGuess:
+    """What the identifier found: spinscan's code, its probability, the next likeliest covered
+    languages, each language's share of the letters when the text mixes languages, and a
+    sentence for the reader when the guess is unsure or the text mixed."""
+
+    code: str
+    confidence: float
+    alternatives: list[tuple[str, float]] = field(default_factory=list)
+    shares: dict[str, float] = field(default_factory=dict)
+    note: str | None = None
+
+
+def words(text: str) -> int:
+    """Words of letters (each character of a script written without spaces counts as one)."""
+    n, inside = 0, False
+    for ch in text:
+        if ch.isalpha():
+            if is_spaceless(ch):
+                n, inside = n + 1, False
+            elif not inside:
+                n, inside = n + 1, True
+        else:
+            inside = False
+    return n
+
+
+def ranked(text: str, restricted: bool = False) -> list[tuple[str, float]]:
+    """(code, probability) best first; covered languages under spinscan's code (their aliases
+    added up), the others under the identifier's."""
+    total: dict[str, float] = {}
+    for iso, p in _identifier(restricted).rank(text):
+        key = code_of(iso) or ALIASES.get(iso, iso)
+        total[key] = total.get(key, 0.0) + float(p)
+    return sorted(total.items(), key=lambda kv: -kv[1])
+
+
+def no_language(text: str) -> bool:
+    """Numbers, symbols or a single word: nothing a language can be told from."""
+    return words(text[:20000]) < 2
+
+
 def guess_language(text: str) -> tuple[str | None, float]:
-    """What the text's language looks like, never refused: the official code of a language
-    spinscan analyses, else the ISO 639-1 code; ``(None, 0.0)`` for text with no letters."""
-    if not any(c.isalpha() for c in text[:20000]):
+    """What the text's language looks like, never refused: spinscan's code of a covered
+    language, else the identifier's code; ``(None, 0.0)`` for text with no language in it."""
+    if no_language(text):
         return None, 0.0
-    iso, prob = _identifier().classify(text[:20000])
-    return ISO_TO_CODE.get(iso, iso), float(prob)
+    code, prob = ranked(text[:20000])[0]
+    return (None, 0.0) if code == "zxx" else (code, prob)
+
+
+def _refuse(message: str):
+
+    return UnsupportedLanguageError(
+        f"{message}; spinscan analyses {list_sentence()}. If you know the language, give it explicitly.",
+        setting="lang",
+    )
+
+
+def identify(text: str) -> LanguageGuess:
+    """The covered language of ``text``, how sure, and whether it is mixed.
+
+    Raises UnsupportedLanguageError for text with no language in it (numbers, one word) and for
+    a language outside the covered list, naming what was found and the list.
+    """
+    sample = text[:20000]
+    if no_language(sample):
+        raise _refuse("the text has no words to tell its language from (numbers, symbols or one word)")
+    best = ranked(sample)
+    code, prob = best[0]
+    if code == "zxx":
+        raise _refuse("the text has no language in it (the identifier found no linguistic content)")
+    if not is_covered(code) and prob >= UNSURE:
+        raise _refuse(
+            f"the text looks like {language_name(code)} ({code}, "
+            f"{prob:.0%} sure), which the encoder was not pretrained on"
+        )
+    covered = [(c, p) for c, p in best if is_covered(c)]
+    if not is_covered(code):  # "Hi there" looks Serbian at 1 %: the likeliest covered language instead
+        covered = ranked(sample, restricted=True)
+        log.info("language unsure; the likeliest covered one is %s (p=%.3f)", *covered[0])
+    code, prob = covered[0]
+    alternatives = [(c, round(p, 3)) for c, p in covered[1:3] if p >= 0.01]
+    shares = mixture(text)
+    note = None
+    if len(shares) > 1 and max(shares.values()) < MIXED:
+        parts = ", ".join(f"{share:.0%} {language_name(c)}" for c, share in shares.items())
+        code = max(shares, key=shares.get)
+        note = f"mixed languages ({parts} of the letters); analysed as {language_name(code)}"
+    elif prob < SURE and alternatives:
+        other = alternatives[0]
+        note = (
+            f"language unsure: {language_name(code)} ({prob:.0%}) or {language_name(other[0])} "
+            f"({other[1]:.0%}); analysed as {language_name(code)}"
+        )
+    log.debug("identified %s (p=%.3f)%s", code, prob, f": {note}" if note else "")
+    return LanguageGuess(code, round(prob, 3), alternatives, shares, note)
+
+
+def mixture(text: str) -> dict[str, float]:
+    """Each covered language's share of the letters of the paragraphs long enough to tell,
+    largest first; {} when fewer than two such paragraphs."""
+    parts = [line for line in text.split("\n") if sum(ch.isalpha() for ch in line) >= MIN_LETTERS_PER_PART]
+    if len(parts) < 2:
+        return {}
+    letters: dict[str, int] = {}
+    for line in parts[:400]:
+        c, _ = ranked(line, restricted=True)[0]
+        letters[c] = letters.get(c, 0) + sum(ch.isalpha() for ch in line)
+    total = sum(letters.values())
+    return {c: round(n / total, 3) for c, n in sorted(letters.items(), key=lambda kv: -kv[1])}
 
 
 def detect_language(text: str) -> tuple[str, float]:
-    """The official code (en fr ge it po ru es gr ka) of the text's language, with confidence.
-
-    Raises UnsupportedLanguageError for any other language, naming it, so callers
-    can tell the user to pass an explicit language if they know better.
-    """
-    iso, prob = _identifier().classify(text[:20000])
-    code = ISO_TO_CODE.get(iso)
-    if code is None and prob < UNSURE:  # "Hi" looks Serbian at 1 %: too short to refuse on that
-        iso, prob = _identifier(True).classify(text[:20000])
-        code = ISO_TO_CODE.get(iso)
-        log.info("language unsure; the most likely supported one is %s (p=%.3f)", iso, prob)
-    if code is None:
-        raise UnsupportedLanguageError(
-            f"the text looks like language {iso!r} ({prob:.0%} sure), which spinscan does not analyse; "
-            f"supported: {', '.join(f'{c} ({n})' for c, n in LANGUAGES.items())}. "
-            "If the detection is wrong, give the language explicitly.",
-            setting="lang",
-        )
-    log.debug("detected language %s (%s, p=%.3f)", code, iso, prob)
-    return code, float(prob)
+    """spinscan's code of the text's language (a covered one), with its probability; see
+    :func:`identify`, which also says how sure and whether the text is mixed."""
+    g = identify(text)
+    return g.code, g.confidence

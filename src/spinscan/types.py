@@ -137,7 +137,12 @@ class ParagraphResult:
 class Analysis:
     """What spinscan says about one article."""
 
-    lang: str = field(metadata={"doc": "Official language code (en fr ge it po ru es gr ka)."})
+    lang: str = field(
+        metadata={
+            "doc": "Language code: the official one of the SemEval languages (en fr ge it po ru es gr "
+            "ka), else ISO 639-1 (pt, uk, ja, ...); `spinscan languages` lists them."
+        }
+    )
     lang_detected: bool = field(metadata={"doc": "Whether the language was detected (not given)."})
     genre: str = field(metadata={"doc": "opinion, reporting or satire."})
     genre_scores: dict[str, float] = field(metadata={"doc": "The three genre probabilities."})
@@ -147,6 +152,24 @@ class Analysis:
     model: dict[str, str] = field(metadata={"doc": "The model's name, kind and version."})
     id: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    zero_shot: bool = field(
+        default=False,
+        metadata={
+            "doc": "No article of this language trained the model: expect the quality measured "
+            "for unseen languages (`spinscan languages`)."
+        },
+    )
+    lang_confidence: float | None = field(
+        default=None,
+        metadata={"doc": "The language identifier's probability (null when the language was given)."},
+    )
+    lang_note: str | None = field(
+        default=None,
+        metadata={
+            "doc": "Set when the language may be wrong: the identifier was unsure between languages, "
+            "or the text mixes languages; says which language was used."
+        },
+    )
 
     def voice_counts(self) -> dict[str, dict[str, int]]:
         """Per technique, how many of its spans are the author's and how many quoted."""

@@ -92,12 +92,12 @@ def test_a_bad_file_among_good_ones_does_not_stop_the_others(tmp_path: Path):
 
 
 def test_unsupported_language_and_unknown_code_are_one_line_errors(tmp_path: Path):
-    nl = tmp_path / "nl.txt"
-    nl.write_text("De regering heeft maandag nieuwe maatregelen tegen de inflatie aangekondigd.\n")
+    nl = tmp_path / "mt.txt"  # Maltese: the encoder was not pretrained on it
+    nl.write_text("Il-gvern ħabbar it-Tnejn miżuri ġodda kontra l-inflazzjoni, qal il-ministru tal-finanzi.\n")
     lexical = ["--model", str(default_lexical_path())]
     r = CliRunner().invoke(main, ["analyze", *lexical, str(nl)])
     # a user mistake: exit 2, one line, the option that fixes it named by the CLI
-    assert r.exit_code == 2 and "does not analyse" in r.stderr and "Traceback" not in r.output
+    assert r.exit_code == 2 and "Maltese (mt" in r.stderr and "Traceback" not in r.output
     assert r.stderr.count("\n") == 1 and "[--lang CODE]" in r.stderr
     assert r.stderr.startswith(f"error: {nl}: ")  # the message names the file
     # the --json error object carries the same stable code as the API and batch rows

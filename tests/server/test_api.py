@@ -78,7 +78,7 @@ def test_bad_inputs_are_clear_4xx_json_errors(client):
     assert "unknown language code" in err(
         client.post("/v1/analyze", json={"text": ARTICLE, "lang": "xx"}), 400, "unsupported_language"
     )
-    nl = "De regering heeft maandag nieuwe maatregelen tegen de inflatie aangekondigd."
+    nl = "Il-gvern ħabbar it-Tnejn miżuri ġodda kontra l-inflazzjoni, qal il-ministru tal-finanzi."  # Maltese
     err(client.post("/v1/analyze", json={"text": nl}), 400, "unsupported_language")
     bad = b'{"text": "caf\xe9"}'
     err(

@@ -64,7 +64,7 @@ def analyze(files, lang, as_json, max_bytes, color, model_dir, html_out, keep_cl
       cat article.txt | spinscan analyze -
     """
     from ..analysis import analyze_document, get_model, technique_reliability
-    from ..labels import normalise_language
+    from ..languages import normalise_language
     from ..reading import read_source
     from .report import print_report
 

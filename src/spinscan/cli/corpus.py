@@ -162,7 +162,7 @@ def stats(
     """
     from ..corpus.stats import Filters, pick_model, table
     from ..corpus.store import connect
-    from ..labels import normalise_language
+    from ..languages import normalise_language
 
     for out in (chart, csv_out):  # an output that could not be written fails before any work
         if out is not None:

@@ -33,7 +33,7 @@ def predict(data_dir, split, langs, out_dir, model_dir) -> None:
       spinscan predict --data ../shared/data/semeval2023 --split test --out predictions/
     """
     from ..analysis import get_model
-    from ..labels import normalise_language
+    from ..languages import normalise_language
     from ..semeval.data import Dataset
     from ..semeval.predict import count_articles, predict_split
 

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelError
+from ..labels import TRAIN_LANGUAGES
 from ..spans import whole_paragraph_spans
 from ..types import Article, Span
 
@@ -51,6 +52,19 @@ class Prediction:
         ]
 
 
+def trained_languages(config: dict[str, Any], where: str = "config.json") -> tuple[str, ...]:
+    """A model's training languages: config ``train.languages`` (the encoder recipe's) or
+    ``languages`` (the lexical model's), else the six SemEval training languages."""
+    train = config.get("train")
+    found = train.get("languages") if isinstance(train, dict) else None
+    found = config.get("languages") if found is None else found
+    if found is None:
+        return TRAIN_LANGUAGES
+    if not isinstance(found, list | tuple) or not all(isinstance(x, str) for x in found):
+        raise ModelError(f"{where}: expected the training languages as a list of codes, found {found!r}")
+    return tuple(found)
+
+
 class Model(ABC):
     """Analyses articles for all three subtasks."""
 
@@ -66,6 +80,12 @@ class Model(ABC):
     @property
     def version(self) -> str:
         return str(self.config.get("version", "0"))
+
+    @property
+    def trained_languages(self) -> tuple[str, ...]:
+        """The languages whose articles trained the model; any other covered language is
+        analysed zero-shot."""
+        return trained_languages(self.config)
 
     @abstractmethod
     def predict(self, articles: list[Article], subtasks: tuple[int, ...] = (1, 2, 3)) -> list[Prediction]:

@@ -75,10 +75,13 @@ def thresholds_for(table: Thresholds, lang: str | None, labels: list[str]) -> np
 
 
 def decide(
-    table: Thresholds, lang: str | None, labels: list[str], row: np.ndarray
+    table: Thresholds, lang: str | None, labels: list[str], row: np.ndarray, shift: float = 0.0
 ) -> tuple[dict[str, float], list[str]]:
-    """Scores by label, and the labels over their thresholds, most probable first."""
+    """Scores by label, and the labels over their thresholds (each moved by ``shift``, as for a
+    language analysed zero-shot), most probable first."""
     t = thresholds_for(table, lang, labels)
+    if shift:
+        t = np.clip(t + shift, 0.01, 0.99)
     chosen = [labels[j] for j in np.argsort(-row, kind="stable") if row[j] >= t[j]]
     return {lab: float(row[j]) for j, lab in enumerate(labels)}, chosen
 

@@ -15,7 +15,7 @@ from fastapi import Path as PathParam
 from ..corpus.stats import Filters, error_rows, get_article, list_articles, overview, table
 from ..corpus.store import connect
 from ..errors import InputError
-from ..labels import normalise_language
+from ..languages import normalise_language
 from .errors import ApiError
 
 

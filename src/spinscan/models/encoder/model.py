@@ -144,7 +144,11 @@ class EncoderModel(Model):
         enc = self.encode_paragraphs(
             [p for ps in paras for p in ps], [a.lang for a in articles for _ in a.paragraphs]
         )
-        lex = self.lexical.predict(articles, subtasks) if self.lexical else None
+        lex = (
+            self.lexical.predict(articles, subtasks)
+            if self.lexical and self._lexical_used(articles)
+            else None
+        )
         bounds = np.cumsum([0] + [len(ps) for ps in paras])
         if 1 in subtasks or 2 in subtasks:
             feats = np.stack(
@@ -171,8 +175,9 @@ class EncoderModel(Model):
                 pred.genre_scores, pred.genre = decide_genre(head.labels, row)
         if 2 in subtasks:
             head = self.article_heads["frames"]
+            langs = [a.lang for a in articles]
             p = self._blend(
-                "frames", head.proba(feats), lex, lambda q: [q.frame_scores[f] for f in head.labels]
+                "frames", head.proba(feats), lex, lambda q: [q.frame_scores[f] for f in head.labels], langs
             )
             for a, pred, row in zip(articles, out, p):
                 pred.frame_scores, pred.frames = self._decide("frames", a.lang, head.labels, row)
@@ -183,13 +188,15 @@ class EncoderModel(Model):
     def _techniques(self, articles, paras, out, enc: Encoded, lex, bounds) -> None:
         """Decide each paragraph's techniques (blended with the lexical partner), then locate them."""
         labels = list(self.settings.labels)
-        probs, w = enc.probs, 1.0
+        probs, weights = enc.probs, np.ones(len(articles), dtype=np.float32)
         if lex:
             lp = np.array([[s[t] for t in labels] for q in lex for s in q.paragraph_scores], dtype=np.float32)
-            if len(lp):
-                w = self.settings.blend("techniques")
-                probs = w * probs + (1 - w) * lp
+            if len(lp):  # the encoder's weight by article (its language may be analysed zero-shot)
+                weights = np.array([self.settings.blend("techniques", a.lang) for a in articles], np.float32)
+                w_rows = np.repeat(weights, np.diff(bounds))[:, None]
+                probs = w_rows * probs + (1 - w_rows) * lp
         for i, (a, pred) in enumerate(zip(articles, out)):
+            w = float(weights[i])
             for k in range(bounds[i], bounds[i + 1]):
                 scores, chosen = self._decide("techniques", a.lang, labels, probs[k])
                 pred.paragraph_scores.append(scores)
@@ -239,7 +246,14 @@ class EncoderModel(Model):
         return w * p + (1 - w) * np.array([get(q) for q in lex], dtype=np.float32)
 
     def _decide(self, head: str, lang: str | None, labels: list[str], row: np.ndarray):
-        return decide(self.thresholds[head], lang, labels, row)
+        return decide(self.thresholds[head], lang, labels, row, self.settings.shift(head, lang))
+
+    def _lexical_used(self, articles: list[Article]) -> bool:
+        """Whether any head of any article gives the lexical partner a share (an article analysed
+        zero-shot may not: then it is not run)."""
+        return any(
+            self.settings.blend(h, a.lang) < 1.0 for a in articles for h in ("techniques", "genre", "frames")
+        )
 
     # ---- directory format ---------------------------------------------------------------
     def save(self, path: Path) -> None:

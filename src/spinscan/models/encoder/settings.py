@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...errors import ModelError
-from ...labels import TECHNIQUES
+from ...labels import TECHNIQUES, TRAIN_LANGUAGES
 from ...spans import SpanSettings
+from ..base import trained_languages
 
 BLENDS = ("techniques", "genre", "frames")
 GENRE_FEATURES = ("state", "style")
@@ -30,6 +31,32 @@ def per_language_map(value, fn):
 def for_language(value, lang: str | None):
     """A setting for ``lang``'s articles: one for all, or the language's own, else ``"*"``'s."""
     return value.get(lang or "", value["*"]) if isinstance(value, dict) else value
+
+
+@dataclass(frozen=True)
+class ZeroShotSettings:
+    """What an article of a language outside the model's training languages gets, chosen by
+    leaving each trained language out (``scripts/zero_shot.py``); absent: what the others get."""
+
+    techniques_weight: float | None = None  # the encoder's share beside the lexical partner
+    techniques_shift: float = 0.0  # added to every technique threshold
+    frames_weight: float | None = None
+    frames_shift: float = 0.0
+
+    @classmethod
+    def from_dict(cls, d: Any, where: str) -> ZeroShotSettings:
+        if d is None:
+            return cls()
+        if not isinstance(d, dict) or set(d) - {f for f in cls.__dataclass_fields__}:
+            raise ModelError(
+                f"{where}: expected an object with {', '.join(cls.__dataclass_fields__)}, found {d!r}"
+            )
+        for k, v in d.items():
+            lo, hi = (0.0, 1.0) if k.endswith("weight") else (-0.5, 0.5)
+            ok = isinstance(v, int | float) and not isinstance(v, bool) and lo <= v <= hi
+            if not ok and not (v is None and k.endswith("weight")):
+                raise ModelError(f"{where}: {k} should be a number in [{lo}, {hi}], found {v!r}")
+        return cls(**{k: (None if v is None else float(v)) for k, v in d.items()})
 
 
 @dataclass(frozen=True)
@@ -54,6 +81,8 @@ class EncoderSettings:
     # each genre's probability scaled (then renormalised) before the temperature: class priors,
     # per language where chosen for it ("*": the others)
     genre_class_weights: tuple[float, ...] | dict[str, tuple[float, ...]] = (1.0, 1.0, 1.0)
+    trained: tuple[str, ...] = TRAIN_LANGUAGES  # the languages whose articles trained the model
+    zero_shot: ZeroShotSettings = field(default_factory=ZeroShotSettings)
 
     @classmethod
     def from_config(
@@ -145,6 +174,8 @@ class EncoderSettings:
             genre_features,
             per_language_map(t, float),
             per_language_map(cw, lambda v: tuple(float(x) for x in v)),
+            trained_languages(config, where),
+            ZeroShotSettings.from_dict(config.get("zero_shot"), f"{where}: zero_shot"),
         )
 
     def genre_temperature_for(self, lang: str | None) -> float:
@@ -167,6 +198,21 @@ class EncoderSettings:
         probabilities are calibrated apart), else the model's."""
         return self.spans_by_language.get(lang or "", self.spans)
 
+    def unseen(self, lang: str | None) -> bool:
+        """Whether ``lang``'s articles are analysed zero-shot (none of them trained the model)."""
+        return bool(lang) and lang not in self.trained
+
     def blend(self, head: str, lang: str | None = None) -> float:
         """The encoder's weight beside the lexical partner for ``head`` (for ``lang``'s articles)."""
+        z = {"techniques": self.zero_shot.techniques_weight, "frames": self.zero_shot.frames_weight}.get(head)
+        if z is not None and self.unseen(lang):
+            return z
         return float(for_language(self.ensemble.get(head, 1.0), lang))
+
+    def shift(self, head: str, lang: str | None) -> float:
+        """What is added to ``head``'s thresholds for ``lang``'s articles (0 but zero-shot)."""
+        if not self.unseen(lang):
+            return 0.0
+        return {"techniques": self.zero_shot.techniques_shift, "frames": self.zero_shot.frames_shift}.get(
+            head, 0.0
+        )
