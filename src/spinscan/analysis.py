@@ -13,7 +13,7 @@ from typing import Any
 
 from .errors import InputError
 from .language import LanguageGuess, identify
-from .languages import normalise_language
+from .languages import language_name, normalise_language
 from .models.base import PRETRAINED, Model, Prediction, load_model
 from .normalise import back_to_original, composed, needs_composing
 from .reading.clutter import mark_clutter
@@ -40,15 +40,45 @@ def default_lexical_path() -> Path:
     return PRETRAINED / LEXICAL_MODEL
 
 
-def technique_reliability(model_dir: str | Path | None = None) -> dict[str, dict[str, Any]]:
+def technique_reliability(
+    model_dir: str | Path | None = None, zero_shot: bool = False
+) -> dict[str, dict[str, Any]]:
     """Per technique, how often the model's marks were right on held-out articles (paragraph
-    precision and recall, from its metrics.json); {} when the model has no such table."""
+    precision and recall, from its metrics.json); with ``zero_shot``, as measured for languages
+    that did not train the model (never a trained language's); {} when not measured."""
     path = Path(model_dir) if model_dir else default_model_path()
     try:
         metrics = json.loads((path / "metrics.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return dict(metrics.get("techniques_heldout_by_label", {}).get("labels", {}))
+    key = "techniques_heldout_by_label_zero_shot" if zero_shot else "techniques_heldout_by_label"
+    return dict(metrics.get(key, {}).get("labels", {}))
+
+
+def reliability_tables(model_dir: str | Path | None = None) -> dict[bool, dict[str, dict[str, Any]]]:
+    """Both reliability tables, by whether the article was analysed zero-shot."""
+    return {z: technique_reliability(model_dir, z) for z in (False, True)}
+
+
+def zero_shot_quality(model_dir: str | Path | None = None) -> dict[str, Any]:
+    """What the model measured for unseen languages, each trained language left out in turn
+    (metrics.json ``zero_shot``): per head, its mean as trained and as unseen; {} when not measured."""
+    path = Path(model_dir) if model_dir else default_model_path()
+    try:
+        z = json.loads((path / "metrics.json").read_text(encoding="utf-8")).get("zero_shot") or {}
+    except (OSError, ValueError):
+        return {}
+
+    def mean(d: dict | None) -> float | None:
+        vals = [v for v in (d or {}).values() if isinstance(v, int | float)]
+        return round(sum(vals) / len(vals), 3) if vals else None
+
+    unseen = {"techniques": "unseen_nested", "frames": "unseen_nested", "spans": "unseen_chosen"}
+    return {
+        head: {"trained": mean(z[head].get("trained")), "zero_shot": mean(z[head].get(key))}
+        for head, key in unseen.items()
+        if isinstance(z.get(head), dict)
+    }
 
 
 def in_ten(x: float | None) -> str:
@@ -170,6 +200,7 @@ def to_analysis(
         frame_scores={k: round(v, 4) for k, v in pred.frame_scores.items()},
         paragraphs=paragraphs,
         model={"name": model.name, "kind": model.kind, "version": model.version},
+        lang_name=language_name(article.lang),
         zero_shot=bool(article.lang) and article.lang not in model.trained_languages,
     )
 

@@ -182,10 +182,18 @@ def label_list(kind: str) -> list[dict[str, str]]:
     return [{"name": n, "definition": defs[n], "example": examples[n]} for n in names]
 
 
-def technique_labels(reliability: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every technique with its definition and example, and its held-out ``precision`` and
-    ``recall`` from ``reliability`` (a model's; None where not measured)."""
+def technique_labels(
+    reliability: dict[str, dict[str, Any]], zero_shot: dict[str, dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """Every technique with its definition and example, its held-out ``precision`` and ``recall``
+    from ``reliability`` (a model's; None where not measured), and the same measured for languages
+    that did not train the model (``precision_zero_shot``, ``recall_zero_shot``) from ``zero_shot``."""
+    zs = zero_shot or {}
     return [
-        dict(d, **{k: reliability.get(d["name"], {}).get(k) for k in ("precision", "recall")})
+        dict(
+            d,
+            **{k: reliability.get(d["name"], {}).get(k) for k in ("precision", "recall")},
+            **{f"{k}_zero_shot": zs.get(d["name"], {}).get(k) for k in ("precision", "recall")},
+        )
         for d in label_list("techniques")
     ]

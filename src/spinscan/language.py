@@ -197,6 +197,11 @@ def mixture(text: str) -> dict[str, float]:
     return {c: round(n / total, 3) for c, n in sorted(letters.items(), key=lambda kv: -kv[1])}
 
 
+def detectable_codes() -> list[str]:
+    """spinscan's codes of the covered languages the identifier can tell from text."""
+    return sorted({code_of(c) for c in _identifier().nb_classes if code_of(c)})
+
+
 def detect_language(text: str) -> tuple[str, float]:
     """spinscan's code of the text's language (a covered one), with its probability; see
     :func:`identify`, which also says how sure and whether the text is mixed."""

@@ -45,7 +45,8 @@ OTHER_NAMES: dict[str, str] = {
     "lb": "Luxembourgish", "fo": "Faroese", "oc": "Occitan", "qu": "Quechua", "rw": "Kinyarwanda",
     "sn": "Shona", "st": "Sotho", "tg": "Tajik", "tk": "Turkmen", "tt": "Tatar", "se": "Northern Sami",
     "ln": "Lingala", "lg": "Ganda", "kab": "Kabyle", "an": "Aragonese", "ba": "Bashkir", "vo": "Volapük",
-    "wa": "Walloon", "grc": "Ancient Greek", "hbo": "Ancient Hebrew", "dz": "Dzongkha", "nso": "Northern Sotho",
+    "wa": "Walloon", "grc": "Ancient Greek", "hbo": "Ancient Hebrew", "dz": "Dzongkha",
+    "nso": "Northern Sotho",
 }  # fmt: skip
 
 # what a language identifier may answer for a covered language under another code

@@ -152,6 +152,7 @@ class Analysis:
     model: dict[str, str] = field(metadata={"doc": "The model's name, kind and version."})
     id: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    lang_name: str = field(default="", metadata={"doc": "The language's English name."})
     zero_shot: bool = field(
         default=False,
         metadata={

@@ -93,7 +93,9 @@ def test_a_bad_file_among_good_ones_does_not_stop_the_others(tmp_path: Path):
 
 def test_unsupported_language_and_unknown_code_are_one_line_errors(tmp_path: Path):
     nl = tmp_path / "mt.txt"  # Maltese: the encoder was not pretrained on it
-    nl.write_text("Il-gvern ħabbar it-Tnejn miżuri ġodda kontra l-inflazzjoni, qal il-ministru tal-finanzi.\n")
+    nl.write_text(
+        "Il-gvern ħabbar it-Tnejn miżuri ġodda kontra l-inflazzjoni, qal il-ministru tal-finanzi.\n"
+    )
     lexical = ["--model", str(default_lexical_path())]
     r = CliRunner().invoke(main, ["analyze", *lexical, str(nl)])
     # a user mistake: exit 2, one line, the option that fixes it named by the CLI
@@ -155,3 +157,21 @@ def test_bad_model_dir_and_data_dir_are_clear(tmp_path: Path):
 def test_labels_lists_every_technique():
     out = run("labels").output
     assert all(t[:20] in out for t in TECHNIQUES)
+
+
+def test_languages_lists_every_language_with_its_status(tmp_path: Path):
+    r = CliRunner().invoke(main, ["languages", "--json"])
+    assert r.exit_code == 0, r.output
+    body = json.loads(r.stdout)
+    assert len(body["languages"]) == 93 and body["model"].startswith("spinscan-encoder")
+    trained = [x["code"] for x in body["languages"] if x["status"] == "trained"]
+    assert trained == ["en", "fr", "ge", "it", "po", "ru"]
+    r = CliRunner().invoke(main, ["languages"])
+    assert (
+        r.exit_code == 0
+        and "Portuguese" in r.stdout
+        and "zero-shot" in r.stdout
+        and "93 languages" in r.stdout
+    )
+    r = CliRunner().invoke(main, ["languages", "--model", str(tmp_path)])
+    assert r.exit_code == 2 and "no config.json" in r.stderr and "Traceback" not in r.output

@@ -119,3 +119,24 @@ def test_plain_report_shows_nested_and_crossing_spans_each_with_its_tag():
         f"[{TAGS['Slogans']}: Those [{TAGS['Name_Calling-Labeling']}: [{TAGS['Loaded_Language']}: corrupt] "
         f"[{TAGS['Appeal_to_Fear-Prejudice']}: traitors]][{TAGS['Appeal_to_Fear-Prejudice']}:  will destroy] us all.]"
     )
+
+
+def test_a_zero_shot_article_says_so_and_its_language_doubts_in_the_header():
+    import dataclasses
+
+    a = dataclasses.replace(
+        analysis(), lang="pt", lang_name="Portuguese", zero_shot=True, lang_confidence=0.61,
+        lang_note="language unsure: Portuguese (61%) or Galician (38%); analysed as Portuguese",
+    )  # fmt: skip
+    rel = {"Loaded_Language": {"marked": 10, "right": 3, "annotated": 8, "precision": 0.3, "recall": 0.5}}
+    buf = io.StringIO()
+    print_report(Console(file=buf, width=80, no_color=True), a, "a.txt", reliability=rel)
+    out = buf.getvalue()
+    head = out.split("Genre:")[0]
+    assert "Portuguese (pt, detected 61%)" in head
+    assert "zero-shot: no Portuguese articles trained this model" in " ".join(head.split())
+    assert "or Galician (38%); analysed as Portuguese" in " ".join(head.split())
+    assert "right on held-out articles of languages left out of training" in " ".join(out.split())
+    buf = io.StringIO()
+    print_report(Console(file=buf, width=80, no_color=True), analysis(), "a.txt")
+    assert "zero-shot" not in buf.getvalue() and "English (en, detected)" in buf.getvalue()

@@ -91,4 +91,8 @@ def test_the_list_and_its_statuses():
     by = {r["code"]: r for r in table}
     assert by["ge"] == {"code": "ge", "iso": "de", "name": "German", "status": "trained", "detected": False}
     assert by["pt"]["status"] == "zero-shot" and by["pt"]["detected"] and by["es"]["status"] == "zero-shot"
-    assert language_name("uk") == "Ukrainian" and language_name("po") == "Polish" and language_name("mt") == "Maltese"
+    assert (
+        language_name("uk") == "Ukrainian"
+        and language_name("po") == "Polish"
+        and language_name("mt") == "Maltese"
+    )

@@ -2,9 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from spinscan.errors import InputError, UnsupportedLanguageError
+from spinscan.errors import InputError
 from spinscan.language import detect_language
-from spinscan.languages import normalise_language
 from spinscan.text import check_text, decode_bytes, read_text_file
 
 

@@ -166,7 +166,7 @@ def test_bad_database_files_are_user_errors(tmp_path: Path):
         connect(other, readonly=True)
 
 
-def test_a_store_of_spinscan_0_2_is_upgraded_in_place(tmp_path):
+def test_a_store_of_spinscan_0_2_is_upgraded_in_place_with_zero_shot_marks(tmp_path):
     import sqlite3
 
     db = tmp_path / "old.sqlite"
@@ -178,19 +178,25 @@ def test_a_store_of_spinscan_0_2_is_upgraded_in_place(tmp_path):
         "UNIQUE (id, model))"
     )
     con.execute("INSERT INTO articles (id, model, status, error) VALUES ('a', 'm', 'error', 'empty')")
+    con.execute(
+        "INSERT INTO articles (id, model, status, lang) VALUES ('p', 'm', 'ok', 'pt'), ('f', 'm', 'ok', 'fr')"
+    )
     con.commit()
     con.close()
     store = SqliteStore(db, "m", [], "test")
     store.add({"id": "b", "status": "error", "error": "bad", "error_code": "invalid_input", "where": "b"})
     store.add({"id": "c", "status": "error", "error": "x", "where": "c", "author": "Ana", "site": "Daily"})
     rows = store.con.execute(
-        "SELECT id, error, error_code, author, site FROM articles ORDER BY id"
+        "SELECT id, error, error_code, author, site FROM articles WHERE status = 'error' ORDER BY id"
     ).fetchall()
     assert [tuple(r) for r in rows] == [
         ("a", "empty", None, None, None), ("b", "bad", "invalid_input", None, None), ("c", "x", None, "Ana", "Daily")
     ]  # fmt: skip
+    # the rows stored before zero_shot existed: every earlier model trained on the six languages
+    marks = dict(store.con.execute("SELECT id, zero_shot FROM articles WHERE status = 'ok'").fetchall())
+    assert marks == {"p": 1, "f": 0}
     version = store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
-    assert version == "2"
+    assert version == "3"
     store.close()
 
 
@@ -382,3 +388,31 @@ def test_a_store_switched_to_wal_by_two_processes_at_once_waits_its_turn():
         wal_mode(_Racing(10**6), wait=0.2)  # type: ignore[arg-type]
     with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
         wal_mode(_Racing(1, "disk I/O error"))  # type: ignore[arg-type]
+
+
+def test_articles_analysed_zero_shot_are_stored_marked_filtered_and_exported(tmp_path: Path):
+    from spinscan.corpus.export import export
+
+    path = tmp_path / "z.sqlite"
+    s = SqliteStore(path, "model-A", ["in.jsonl"], "0.6.0")
+    s.add(rec("en1", "A", "2022-01-05"))
+    pt = rec("pt1", "A", "2022-01-06")
+    pt["analysis"] = {**pt["analysis"], "lang": "pt", "zero_shot": True}
+    s.add(pt)
+    s.add(error_rec("bad"))
+    s.close()
+    con = connect(path, readonly=True)
+    assert dict(con.execute("SELECT id, zero_shot FROM articles").fetchall()) == {
+        "en1": 0,
+        "pt1": 1,
+        "bad": None,
+    }
+    only = list_articles(con, "model-A", Filters(zero_shot=True))
+    assert [a["id"] for a in only["articles"]] == ["pt1"] and only["articles"][0]["zero_shot"] is True
+    trained = table(con, "techniques", "lang", "model-A", Filters(zero_shot=False))
+    assert trained.groups == ["en"] and trained.articles == [1]
+    out = tmp_path / "articles.csv"
+    export(con, "articles", out, "csv")
+    lines = out.read_text(encoding="utf-8").splitlines()
+    col = lines[0].split(",").index("zero_shot")
+    assert sorted(line.split(",")[col] for line in lines[1:]) == ["", "0", "1"]

@@ -49,8 +49,29 @@ def test_member_weights_and_span_settings_per_language():
         (config(spans={"mode": "loose"}), "spans"),
         (config(spans_by_language={"fr": {"gap": -2}}), "spans_by_language.fr"),
         (config(lexical=3), "lexical"),
+        (config(zero_shot={"techniques_weight": 1.2}), "zero_shot: techniques_weight"),
+        (config(zero_shot={"techniques_shift": "up"}), "zero_shot: techniques_shift"),
+        (config(zero_shot={"genre_weight": 0.5}), "zero_shot"),
+        (config(train={"languages": "en"}), "training languages"),
     ],
 )
 def test_bad_configs_fail_at_load_naming_the_entry(cfg, named):
     with pytest.raises(ModelError, match=named):
         EncoderSettings.from_config(cfg, 2, "m/config.json")
+
+
+def test_a_language_no_article_of_which_trained_the_model_gets_the_zero_shot_settings():
+    zs = {"techniques_weight": 1.0, "techniques_shift": -0.025, "frames_weight": 0.8, "frames_shift": 0.05}
+    s = EncoderSettings.from_config(
+        config(ensemble={"techniques": 0.7, "frames": 0.4}, train={"languages": ["en", "fr"]}, zero_shot=zs),
+        1,
+    )
+    assert s.trained == ("en", "fr") and s.unseen("pt") and s.unseen("ge") and not s.unseen("fr")
+    assert (s.blend("techniques", "pt"), s.shift("techniques", "pt")) == (1.0, -0.025)
+    assert (s.blend("frames", "ja"), s.shift("frames", "ja")) == (0.8, 0.05)
+    assert (s.blend("techniques", "en"), s.shift("techniques", "en")) == (0.7, 0.0)
+    assert s.blend("genre", "pt") == 1.0 and s.shift("genre", "pt") == 0.0
+    # a model without zero-shot settings treats every language alike
+    plain = EncoderSettings.from_config(config(ensemble={"techniques": 0.7}), 1)
+    assert plain.blend("techniques", "pt") == 0.7 and plain.shift("techniques", "pt") == 0.0
+    assert plain.trained == ("en", "fr", "ge", "it", "po", "ru")

@@ -140,6 +140,7 @@ def test_label_endpoints_define_every_label(client):
         assert all(len(i["definition"]) > 20 and len(i["example"]) > 10 for i in items)
     # the served model (lexical) has no held-out table: precision and recall are null, not made up
     assert all(i["precision"] is None and i["recall"] is None for i in client.get("/v1/techniques").json())
+    assert all(i["precision_zero_shot"] is None for i in client.get("/v1/techniques").json())
     h = client.get("/healthz").json()
     assert h["status"] == "ok" and h["model"]["kind"] == "lexical"
     assert client.get("/openapi.json").json()["paths"]["/v1/analyze"]["post"]
@@ -276,3 +277,18 @@ corpus_schema = schemathesis.openapi.from_asgi("/openapi.json", CORPUS_APP).incl
 def test_corpus_schema_fuzzing(case):
     """Generated corpus queries never cause a 5xx, and every answer matches the schema."""
     check_case(case)
+
+
+def test_languages_endpoint_and_a_zero_shot_article(client):
+    body = client.get("/v1/languages").json()
+    assert body["model"].startswith("spinscan-lexical") and len(body["languages"]) == 93
+    by = {r["code"]: r for r in body["languages"]}
+    assert by["ge"]["iso"] == "de" and by["ge"]["status"] == "trained" and by["pt"]["status"] == "zero-shot"
+    assert by["ja"]["detected"] and not by["yi"]["detected"] and body["quality"] == {}
+    pt = "Manchete\n\nO governo corrupto mentiu ao povo outra vez, disse o líder da oposição.\n"
+    a = client.post("/v1/analyze", json={"text": pt}).json()
+    assert (a["lang"], a["lang_name"], a["zero_shot"], a["lang_detected"]) == ("pt", "Portuguese", True, True)
+    assert 0.5 < a["lang_confidence"] <= 1
+    b = client.post("/v1/analyze", json={"text": pt, "lang": "pt-BR"}).json()
+    assert (b["lang"], b["zero_shot"], b["lang_confidence"]) == ("pt", True, None)
+    assert client.post("/v1/analyze", json={"text": ARTICLE}).json()["zero_shot"] is False

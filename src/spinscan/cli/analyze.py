@@ -33,7 +33,11 @@ keep_clutter_option = click.option(
 
 @main.command()
 @click.argument("files", nargs=-1, required=True)
-@click.option("--lang", default=None, help="Language code (detected when omitted).")
+@click.option(
+    "--lang",
+    default=None,
+    help="Language: ISO 639-1 code of any in `spinscan languages` (detected when omitted).",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article (JSON Lines).")
 @max_bytes_option("Refuse files larger than this.")
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: when a terminal).")
@@ -63,7 +67,7 @@ def analyze(files, lang, as_json, max_bytes, color, model_dir, html_out, keep_cl
       spinscan analyze --json --lang fr a.txt b.txt > results.jsonl
       cat article.txt | spinscan analyze -
     """
-    from ..analysis import analyze_document, get_model, technique_reliability
+    from ..analysis import analyze_document, get_model, reliability_tables
     from ..languages import normalise_language
     from ..reading import read_source
     from .report import print_report
@@ -76,7 +80,7 @@ def analyze(files, lang, as_json, max_bytes, color, model_dir, html_out, keep_cl
         else:
             check_output_file(html_out, "--html")
     model = get_model(model_dir)  # once, before any file, so a bad model fails early
-    reliability = technique_reliability(model_dir)
+    tables = reliability_tables(model_dir)  # an article analysed zero-shot gets the unseen languages' table
     out = Console(force_terminal=color, no_color=color is False, highlight=False)
     failed = 0
     for f in files:
@@ -96,9 +100,9 @@ def analyze(files, lang, as_json, max_bytes, color, model_dir, html_out, keep_cl
             }
             click.echo(json.dumps({"file": f, **meta, **result.to_dict()}, ensure_ascii=False))
         else:
-            print_report(out, result, source=f, every=every, reliability=reliability)
+            print_report(out, result, source=f, every=every, reliability=tables[result.zero_shot])
         if html_out:
-            _write_html(html_out, f, files, result, text, reliability)
+            _write_html(html_out, f, files, result, text, tables)
     if failed:  # every input failed: a user mistake; some of several: 1
         sys.exit(USER_ERROR if failed == len(files) else 1)
 
@@ -168,15 +172,14 @@ def extract(sources, as_json, max_bytes, keep_clutter) -> None:
         sys.exit(USER_ERROR if failed == len(sources) else 1)
 
 
-def _write_html(target: Path, source: str, files, result, text: str, reliability: dict | None = None) -> None:
+def _write_html(target: Path, source: str, files, result, text: str, tables: dict) -> None:
     from ..web import report_html
 
     if len(files) > 1:
         target.mkdir(exist_ok=True)
         target = target / f"{source_id(source)}.html"
-    target.write_text(
-        report_html({**result.to_dict(), "text": text}, f"spinscan: {source}", reliability), encoding="utf-8"
-    )
+    data = {**result.to_dict(), "text": text}
+    target.write_text(report_html(data, f"spinscan: {source}", tables[False], tables[True]), encoding="utf-8")
     click.echo(f"HTML report: {target}", err=True)
 
 

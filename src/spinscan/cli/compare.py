@@ -56,7 +56,7 @@ def comparison(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
               help="Compare two outlets, months or languages of this store instead (see --by).")  # fmt: skip
 @click.option("--by", type=click.Choice(["source", "month", "lang"]), default="source", show_default=True,
               help="With --db: what FIRST and SECOND name.")  # fmt: skip
-@click.option("--lang", default=None, help="Language code of both (detected when omitted).")
+@click.option("--lang", default=None, help="Language (ISO 639-1) of both (detected when omitted).")
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
 @click.option("--html", "html_out", default=None, type=click.Path(path_type=Path),
               help="Also write the comparison as a self-contained HTML page.")  # fmt: skip

@@ -124,7 +124,13 @@ def batch(inputs, out, workers, engine, retry_errors, max_bytes, as_json, model_
     default=None,
     help="Count techniques only in the author's words, or only inside quotations.",
 )
-@click.option("--lang", default=None, help="Only this language (official code: en fr ge it po ru es gr ka).")
+@click.option("--lang", default=None, help="Only this language (ISO 639-1, or a SemEval code).")
+@click.option(
+    "--zero-shot/--trained",
+    "zero_shot",
+    default=None,
+    help="Only articles analysed zero-shot (their language trained nothing), or only the others.",
+)
 @click.option("--since", default=None, help="From this month (YYYY-MM).")
 @click.option("--until", default=None, help="Up to this month (YYYY-MM).")
 @click.option("--model", "model", default=None, help="Results of this model (default: the latest used).")
@@ -143,6 +149,7 @@ def stats(
     source,
     voice,
     lang,
+    zero_shot,
     since,
     until,
     model,
@@ -172,7 +179,7 @@ def stats(
     if show_errors:
         _print_errors(con, pick_model(con, model), as_json)
         return
-    f = Filters(source, normalise_language(lang) if lang else None, since, until, technique, voice)
+    f = Filters(source, normalise_language(lang) if lang else None, since, until, technique, voice, zero_shot)
     t = table(con, what, by, model, f)
     if as_json:
         click.echo(json.dumps(t.to_dict(), indent=2, ensure_ascii=False))

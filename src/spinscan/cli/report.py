@@ -15,7 +15,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..analysis import in_ten
-from ..labels import LANGUAGES, TECHNIQUE_DEFINITIONS, TECHNIQUES
+from ..labels import TECHNIQUE_DEFINITIONS, TECHNIQUES
+from ..languages import language_name
 from ..types import Analysis, ParagraphResult, Span
 from .tables import names_table
 
@@ -47,12 +48,33 @@ def _bar(score: float, width: int = 16) -> str:
     return "█" * n + "·" * (width - n)
 
 
+def language_label(a: Analysis) -> str:
+    """ "Portuguese (pt, detected 99%)"."""
+    how = ""
+    if a.lang_detected:
+        how = ", detected" + (f" {a.lang_confidence:.0%}" if a.lang_confidence is not None else "")
+    return f"{language_name(a.lang)} ({a.lang}{how})"
+
+
+def language_warnings(a: Analysis) -> list[str]:
+    """What the reader should know about the language: analysed zero-shot, unsure or mixed."""
+    out = []
+    if a.zero_shot:
+        out.append(
+            f"zero-shot: no {language_name(a.lang)} articles trained this model; expect about the quality "
+            "measured for unseen languages (spinscan languages)"
+        )
+    if a.lang_note:
+        out.append(f"language: {a.lang_note}")
+    return out
+
+
 def summary(a: Analysis, source: str | None, colour: bool, reliability: dict | None = None) -> list:
-    lang = f"{LANGUAGES.get(a.lang, a.lang)} ({a.lang}{', detected' if a.lang_detected else ''})"
     clutter = [p for p in a.paragraphs if p.skipped]
     n_analysed = len(a.paragraphs) - len(clutter)
     parts: list = [Text(f"spinscan: {source}" if source else "spinscan", style="bold")]
-    parts.append(Text(f"{lang} · model {a.model['name']} {a.model['version']}", style="dim"))
+    parts.append(Text(f"{language_label(a)} · model {a.model['name']} {a.model['version']}", style="dim"))
+    parts += [Text(line, style="yellow") for line in language_warnings(a)]
     meta = f"{n_analysed} paragraphs analysed"
     if clutter:
         kinds = ", ".join(f"{n} {r}" for r, n in sorted(Counter(p.skipped for p in clutter).items()))
@@ -88,9 +110,10 @@ def summary(a: Analysis, source: str | None, colour: bool, reliability: dict | N
             t.add_row(*row, *([in_ten(rel.get(name, {}).get("precision"))] if rel else []))
         parts += [Text("Techniques:", style="bold"), t]
         if rel:
-            parts.append(
-                Text("  * how often a paragraph marked with it was right on held-out articles", style="dim")
+            where = (
+                "held-out articles of languages left out of training" if a.zero_shot else "held-out articles"
             )
+            parts.append(Text(f"  * how often a paragraph marked with it was right on {where}", style="dim"))
         parts.append(Text(""))
         strongest = sorted(
             ((s.score, p, s) for p in a.paragraphs for s in p.spans if visible(s)[1] - visible(s)[0] >= 3),

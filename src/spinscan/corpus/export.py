@@ -2,7 +2,8 @@
 Parquet or XLSX.
 
 One row per article, per paragraph technique, per span, per frame or per genre score, each
-with the article's id, model, outlet, month and language so that a table stands alone. Rows are
+with the article's id, model, outlet, month, language and whether it was analysed zero-shot, so
+that a table stands alone. Rows are
 streamed from SQLite in chunks; Parquet needs pyarrow (``pip install 'spinscan[parquet]'``), XLSX
 openpyxl (``pip install 'spinscan[xlsx]'``, written in its streaming mode).
 """
@@ -24,11 +25,11 @@ FORMATS = ("csv", "parquet", "xlsx")
 SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".xlsx": "xlsx"}
 XLSX_ROWS = 1_048_576  # a worksheet's limit, the header row included
 CHUNK = 20_000
-_KEYS = "a.id, a.model, a.source, a.month, a.lang"
+_KEYS = "a.id, a.model, a.source, a.month, a.lang, a.zero_shot"
 QUERIES = {
     "articles": (
-        "SELECT a.id, a.model, a.status, a.error_code, a.error, a.lang, a.title, a.source, a.site, a.date,"
-        " a.month, a.url, a.author, a.genre, a.n_paragraphs, a.analysed_at FROM articles a"
+        "SELECT a.id, a.model, a.status, a.error_code, a.error, a.lang, a.zero_shot, a.title, a.source,"
+        " a.site, a.date, a.month, a.url, a.author, a.genre, a.n_paragraphs, a.analysed_at FROM articles a"
     ),
     "techniques": f"SELECT {_KEYS}, t.line_no, t.technique, t.score, t.voice"
     " FROM techniques t JOIN articles a ON a.pk = t.pk",
@@ -102,7 +103,7 @@ def _csv(names: list[str], it: Iterator[tuple], out: Path) -> int:
 
 
 # column types for Parquet (SQLite's are loose); anything not listed is text
-_INTS = {"n_paragraphs", "line_no", "start", "end", "chosen"}
+_INTS = {"n_paragraphs", "line_no", "start", "end", "chosen", "zero_shot"}
 _FLOATS = {"score"}
 
 

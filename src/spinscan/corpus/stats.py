@@ -33,9 +33,13 @@ class Filters:
     until: str | None = None
     technique: str | None = None
     voice: str | None = None  # "author" or "quoted": count a technique only in that voice
+    zero_shot: bool | None = None  # only articles analysed zero-shot (True) or in a trained language
 
     def sql(self) -> tuple[str, list[Any]]:
         where, params = [], []
+        if self.zero_shot is not None:
+            where.append("a.zero_shot = ?")
+            params.append(int(self.zero_shot))
         for col, value in (("a.source", self.source), ("a.lang", self.lang)):
             if value:
                 where.append(f"{col} = ?")
@@ -206,7 +210,7 @@ def list_articles(
     base = f"FROM articles a WHERE a.model = ? AND a.status = 'ok'{where}"
     total = con.execute(f"SELECT COUNT(*) {base}", [model, *params]).fetchone()[0]
     rows = con.execute(
-        f"SELECT a.pk, a.id, a.title, a.source, a.date, a.lang, a.genre, a.n_paragraphs, "
+        f"SELECT a.pk, a.id, a.title, a.source, a.date, a.lang, a.zero_shot, a.genre, a.n_paragraphs, "
         f"(SELECT group_concat(technique, '|') FROM (SELECT technique FROM techniques t WHERE t.pk = a.pk "
         f"GROUP BY technique ORDER BY COUNT(*) DESC, technique)) AS techniques "
         f"{base} ORDER BY a.date DESC, a.pk LIMIT ? OFFSET ?",
@@ -216,6 +220,7 @@ def list_articles(
     for r in rows:
         d = dict(r)
         d["techniques"] = d["techniques"].split("|") if d["techniques"] else []
+        d["zero_shot"] = None if d["zero_shot"] is None else bool(d["zero_shot"])
         items.append(d)
     return {"model": model, "total": total, "limit": limit, "offset": offset, "articles": items}
 

@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, OutputError
+from ..labels import TRAIN_LANGUAGES
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "2"  # 2: error codes, author, site, voices (a version-1 store is upgraded in place)
-UPGRADE = {  # the columns a version-1 store lacks, by table
-    "articles": {"error_code": "TEXT", "author": "TEXT", "site": "TEXT"},
+# 2: error codes, author, site, voices; 3: zero_shot (older stores are upgraded in place)
+SCHEMA_VERSION = "3"
+UPGRADE = {  # the columns an older store lacks, by table
+    "articles": {"error_code": "TEXT", "author": "TEXT", "site": "TEXT", "zero_shot": "INTEGER"},
     "techniques": {"voice": "TEXT"},
     "spans": {"voice": "TEXT"},
 }
@@ -34,7 +36,7 @@ CREATE TABLE IF NOT EXISTS articles (
     pk INTEGER PRIMARY KEY, id TEXT NOT NULL, model TEXT NOT NULL, run INTEGER REFERENCES runs,
     status TEXT NOT NULL CHECK (status IN ('ok', 'error')), error TEXT, error_code TEXT, "where" TEXT,
     lang TEXT, title TEXT, source TEXT, date TEXT, month TEXT, url TEXT, author TEXT, site TEXT,
-    genre TEXT, n_paragraphs INTEGER, text TEXT, analysis TEXT, analysed_at TEXT,
+    genre TEXT, n_paragraphs INTEGER, text TEXT, analysis TEXT, analysed_at TEXT, zero_shot INTEGER,
     UNIQUE (id, model));
 CREATE TABLE IF NOT EXISTS genres (
     pk INTEGER NOT NULL REFERENCES articles ON DELETE CASCADE, genre TEXT NOT NULL, score REAL,
@@ -111,6 +113,12 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
             for col, kind in columns.items():
                 if col not in have:
                     con.execute(f"ALTER TABLE {table} ADD COLUMN {col} {kind}")
+                    if col == "zero_shot":  # every model before 0.6 trained on the six SemEval languages
+                        marks = ", ".join("?" * len(TRAIN_LANGUAGES))
+                        con.execute(
+                            f"UPDATE articles SET zero_shot = (lang NOT IN ({marks})) WHERE status = 'ok'",
+                            TRAIN_LANGUAGES,
+                        )
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
         con.commit()
     con.row_factory = sqlite3.Row
@@ -172,8 +180,8 @@ class SqliteStore:
             self.con.execute("DELETE FROM articles WHERE id = ? AND model = ?", (rec["id"], self.model))
             cur = self.con.execute(
                 'INSERT INTO articles (id, model, run, status, error, error_code, "where", lang, title, '
-                "source, date, month, url, author, site, genre, n_paragraphs, text, analysis, analysed_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "source, date, month, url, author, site, genre, n_paragraphs, text, analysis, analysed_at, "
+                "zero_shot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     rec["id"], self.model, self.run, rec["status"], rec.get("error"), rec.get("error_code"),
                     rec.get("where"),
@@ -182,6 +190,7 @@ class SqliteStore:
                     rec.get("site"),
                     a["genre"] if a else None, len(a["paragraphs"]) if a else None, rec.get("text"),
                     json.dumps(compact_analysis(a), ensure_ascii=False) if a else None, _now(),
+                    int(bool(a.get("zero_shot"))) if a else None,
                 ),
             )  # fmt: skip
             if a:

@@ -24,15 +24,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from .. import __version__
-from ..analysis import analyze, get_model, technique_reliability
+from ..analysis import analyze, get_model
 from ..errors import InputError, SpinscanError
-from ..labels import label_list, technique_labels
 from ..reading import read_bytes, read_url, text_document
 from ..reading.html import looks_like_html
 from ..text import check_text
 from .body import json_body as _json_body
 from .corpus import corpus_router
 from .errors import ApiError, error_response
+from .labels import labels_router
 from .limits import BodyLimit, Gate, too_long
 from .schema import (
     AnalysisOut,
@@ -40,8 +40,6 @@ from .schema import (
     BatchIn,
     BatchOut,
     ErrorOut,
-    LabelOut,
-    TechniqueOut,
 )
 
 log = logging.getLogger(__name__)
@@ -130,7 +128,8 @@ def create_app(
     app = FastAPI(
         title="spinscan",
         version=__version__,
-        description="Genre, framing and persuasion techniques (with spans) in news articles, in 9 languages.",
+        description="Genre, framing and persuasion techniques (with spans) in news articles, in the 93 "
+        "languages its encoder was pretrained on (GET /v1/languages).",
         lifespan=lifespan,
         docs_url=None,  # served below from local assets: the default page loads them from a CDN
         responses={
@@ -240,25 +239,6 @@ def create_app(
                 results.append({"id": given_id or str(k), "error": {"code": e.code, "message": e.message}})
         return {"results": results}
 
-    techniques_list = technique_labels(technique_reliability(model_path))
-
-    @app.get("/v1/techniques", response_model=list[TechniqueOut])
-    async def techniques() -> list[dict[str, Any]]:
-        """The 23 persuasion techniques: name, plain definition, a short invented example, and how
-        often the served model's marks of it were right (precision) and how many annotated ones
-        it found (recall) on held-out articles (null when not measured)."""
-        return techniques_list
-
-    @app.get("/v1/frames", response_model=list[LabelOut])
-    async def frames() -> list[dict[str, str]]:
-        """The 14 frames: name, plain definition, a short invented example."""
-        return label_list("frames")
-
-    @app.get("/v1/genres", response_model=list[LabelOut])
-    async def genres() -> list[dict[str, str]]:
-        """The 3 genres: name, plain definition, a short invented example."""
-        return label_list("genres")
-
     @app.get("/healthz")
     async def healthz() -> dict[str, Any]:
         m = state.get("model")
@@ -270,6 +250,7 @@ def create_app(
             "uptime_s": round(time.time() - state.get("started", time.time()), 1),
         }
 
+    app.include_router(labels_router(model_path))
     app.include_router(corpus_router(corpus_db))
 
     @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)

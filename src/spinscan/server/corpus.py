@@ -34,12 +34,15 @@ def corpus_filters(
     since: str | None = Month(),
     until: str | None = Month(),
     voice: Literal["author", "quoted"] | None = None,
+    zero_shot: bool | None = Query(
+        None, description="only articles analysed zero-shot (true) or in a trained language (false)"
+    ),
 ) -> Filters:
     """The article filters that the stats and the article list share; a value of the wrong
     form (a language, month or technique that is none) is a 422, as for wrong types."""
     try:
         code = normalise_language(lang) if lang else None
-        filters = Filters(source, code, since, until, technique, voice)
+        filters = Filters(source, code, since, until, technique, voice, zero_shot)
         filters.sql()  # checks the months and the technique
     except InputError as e:
         raise ApiError(422, "invalid_request", str(e)) from e

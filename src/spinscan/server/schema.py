@@ -143,3 +143,28 @@ class TechniqueOut(LabelOut):
     recall: float | None = Field(
         None, description="On held-out articles: the share of the annotated ones it found."
     )
+    precision_zero_shot: float | None = Field(
+        None, description="The same precision for articles of languages that did not train the model."
+    )
+    recall_zero_shot: float | None = Field(
+        None, description="The same recall for articles of languages that did not train the model."
+    )
+
+
+class LanguageOut(BaseModel):
+    code: str = Field(
+        description="spinscan's code: the official one of the SemEval languages, else ISO 639-1."
+    )
+    iso: str = Field(description="ISO 639-1 code.")
+    name: str = Field(description="English name.")
+    status: str = Field(description="trained (articles of it trained the model) or zero-shot (none did).")
+    detected: bool = Field(description="Told from the text; otherwise give it as `lang`.")
+
+
+class LanguagesOut(BaseModel):
+    model: str = Field(description="The served model: name and version.")
+    languages: list[LanguageOut]
+    quality: dict[str, dict[str, float | None]] = Field(
+        description="Per head (techniques, frames, spans): the mean score measured with each training "
+        "language as trained and left out as unseen (zero_shot)."
+    )

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..languages import is_spaceless
 from ..types import Paragraph, Span
 from .metric import merge
 from .settings import SpanSettings
@@ -125,10 +126,17 @@ def best_unit(
 
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     """Grow a span to whole words: a run of sub-word tokens often starts or ends inside a word,
-    while annotators (and readers) mark whole words."""
-    while start > 0 and text[start - 1].isalnum():
+    while annotators (and readers) mark whole words. In scripts written without spaces (Chinese,
+    Japanese, Thai) a run of letters is a whole clause, so a span there keeps its token edges."""
+
+    def grows(into: int, edge: int) -> bool:  # may the span take in text[into] beside text[edge]?
+        if not text[into].isalnum() or is_spaceless(text[into]):
+            return False
+        return not (0 <= edge < len(text) and is_spaceless(text[edge]))
+
+    while start > 0 and grows(start - 1, start):
         start -= 1
-    while end < len(text) and text[end].isalnum():
+    while end < len(text) and grows(end, end - 1):
         end += 1
     return start, end
 

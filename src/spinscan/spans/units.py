@@ -1,10 +1,12 @@
 """Sentences and clauses of a paragraph: the candidate spans of sentence-level techniques.
 
-Punctuation rules, written once for the nine languages (Latin, Cyrillic, Greek and Georgian
-script). A sentence ends at ``. ! ? …`` or the Greek ``;`` (with any closing quotes or
-brackets) before a space and a character that is not a lower-case letter, unless the word
-before the full stop is an initial, a number or a known abbreviation. Clauses are cut after
-``, ; :``, at spaced dashes and around brackets, where the train spans of sentence-level
+Punctuation rules, written once for the nine SemEval languages (Latin, Cyrillic, Greek and
+Georgian script), with the full stops and commas of the other scripts the encoder reads (Arabic,
+Devanagari, Armenian, Chinese and Japanese, ...). A sentence ends at ``. ! ? …`` or the Greek
+``;`` (with any closing quotes or brackets) before a space and a character that is not a
+lower-case letter, unless the word before the full stop is an initial, a number or a known
+abbreviation; a Chinese or Japanese full stop ends one with no space after it. Clauses are cut
+after ``, ; :``, at spaced dashes and around brackets, where the train spans of sentence-level
 techniques begin and end (``scripts/span_shapes.py`` measures how often). Offsets index the
 text given, end-exclusive, trimmed of surrounding spaces, quotes and dashes.
 """
@@ -28,9 +30,16 @@ ABBREVIATIONS = frozenset(
     """.split()
 )
 
-_END = re.compile(r"[.!?…;\u037e]+[\"'»”’)\]]*(?=\s+)")
-_CLAUSE = re.compile(r"[,;:](?=\s)|\s[—–-]\s|\s\(|\)(?=\s)")
-_TRIM = " \t\r\n\"'«»“”„‘’‹›—–"
+# full stops of other scripts (Arabic ؟, Urdu ۔, Devanagari । ॥, Armenian ։, Ethiopic ።, Burmese ။),
+# followed by a space like the Latin ones; Chinese and Japanese ones (。！？) need none
+_END = re.compile(
+    r"[.!?…;\u037e\u061f\u06d4\u0964\u0965\u0589\u1362\u104b]+[\"'»”’)\]]*(?=\s+)"
+    r"|[。！？｡]+[」』”’）)]*"
+)
+_CJK_END = "。！？｡"
+# clause marks: Arabic ، ؛ like , ; and the Chinese and Japanese ones (，、；：) with no space after
+_CLAUSE = re.compile(r"[,;:\u060c\u061b](?=\s)|[，、；：]|\s[—–-]\s|\s\(|\)(?=\s)")
+_TRIM = " \t\r\n\"'«»“”„‘’‹›—–「」『』"
 
 
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:
@@ -54,7 +63,7 @@ def _lower(ch: str) -> bool:
 
 def _ends_sentence(text: str, dot: int, after: int) -> bool:
     """Is the terminator at ``dot`` (the next non-space character at ``after``) a sentence end?"""
-    if after >= len(text):
+    if after >= len(text) or text[dot] in _CJK_END:
         return True
     nxt = text[after]
     if _lower(nxt):
@@ -96,7 +105,7 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The clauses of one sentence ``text[start:end]``: cut after , ; : and at dashes and brackets."""
     out, s = [], start
     for m in _CLAUSE.finditer(text, start, end):
-        cut = m.start() + 1 if text[m.start()] in ",;:)" else m.start()
+        cut = m.start() + 1 if text[m.start()] in ",;:)\u060c\u061b，、；：" else m.start()
         if cut > s:
             out.append(_strip(text, s, cut))
         s = cut

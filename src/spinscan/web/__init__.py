@@ -22,13 +22,18 @@ def _safe(obj: Any) -> str:
 
 
 def report_html(
-    data: dict[str, Any], title: str = "spinscan report", reliability: dict[str, dict] | None = None
+    data: dict[str, Any],
+    title: str = "spinscan report",
+    reliability: dict[str, dict] | None = None,
+    zero_shot_reliability: dict[str, dict] | None = None,
 ) -> str:
     """A self-contained HTML page showing one analysis (``Analysis.to_dict()`` plus ``text``);
-    ``reliability``: the model's held-out precision and recall per technique, for the tooltips."""
+    ``reliability``: the model's held-out precision and recall per technique, for the tooltips
+    (``zero_shot_reliability``: the same for languages left out of training, shown for an
+    article analysed zero-shot)."""
     css = (WEB / "style.css").read_text(encoding="utf-8")
     js = (WEB / "app.js").read_text(encoding="utf-8").replace("</script", "<\\/script")
-    defs = {d["name"]: d for d in technique_labels(reliability or {})}
+    defs = {d["name"]: d for d in technique_labels(reliability or {}, zero_shot_reliability)}
     esc = title.replace("&", "&amp;").replace("<", "&lt;")
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'

@@ -79,10 +79,10 @@
   function paragraphNode(p, defs) {
     if (p.skipped) { // page clutter: shown, labelled, not analysed
       return el("div", { class: "para skipped", "data-skipped": p.skipped },
-        el("span", { class: "lineno", text: p.line_no }), el("div", { class: "ptext", text: p.text }),
+        el("span", { class: "lineno", text: p.line_no }), el("div", { class: "ptext", dir: "auto", text: p.text }),
         el("div", { class: "plabels" }, el("span", { class: "skip-label", title: "not analysed: page clutter" }, `not analysed: ${p.skipped}`)));
     }
-    const text = el("div", { class: "ptext" });
+    const text = el("div", { class: "ptext", dir: "auto" }); // right-to-left scripts read their way
     for (const seg of segments(p)) {
       if (!seg.active.length) { text.append(seg.text); continue; }
       const s = el("mark", { class: "seg", tabindex: "0", "data-t": seg.active.map((x) => x.t).join("|") }, seg.text);
@@ -105,11 +105,28 @@
 
   let tip = null;
   // "right about 4 times in 10": the served model's held-out precision, in words a reader hears
+  // (for an article analysed zero-shot, what was measured for languages left out of training)
   function trust(t, defs) {
     const d = defs[t] || {};
-    if (d.precision === null || d.precision === undefined) return "";
-    const found = d.recall === null || d.recall === undefined ? "" : `, and finds about ${Math.round(10 * d.recall)} in 10 of those the annotators marked`;
-    return `On held-out articles, a paragraph marked ${label(t)} was right about ${Math.round(10 * d.precision)} times in 10${found}.`;
+    const zs = current && current.data.zero_shot;
+    const precision = zs ? d.precision_zero_shot : d.precision, recall = zs ? d.recall_zero_shot : d.recall;
+    if (precision === null || precision === undefined) return zs ? "Not measured for languages left out of training." : "";
+    const found = recall === null || recall === undefined ? "" : `, and finds about ${Math.round(10 * recall)} in 10 of those the annotators marked`;
+    const where = zs ? "held-out articles of languages left out of training" : "held-out articles";
+    return `On ${where}, a paragraph marked ${label(t)} was right about ${Math.round(10 * precision)} times in 10${found}.`;
+  }
+
+  // "Portuguese (pt, detected 99%)", and what the reader should know about the language
+  function languageLine(data) {
+    const name = data.lang_name || data.lang;
+    const how = data.lang_detected ? `, detected${data.lang_confidence != null ? " " + Math.round(100 * data.lang_confidence) + "%" : ""}` : "";
+    return `${name} (${data.lang}${how})`;
+  }
+  function languageWarnings(data) {
+    const out = [];
+    if (data.zero_shot) out.push(`Zero-shot: no ${data.lang_name || data.lang} articles trained this model; expect about the quality measured for unseen languages.`);
+    if (data.lang_note) out.push(`Language: ${data.lang_note}.`);
+    return out.map((t) => el("p", { class: "warn lang-warn", text: t }));
   }
 
   function showTip(target, defs) {
@@ -194,12 +211,12 @@
       el("button", { type: "button", id: "copy-json", onclick: copyJson }, "Copy JSON"),
       el("button", { type: "button", id: "download", onclick: downloadReport }, "Download report"));
     const meta = el("p", { class: "meta", text:
-      `Language: ${data.lang}${data.lang_detected ? " (detected)" : ""} · model: ${data.model.name} ${data.model.version}` +
+      `Language: ${languageLine(data)} · model: ${data.model.name} ${data.model.version}` +
       (data.timings && data.timings.analyze_s != null ? ` · ${data.timings.analyze_s.toFixed(2)} s` : "") });
 
     const article = el("section", { class: "card article", id: "article" }, el("h2", { text: "Article" }), legend);
     data.paragraphs.forEach((p) => article.append(paragraphNode(p, defs)));
-    root.append(el("div", { class: "report" }, meta, actions,
+    root.append(el("div", { class: "report" }, meta, ...languageWarnings(data), actions,
       el("div", { class: "summary" }, genre, frames, counts), article));
     applyFilter(root);
   }
@@ -247,9 +264,25 @@
   let defsPromise = null;
   function defs() { return defsPromise || (defsPromise = loadDefs()); }
 
+  // every language the served model analyses, trained ones first, in the form's select
+  async function loadLanguages() {
+    const select = document.getElementById("lang");
+    if (!select) return;
+    try {
+      const r = await fetch("/v1/languages");
+      const { languages } = await r.json();
+      const keep = select.value;
+      const groups = { trained: el("optgroup", { label: "trained" }), "zero-shot": el("optgroup", { label: "zero-shot (no training articles)" }) };
+      languages.forEach((l) => groups[l.status].append(el("option", { value: l.code }, `${l.name} (${l.code})`)));
+      select.replaceChildren(el("option", { value: "" }, "detect"), groups.trained, groups["zero-shot"]);
+      select.value = keep;
+    } catch (e) { /* the static list of the page stays */ }
+  }
+
   function initForm() {
     const form = document.getElementById("form");
     const defsP = defs();
+    loadLanguages();
     fetch("/healthz").then((r) => r.json()).then((h) => { // the URL field where the server fetches
       const row = document.getElementById("url-row");
       if (row && h.fetch) row.hidden = false;
