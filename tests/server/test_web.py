@@ -372,3 +372,57 @@ def test_corpus_view_on_a_phone_and_without_a_store(corpus_server, server, brows
     expect(page.locator("#corpus-status")).to_contain_text("--db", timeout=30_000)
     assert "error" in page.get_attribute("#corpus-status", "class")
     page.close()
+
+
+def test_right_to_left_and_spaceless_scripts_are_highlighted_on_their_exact_characters(tmp_path, browser):
+    """The page cuts highlights by code point in every script: Arabic and Hebrew read right to left,
+    Japanese and a CJK character outside the BMP (two UTF-16 units) highlighted where the offsets say."""
+    from spinscan.labels import TECHNIQUES
+    from spinscan.web import report_html
+
+    lines = [
+        "عنوان",
+        "قالت المعارضة إن الحكومة الفاسدة كذبت على الشعب مرة أخرى.",
+        "הממשלה המושחתת שיקרה לעם שוב, אמרה האופוזיציה.",
+        "政府は腐敗した独裁者だと野党は言った。𠮷野家も反発した。",
+    ]
+    text = "\n".join(lines) + "\n"
+    want = {  # line -> the words highlighted, found by code point
+        2: ["الفاسدة", "كذبت على الشعب"],
+        3: ["המושחתת"],
+        4: ["腐敗した独裁者", "𠮷野家"],
+    }
+    paragraphs, start = [], 0
+    for no, line in enumerate(lines, start=1):
+        spans = []
+        for w in want.get(no, []):
+            s = start + line.index(w)
+            spans.append({"technique": "Loaded_Language", "start": s, "end": s + len(w), "score": 0.9,
+                          "voice": "author", "focus_start": None, "focus_end": None})  # fmt: skip
+        techs = ["Loaded_Language"] if spans else []
+        paragraphs.append({"line_no": no, "start": start, "end": start + len(line), "text": line,
+                           "techniques": techs, "scores": {t: 0.9 if t in techs else 0.0 for t in TECHNIQUES},
+                           "spans": spans, "voices": {}, "skipped": None})  # fmt: skip
+        start += len(line) + 1
+    data = {"id": "x", "lang": "ar", "lang_name": "Arabic", "lang_detected": True, "lang_confidence": 0.97,
+            "lang_note": None, "zero_shot": True, "genre": "opinion",
+            "genre_scores": {"opinion": 0.6, "reporting": 0.3, "satire": 0.1}, "frames": [], "frame_scores": {},
+            "paragraphs": paragraphs, "model": {"name": "m", "kind": "encoder", "version": "1"},
+            "techniques": {"Loaded_Language": 3}, "timings": {}, "text": text}  # fmt: skip
+    out = tmp_path / "scripts.html"
+    out.write_text(report_html(data, "scripts"), encoding="utf-8")
+    page = browser.new_page()
+    page.goto(out.as_uri())
+    page.wait_for_selector("#genre h2")
+    got = page.evaluate(
+        """() => [...document.querySelectorAll('.para')].map((p) => {
+             const t = p.querySelector('.ptext');
+             return { dir: getComputedStyle(t).direction,
+                      marks: [...t.querySelectorAll('mark.seg')].map((m) => m.textContent) };
+           })"""
+    )
+    assert [g["marks"] for g in got] == [[], *[want[n] for n in (2, 3, 4)]]
+    assert [g["dir"] for g in got] == ["rtl", "rtl", "rtl", "ltr"]
+    assert "Zero-shot: no Arabic articles trained this model" in page.inner_text(".lang-warn")
+    assert "Arabic (ar, detected 97%)" in page.inner_text(".meta")
+    page.close()
