@@ -17,6 +17,7 @@ UNSURE = 0.5  # below this confidence in an uncovered language, the text is too 
 SURE = 0.9  # below this, the report says which other language the text may be in
 MIXED = 0.8  # a text whose main language has less of its letters than this is mixed
 MIN_LETTERS_PER_PART = 30  # paragraphs shorter than this are not told apart for mixing
+PLAUSIBLE = 0.2  # a paragraph this likely in the text's language counts as in it
 
 
 @functools.lru_cache(maxsize=2)
@@ -167,7 +168,7 @@ def identify(text: str) -> LanguageGuess:
         log.info("language unsure; the likeliest covered one is %s (p=%.3f)", *covered[0])
     code, prob = covered[0]
     alternatives = [(c, round(p, 3)) for c, p in covered[1:3] if p >= 0.01]
-    shares = mixture(text)
+    shares = mixture(text, code)
     note = None
     if len(shares) > 1 and max(shares.values()) < MIXED:
         parts = ", ".join(f"{share:.0%} {language_name(c)}" for c, share in shares.items())
@@ -183,15 +184,18 @@ def identify(text: str) -> LanguageGuess:
     return LanguageGuess(code, round(prob, 3), alternatives, shares, note)
 
 
-def mixture(text: str) -> dict[str, float]:
+def mixture(text: str, main: str) -> dict[str, float]:
     """Each covered language's share of the letters of the paragraphs long enough to tell,
-    largest first; {} when fewer than two such paragraphs."""
+    largest first; {} when fewer than two such paragraphs. A paragraph that could well be in
+    ``main``, the whole text's language (at least :data:`PLAUSIBLE`), counts as ``main``: close
+    languages (Indonesian and Malay, Serbian and Croatian) would otherwise look mixed."""
     parts = [line for line in text.split("\n") if sum(ch.isalpha() for ch in line) >= MIN_LETTERS_PER_PART]
     if len(parts) < 2:
         return {}
     letters: dict[str, int] = {}
     for line in parts[:400]:
-        c, _ = ranked(line, restricted=True)[0]
+        guesses = dict(ranked(line, restricted=True))
+        c = main if guesses.get(main, 0.0) >= PLAUSIBLE else max(guesses, key=guesses.get)
         letters[c] = letters.get(c, 0) + sum(ch.isalpha() for ch in line)
     total = sum(letters.values())
     return {c: round(n / total, 3) for c, n in sorted(letters.items(), key=lambda kv: -kv[1])}

@@ -96,3 +96,16 @@ def test_the_list_and_its_statuses():
         and language_name("po") == "Polish"
         and language_name("mt") == "Maltese"
     )
+
+
+def test_close_languages_are_not_taken_for_a_mixed_text():
+    # Indonesian paragraphs, two of which look Malay alone (but could well be Indonesian)
+    paras = [
+        "Pemerintah mengumumkan langkah-langkah baru melawan inflasi pada hari Senin pagi.",
+        "Pihak oposisi menolak rencana kerajaan itu dan menyebutnya sebagai kebohongan besar.",
+        "Menteri keuangan mengatakan bahwa harga bahan pokok akan turun bulan depan.",
+        "Pembangkang menolak rancangan itu dan menyebutnya sebagai pembohongan besar.",
+        "Para ahli ekonomi meragukan bahwa kebijakan tersebut akan berhasil tahun ini.",
+    ]
+    g = identify("\n".join(paras))
+    assert g.code == "id" and g.shares == {"id": 1.0} and not (g.note or "").startswith("mixed")

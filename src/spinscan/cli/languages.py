@@ -61,14 +61,16 @@ def languages(model_dir: Path | None, as_json: bool) -> None:
             "techniques": "paragraph techniques (micro-F1)",
             "spans": "spans (F1)",
             "frames": "frames (micro-F1)",
+            "genre": "genre (macro-F1)",
         }
         parts = [
-            f"{names[h]} {q['trained']:.2f} trained, {q['zero_shot']:.2f} zero-shot"
+            f"{names.get(h, h)} {q['trained']:.2f} trained, {q['zero_shot']:.2f} zero-shot"
             for h, q in quality.items()
             if q.get("trained") is not None and q.get("zero_shot") is not None
         ]
         c.print(
-            "Measured with each training language left out in turn and analysed as unseen: "
+            "Measured on the six training languages, each left out in turn and analysed as unseen "
+            "(means): "
             + "; ".join(parts)
             + "."
         )

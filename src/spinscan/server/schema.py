@@ -165,6 +165,6 @@ class LanguagesOut(BaseModel):
     model: str = Field(description="The served model: name and version.")
     languages: list[LanguageOut]
     quality: dict[str, dict[str, float | None]] = Field(
-        description="Per head (techniques, frames, spans): the mean score measured with each training "
+        description="Per head (techniques, spans, frames, genre): the mean score measured with each training "
         "language as trained and left out as unseen (zero_shot)."
     )
