@@ -27,6 +27,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from spinscan.models.base import load_model  # noqa: E402
 from spinscan.training import zero_shot as zs  # noqa: E402
 from spinscan.training.states import StateCache, states_tag  # noqa: E402
+from spinscan.training.zero_shot_card import write_choice  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 PRETRAINED = ROOT / "src" / "spinscan" / "pretrained"
@@ -79,7 +80,7 @@ def main() -> None:
     for k, d in spans.items():
         print(row(k, d))
     if args.write:
-        zs.write_choice(Path(args.model), result)
+        write_choice(Path(args.model), result)
         print(f"written to {args.model}/config.json and metrics.json")
 
 

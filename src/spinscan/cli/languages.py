@@ -70,9 +70,7 @@ def languages(model_dir: Path | None, as_json: bool) -> None:
         ]
         c.print(
             "Measured on the six training languages, each left out in turn and analysed as unseen "
-            "(means): "
-            + "; ".join(parts)
-            + "."
+            "(means): " + "; ".join(parts) + "."
         )
     else:
         c.print("This model has no measurement of zero-shot quality.")

@@ -356,10 +356,10 @@ def write_genre_model(model, model_dir, out_dir, head, features, weight, metrics
     (out_dir / "README.md").write_text(replace_section(text, genre_section(metrics)), encoding="utf-8")
 
 
-def replace_section(card: str, section: str) -> str:
-    """``card`` with its "## Genre" section (if any) replaced by ``section``, which is appended."""
-    start = card.find("\n## Genre\n")
+def replace_section(card: str, section: str, heading: str = "## Genre") -> str:
+    """``card`` with its ``heading`` section (if any) replaced by ``section``, which is appended."""
+    start = card.find(f"\n{heading}\n")
     if start >= 0:
         nxt = card.find("\n## ", start + 1)
         card = card[:start] + (card[nxt:] if nxt >= 0 else "\n")
-    return card.rstrip("\n") + "\n" + section
+    return card.rstrip("\n") + "\n\n" + section

@@ -319,36 +319,3 @@ def reliability_by_label(r: Readings, thresholds: dict, choice: dict) -> dict[st
             "recall": round(right / annotated, 3) if annotated else None,
         }
     return out
-
-
-def write_choice(model_dir: Path, result: dict[str, Any]) -> None:
-    """The choice into the model's config.json (``zero_shot``: what inference reads for a language
-    outside ``train.languages``) and the measurements into its metrics.json."""
-    import json
-
-    cfg_path, met_path = model_dir / "config.json", model_dir / "metrics.json"
-    config = json.loads(cfg_path.read_text(encoding="utf-8"))
-    t, f = result["techniques"], result["frames"]
-    config["zero_shot"] = {
-        "techniques_weight": t["weight"],
-        "techniques_shift": t["shift"],
-        "frames_weight": f["weight"],
-        "frames_shift": f["shift"],
-    }
-    cfg_path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
-    metrics = json.loads(met_path.read_text(encoding="utf-8"))
-    metrics["zero_shot"] = {
-        "protocol": __doc__.split("\n\n", 1)[1].replace("\n", " ").strip(),
-        **{
-            k: {kk: vv for kk, vv in v.items() if kk != "grid"}
-            for k, v in result.items()
-            if k != "techniques_by_label"
-        },
-    }
-    metrics["techniques_heldout_by_label_zero_shot"] = {
-        "protocol": "paragraphs of the 196 held-out train articles, each language read as unseen "
-        "(lexical partner refitted without it, the zero-shot settings); the encoder's fine-tuned "
-        "layers saw the language's other articles",
-        "labels": result["techniques_by_label"],
-    }
-    met_path.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
