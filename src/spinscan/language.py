@@ -194,7 +194,10 @@ def mixture(text: str, main: str) -> dict[str, float]:
         return {}
     letters: dict[str, int] = {}
     for line in parts[:400]:
-        guesses = dict(ranked(line, restricted=True))
+        # (the full identifier: a second one restricted to the covered languages costs 80 MB)
+        guesses = {k: p for k, p in ranked(line) if is_covered(k)}
+        if not guesses:
+            continue
         c = main if guesses.get(main, 0.0) >= PLAUSIBLE else max(guesses, key=guesses.get)
         letters[c] = letters.get(c, 0) + sum(ch.isalpha() for ch in line)
     total = sum(letters.values())
