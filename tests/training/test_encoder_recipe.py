@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,53 +12,12 @@ pytest.importorskip("torch")
 from spinscan.analysis import analyze, default_lexical_path  # noqa: E402
 from spinscan.labels import TECHNIQUES  # noqa: E402
 from spinscan.models.base import load_model  # noqa: E402
-from spinscan.training.encoder.config import EncoderTrainConfig  # noqa: E402
 from spinscan.training.encoder.finish import finish  # noqa: E402
 from spinscan.training.encoder.run import EncoderRun  # noqa: E402
 
-from ..conftest import need_shared  # noqa: E402
-
 pytestmark = pytest.mark.integration
 
-
-class Stop(Exception):
-    pass
-
-
-def tiny_cfg() -> EncoderTrainConfig:
-    # two top layers, short inputs, three articles per language: about a minute on 2 cores
-    return EncoderTrainConfig(
-        max_articles_per_language=3, epochs=2, n_frozen=10, max_tokens=64, checkpoint_every=2
-    )
-
-
-@pytest.fixture(scope="module")
-def encoder_model(tmp_path_factory) -> tuple[Path, EncoderRun, list[int]]:
-    need_shared()
-    from ..conftest import DATA
-
-    work = tmp_path_factory.mktemp("work")
-    run = EncoderRun(DATA, work, tiny_cfg())
-
-    def interrupt(stage: str, done: int, total: int) -> None:
-        if stage.startswith("epoch 1") and done == 3:
-            raise Stop  # as if killed after the checkpoint of step 2
-
-    with pytest.raises(Stop):
-        run.finetune(interrupt)
-    assert (work / "checkpoint.pt").is_file() and not list(work.glob("heldout-epoch*.npy"))
-    first_steps: list[int] = []
-
-    def record(stage: str, done: int, total: int) -> None:
-        if stage.startswith("epoch"):
-            first_steps.append(done)
-
-    resumed = EncoderRun(DATA, work)  # settings come from the work folder
-    history = resumed.finetune(record)
-    assert [h["epoch"] for h in history] == [1, 2]
-    out = tmp_path_factory.mktemp("model") / "enc"
-    finish(resumed, out, default_lexical_path())
-    return out, resumed, first_steps
+from .conftest import tiny_cfg  # noqa: E402
 
 
 def test_resume_continues_after_the_last_checkpoint(encoder_model):

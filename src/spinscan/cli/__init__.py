@@ -1,11 +1,12 @@
 """The `spinscan` command: a thin layer over the library; nothing imports it.
 
 ``main`` (the group), ``common`` (errors, progress, output checks), one module per command
-group (``analyze``: analyze/extract/serve/prepare, ``compare``, ``train``, ``languages``, ``official``:
-predict/evaluate/labels, ``corpus``: batch/stats) and ``report`` (the terminal report).
+group (``analyze``: analyze/extract/serve/prepare, ``compare``, ``train``, ``languages``,
+``annotate``: learn/suggest, ``official``: predict/evaluate/labels, ``corpus``: batch/stats)
+and ``report`` (the terminal report).
 """
 
-from . import analyze, compare, corpus, languages, official, train  # noqa: F401  (register the commands)
+from . import analyze, annotate, compare, corpus, languages, official, train  # noqa: F401  (register commands)
 from .main import main
 
 __all__ = ["main"]

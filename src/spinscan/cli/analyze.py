@@ -39,6 +39,14 @@ keep_clutter_option = click.option(
     help="Language: ISO 639-1 code of any in `spinscan languages` (detected when omitted).",
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article (JSON Lines).")
+@click.option(
+    "--format",
+    "out_format",
+    type=click.Choice(["report", "json", "label-studio", "doccano"]),
+    default=None,
+    help="label-studio: one JSON list of tasks with the analysis as predictions; doccano: JSONL "
+    "rows with the spans as labels (to correct them in those tools, then `spinscan learn`).",
+)
 @max_bytes_option("Refuse files larger than this.")
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: when a terminal).")
 @click.option(
@@ -53,7 +61,9 @@ keep_clutter_option = click.option(
 @model_option
 @backend_option
 @friendly_errors
-def analyze(files, lang, as_json, max_bytes, color, model_dir, html_out, keep_clutter, every) -> None:
+def analyze(
+    files, lang, as_json, out_format, max_bytes, color, model_dir, html_out, keep_clutter, every
+) -> None:
     """Analyse articles: FILES are web pages (.html, saved pages), plain UTF-8 text (title on
     line 1), http(s) URLs, or '-' for standard input.
 
@@ -65,6 +75,7 @@ def analyze(files, lang, as_json, max_bytes, color, model_dir, html_out, keep_cl
       spinscan analyze article.txt
       spinscan analyze page.html https://example.com/news/story
       spinscan analyze --json --lang fr a.txt b.txt > results.jsonl
+      spinscan analyze --format label-studio *.txt > tasks.json   # to correct in Label Studio
       cat article.txt | spinscan analyze -
     """
     from ..analysis import analyze_document, get_model, reliability_tables
@@ -83,6 +94,9 @@ def analyze(files, lang, as_json, max_bytes, color, model_dir, html_out, keep_cl
     tables = reliability_tables(model_dir)  # an article analysed zero-shot gets the unseen languages' table
     out = Console(force_terminal=color, no_color=color is False, highlight=False)
     failed = 0
+    as_json = as_json or out_format == "json"
+    tasks: list[dict] = []  # --format label-studio: one JSON list, written at the end
+    version = f"{model.name} {model.version}"
     for f in files:
         try:
             doc = read_source(f, max_bytes, keep_clutter=keep_clutter, stdin=sys.stdin.buffer)
@@ -92,7 +106,14 @@ def analyze(files, lang, as_json, max_bytes, color, model_dir, html_out, keep_cl
             failed += 1
             report_failure(f, e, as_json)
             continue
-        if as_json:
+        if out_format in ("label-studio", "doccano"):
+            from ..annotations import doccano_row, label_studio_task
+
+            if out_format == "doccano":
+                click.echo(json.dumps(doccano_row(result, text), ensure_ascii=False))
+            else:
+                tasks.append(label_studio_task(result, text, version))
+        elif as_json:
             meta = {
                 k: v
                 for k, v in doc.to_dict().items()
@@ -103,6 +124,8 @@ def analyze(files, lang, as_json, max_bytes, color, model_dir, html_out, keep_cl
             print_report(out, result, source=f, every=every, reliability=tables[result.zero_shot])
         if html_out:
             _write_html(html_out, f, files, result, text, tables)
+    if out_format == "label-studio":
+        click.echo(json.dumps(tasks, ensure_ascii=False, indent=1))
     if failed:  # every input failed: a user mistake; some of several: 1
         sys.exit(USER_ERROR if failed == len(files) else 1)
 

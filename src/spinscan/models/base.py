@@ -54,7 +54,8 @@ class Prediction:
 
 def trained_languages(config: dict[str, Any], where: str = "config.json") -> tuple[str, ...]:
     """A model's training languages: config ``train.languages`` (the encoder recipe's) or
-    ``languages`` (the lexical model's), else the six SemEval training languages."""
+    ``languages`` (the lexical model's), else the six SemEval training languages; with those of
+    its language members (``spinscan learn``)."""
     train = config.get("train")
     found = train.get("languages") if isinstance(train, dict) else None
     found = config.get("languages") if found is None else found
@@ -62,7 +63,8 @@ def trained_languages(config: dict[str, Any], where: str = "config.json") -> tup
         return TRAIN_LANGUAGES
     if not isinstance(found, list | tuple) or not all(isinstance(x, str) for x in found):
         raise ModelError(f"{where}: expected the training languages as a list of codes, found {found!r}")
-    return tuple(found)
+    taught = [lang for m in config.get("language_members") or [] for lang in m.get("languages", [])]
+    return tuple(dict.fromkeys([*found, *taught]))  # (a language member's languages trained it too)
 
 
 class Model(ABC):

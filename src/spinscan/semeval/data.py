@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import DataError
 from ..labels import FRAMES, GENRES, LANGUAGES, TECHNIQUES
+from ..languages import is_covered
 from ..types import Article, Span
 
 log = logging.getLogger(__name__)
@@ -173,7 +174,11 @@ class Dataset:
     def languages(self, split: str, subtask: int | None = None) -> list[str]:
         """Languages that have articles for this split (and subtask); absent ones are skipped."""
         subtasks = SUBTASKS if subtask is None else (subtask,)
-        return [lang for lang in LANGUAGES if any(self._dir(lang, split, st).is_dir() for st in subtasks)]
+        # the SemEval languages first, then any other covered language a folder was made for
+        # (articles a team annotated, written in this layout to learn from)
+        others = sorted(p.name for p in self.root.iterdir() if p.is_dir() and p.name not in LANGUAGES)
+        codes = [*LANGUAGES, *(c for c in others if is_covered(c))]
+        return [lang for lang in codes if any(self._dir(lang, split, st).is_dir() for st in subtasks)]
 
     def has_gold(self, lang: str, split: str, subtask: int) -> bool:
         base = self.root / lang

@@ -102,6 +102,23 @@ def language_member_section(r: dict) -> str:
     ]
     if "ptc2020_dev_si" in r:
         lines += ["", "PTC dev span identification with the member: " + json.dumps(r["ptc2020_dev_si"]["si"])]
+    if "as_shipped" in r:  # (spinscan learn: a team's own articles, few held out)
+        a = r["as_shipped"]
+        own = [
+            w for w, k in (("thresholds", "own_thresholds"), ("span settings", "own_span_settings")) if a[k]
+        ]
+        kept = (
+            f"its own {' and '.join(own)} kept (cross-fitted, they beat the base's)"
+            if own
+            else ("the base's thresholds and span settings kept (the language's own did no better)")
+        )
+        lines += [
+            "",
+            f"As the models run (ST3 micro-F1 / span aware F1, held out): base "
+            f"{a['base']['techniques']:.3f} / "
+            f"{a['base']['spans']:.3f}, taught {a['taught']['techniques']:.3f} / {a['taught']['spans']:.3f}; "
+            f"{kept}.",
+        ]
     return "\n".join(lines) + "\n"
 
 

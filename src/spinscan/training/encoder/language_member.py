@@ -20,6 +20,7 @@ from ...errors import ModelError
 from ...labels import TECHNIQUES
 from ...models.base import load_model, read_json, write_json
 from ...models.encoder import EncoderModel
+from ...models.heads import thresholds_for
 from ...semeval.evaluate import evaluate_ptc_si
 from ..cards import language_member_section
 from ..selection import (
@@ -48,8 +49,18 @@ def _check_base(base: EncoderModel, run: EncoderRun) -> None:
             )
 
 
-def add_language_member(run: EncoderRun, out_dir: str | Path, lexical_dir: str | Path) -> EncoderModel:
-    """Write the base model plus the run's best epoch as a member for the run's languages."""
+def add_language_member(
+    run: EncoderRun,
+    out_dir: str | Path,
+    lexical_dir: str | Path | None,
+    lexical_probs=None,
+    conservative: bool = False,
+) -> EncoderModel:
+    """Write the base model plus the run's best epoch as a member for the run's languages.
+
+    The lexical partner's held-out probabilities are a partner refitted without the held-out
+    articles (from ``lexical_dir``'s settings), or ``lexical_probs`` when given (articles no
+    part of the base saw: the shipped partner's own)."""
     if not run.cfg.init_from:
         raise ModelError("a language member continues a saved model: give --init-from with --lang")
     base = load_model(run.cfg.init_from)
@@ -73,7 +84,11 @@ def add_language_member(run: EncoderRun, out_dir: str | Path, lexical_dir: str |
     log.info("language member: epoch %d, weight %.1f (held-out micro-F1 %.4f)", epoch, w, scores[epoch, w])
     w3 = base.settings.blend("techniques") if base.lexical else 1.0
     p_lex = 0.0
-    if base.lexical:
+    if base.lexical and lexical_probs is not None:
+        p_lex = lexical_probs
+    elif base.lexical:
+        if lexical_dir is None:
+            raise ModelError("a language member of a model with a lexical partner needs its directory")
         feat, chosen_c = lexical_partner(run, lexical_dir)
         p_lex = heldout_lexical_probs(run, feat, chosen_c["techniques"])
     p_enc = {"base": p0, "with member": (1 - w) * p0 + w * probs[epoch]}
@@ -93,12 +108,15 @@ def add_language_member(run: EncoderRun, out_dir: str | Path, lexical_dir: str |
         }
         if name == "with member":
             own = hs.choose(set(hs.arts))
+    keep_thresholds = keep_spans = True
+    if conservative:
+        keep_thresholds, keep_spans = as_shipped(run, base, report, p_enc, p_lex, w3, tok, tt, y, langs)
     log.info("language member held-out: %s", report)
     thresholds = copy.deepcopy(base.thresholds)
     new = named_thresholds(
         choose_thresholds(w3 * p_enc["with member"] + (1 - w3) * p_lex, y, langs), list(TECHNIQUES)
     )
-    for lang in run.cfg.languages:
+    for lang in run.cfg.languages if keep_thresholds else ():
         thresholds["techniques"][lang] = new.get(lang, new["*"])  # ("*": no shift was worth it)
     n = len(base.top_states)
     table = dict(base.config.get("member_weights") or {"*": [1.0 / n] * n})
@@ -106,7 +124,7 @@ def add_language_member(run: EncoderRun, out_dir: str | Path, lexical_dir: str |
     for lang in run.cfg.languages:
         table[lang] = [round(1 - w, 4), *[0.0] * (n - 1), round(w, 4)]
     by_lang = dict(base.config.get("spans_by_language") or {})
-    by_lang.update({lang: own for lang in run.cfg.languages})
+    by_lang.update({lang: own for lang in run.cfg.languages} if keep_spans else {})
     config = dict(base.config, members=n + 1, member_weights=table, spans_by_language=by_lang)
     config["language_members"] = [
         *base.config.get("language_members", []),
@@ -129,3 +147,39 @@ def add_language_member(run: EncoderRun, out_dir: str | Path, lexical_dir: str |
     )
     (out / "README.md").write_text(readme + language_member_section(report), encoding="utf-8")
     return model
+
+
+def as_shipped(run, base, report, p_enc, p_lex, w3, tok, tt, y, langs) -> tuple[bool, bool]:
+    """What the base and the member do on the held-out rows with the base's own thresholds and
+    span settings; whether the language's own (cross-fitted in ``report``) do better."""
+    import numpy as np
+
+    labels = list(TECHNIQUES)
+    rows = {
+        lang: thresholds_for(base.thresholds["techniques"], lang, labels)
+        + base.settings.shift("techniques", lang)
+        for lang in run.cfg.languages
+    }
+    fixed = {}
+    for name, pe in p_enc.items():
+        p = w3 * pe + (1 - w3) * p_lex
+        pred = np.stack([p[i] >= rows[lang] for i, lang in enumerate(langs)]).astype(int)
+        hs = HeldoutSpans(run, tok[name], pred, tt)
+        spans = hs.by_lang(hs.predict(base.span_config))["aware"]["all"]
+        fixed[name] = {"techniques": round(micro_f1(y, pred), 4), "spans": spans}
+    member = report["with member"]
+    keep_thresholds = member["techniques"]["all"] > fixed["with member"]["techniques"]
+    keep_spans = member["spans_own_settings"]["aware"]["all"] > member["spans"]["aware"]["all"]
+    taught = {
+        "techniques": member["techniques"]["all"] if keep_thresholds else fixed["with member"]["techniques"],
+        "spans": member["spans_own_settings" if keep_spans else "spans"]["aware"]["all"]
+        if keep_thresholds
+        else fixed["with member"]["spans"],
+    }
+    report["as_shipped"] = {
+        "base": fixed["base"],
+        "taught": taught,
+        "own_thresholds": bool(keep_thresholds),
+        "own_span_settings": bool(keep_spans),
+    }
+    return keep_thresholds, keep_spans

@@ -134,7 +134,10 @@ def init_state(cfg: EncoderTrainConfig, model_dir: str, member: int = 0) -> dict
 
     config, _, _, tensors = read_model_dir(Path(model_dir))
     old = config.get("train", {})
-    same = {k: old.get(k) for k in ("seed", "heldout", "heldout_en_ptc_dev", "n_frozen", "max_tokens")}
+    keys: tuple[str, ...] = ("seed", "heldout", "heldout_en_ptc_dev", "n_frozen", "max_tokens")
+    if cfg.extra.get("unseen_articles"):  # articles the base never saw (spinscan learn): any split is fair
+        keys = ("n_frozen", "max_tokens")
+    same = {k: old.get(k) for k in keys}
     mine = {k: getattr(cfg, k) for k in same}
     if same != mine:
         raise ModelError(f"{model_dir}: trained with {same}, this run has {mine}; its held-out differs")

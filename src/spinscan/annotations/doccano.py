@@ -1,0 +1,136 @@
+"""doccano: a sequence-labelling project's JSONL export in and out, and spinscan's own JSONL.
+
+doccano writes one JSON object a line, ``text`` with ``label: [[start, end, "Tag"], ...]`` (or
+``entities: [{"start_offset", "end_offset", "label"}]``), code-point offsets as Python counts
+them. A text-classification label (a plain string in ``label``, or ``cats``) names the genre or
+frames. spinscan's own JSONL is ``{"id", "text", "lang", "genre", "frames", "spans": [{"technique",
+"start", "end"}]}``; a key that is absent is not learned.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..types import Analysis, Article, Span
+from .names import Names
+from .spans import with_paragraph_techniques
+
+
+def _lines(path: Path) -> Iterator[tuple[int, dict]]:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"{path}: cannot read it as UTF-8 text ({e})") from e
+    found = False
+    for n, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as e:
+            raise InputError(f"{path}:{n}: not valid JSON ({e})") from e
+        if not isinstance(row, dict):
+            raise InputError(f"{path}:{n}: expected a JSON object per line")
+        found = True
+        yield n, row
+    if not found:
+        raise InputError(f"{path}: the file is empty; export the annotated articles into it")
+
+
+def _text(row: dict, where: str) -> str:
+    text = row.get("text", row.get("data"))
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(f"{where}: no 'text'")
+    return text
+
+
+def _classes(labels: list[str], names: Names, where: str) -> tuple[str | None, list[str] | None]:
+    genre, frames = None, []
+    for lab in labels:
+        if g := names.find(lab, "genres"):
+            genre = g
+        elif f := names.find(lab, "frames"):
+            frames.append(f)
+        else:
+            raise InputError(f"{where}: unknown label {lab!r} (no genre or frame); name it in a --map file")
+    return genre, frames or None
+
+
+def read_doccano(path: str | Path, names: Names | None = None, lang: str | None = None) -> list[Article]:
+    """The articles of a doccano JSONL export."""
+    p, names = Path(path), names or Names()
+    out = []
+    for n, row in _lines(p):
+        where = f"{p}:{n}"
+        text = _text(row, where)
+        spans: list[Span] = []
+        triples = row.get("label", row.get("labels"))
+        classes = [x for x in triples or [] if isinstance(x, str)] + list(row.get("cats") or [])
+        regions = [x for x in triples or [] if not isinstance(x, str)]
+        regions += [
+            [e.get("start_offset"), e.get("end_offset"), e.get("label")] for e in row.get("entities") or []
+        ]
+        for k, r in enumerate(regions, start=1):
+            if not (isinstance(r, list | tuple) and len(r) == 3 and all(isinstance(x, int) for x in r[:2])):
+                raise InputError(f"{where}, region {k}: expected [start, end, label], found {r!r}")
+            t = names.find(str(r[2]))
+            if t is None:
+                raise InputError(f"{where}, region {k}: unknown technique {r[2]!r}; name it in a --map file")
+            spans.append(Span(t, int(r[0]), int(r[1]), 1.0))
+        a = Article(id=str(row.get("id", n)), text=text, lang=row.get("lang") or lang)
+        a.meta["where"] = where
+        a.genre, a.frames = _classes(classes, names, where)
+        a.spans = spans
+        out.append(with_paragraph_techniques(a, known=bool(regions) or "entities" in row or triples == []))
+    return out
+
+
+def read_jsonl(path: str | Path, names: Names | None = None, lang: str | None = None) -> list[Article]:
+    """The articles of spinscan's own annotation JSONL (see the module's docstring)."""
+    p, names = Path(path), names or Names()
+    out = []
+    for n, row in _lines(p):
+        where = f"{p}:{n}"
+        a = Article(id=str(row.get("id", n)), text=_text(row, where), lang=row.get("lang") or lang)
+        a.meta["where"] = where
+        if row.get("genre") is not None:
+            a.genre = _classes([row["genre"]], names, where)[0]
+            if a.genre is None:
+                raise InputError(f"{where}: unknown genre {row['genre']!r}")
+        if row.get("frames") is not None:
+            a.frames = _classes(list(row["frames"]), names, where)[1] or []
+        spans = []
+        for k, s in enumerate(row.get("spans") or [], start=1):
+            t = names.find(str(s.get("technique", ""))) if isinstance(s, dict) else None
+            if t is None or not isinstance(s.get("start"), int) or not isinstance(s.get("end"), int):
+                raise InputError(
+                    f"{where}, span {k}: expected {{technique, start, end}} with a known technique"
+                )
+            spans.append(Span(t, s["start"], s["end"], 1.0))
+        a.spans = spans
+        out.append(with_paragraph_techniques(a, known="spans" in row))
+    return out
+
+
+def doccano_row(analysis: Analysis, text: str) -> dict[str, Any]:
+    """One doccano JSONL row for ``text`` with the analysis's spans as labels (code points),
+    the genre and frames as classification labels in ``cats``."""
+    spans = [[s.start, s.end, s.technique] for p in analysis.paragraphs for s in p.spans]
+    return {"id": analysis.id, "text": text, "lang": analysis.lang, "label": spans,
+            "cats": [analysis.genre, *analysis.frames]}  # fmt: skip
+
+
+def jsonl_row(a: Article) -> dict[str, Any]:
+    """spinscan's own annotation JSONL row of an article with gold."""
+    row: dict[str, Any] = {"id": a.id, "text": a.text, "lang": a.lang}
+    if a.genre is not None:
+        row["genre"] = a.genre
+    if a.frames is not None:
+        row["frames"] = a.frames
+    if a.spans is not None:
+        row["spans"] = [{"technique": s.technique, "start": s.start, "end": s.end} for s in a.spans]
+    return row

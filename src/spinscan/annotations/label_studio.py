@@ -1,0 +1,195 @@
+"""Label Studio: a text project's JSON export in, tasks with predictions out.
+
+Label Studio counts a region's ``start``/``end`` in UTF-16 code units (JavaScript strings), so an
+emoji or any character outside the Basic Multilingual Plane counts twice there and once here:
+offsets are converted both ways. A task's latest annotation that was not cancelled is the one
+read; ``labels`` regions become technique spans, ``choices`` the genre or the frames (by the
+control's ``from_name`` when given, else by what the choices name).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..types import Analysis, Article, Span
+from .names import Names
+from .spans import with_paragraph_techniques
+
+log = logging.getLogger(__name__)
+
+
+def utf16_to_points(text: str) -> list[int]:
+    """For each UTF-16 offset into ``text`` (0..len16), the code-point offset (-1 inside a pair)."""
+    out = []
+    for i, ch in enumerate(text):
+        out.append(i)
+        if ord(ch) > 0xFFFF:
+            out.append(-1)  # the second unit of a surrogate pair: no character boundary
+    out.append(len(text))
+    return out
+
+
+def points_to_utf16(text: str, offset: int) -> int:
+    """The UTF-16 offset of code-point ``offset`` in ``text``."""
+    return offset + sum(1 for ch in text[:offset] if ord(ch) > 0xFFFF)
+
+
+def _latest(task: dict) -> dict | None:
+    done = [a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")]
+    if not done:
+        return None
+    return max(done, key=lambda a: (str(a.get("updated_at") or a.get("created_at") or ""), a.get("id") or 0))
+
+
+def _text_of(task: dict, where: str, text_field: str) -> str:
+    data = task.get("data")
+    if not isinstance(data, dict):
+        raise InputError(f"{where}: the task has no 'data' object")
+    text = data.get(text_field)
+    if text is None:
+        strings = [v for v in data.values() if isinstance(v, str) and "\n" in v]
+        text = strings[0] if len(strings) == 1 else None
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(f"{where}: no text in data.{text_field} (give the field's name with --text-field)")
+    return text
+
+
+def read_label_studio(
+    path: str | Path,
+    names: Names | None = None,
+    lang: str | None = None,
+    text_field: str = "text",
+    genre_from: str | None = None,
+    frames_from: str | None = None,
+) -> list[Article]:
+    """The annotated tasks of a Label Studio JSON export, as articles with their gold."""
+    p = Path(path)
+    names = names or Names()
+    try:
+        tasks = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise InputError(f"{p}: not a Label Studio JSON export ({e})") from e
+    if isinstance(tasks, dict):
+        tasks = [tasks]
+    if not isinstance(tasks, list) or not tasks:
+        raise InputError(f"{p}: no tasks (a Label Studio export is a JSON list of tasks)")
+    out = []
+    for n, task in enumerate(tasks, start=1):
+        where = f"{p}: task {task.get('id', n) if isinstance(task, dict) else n}"
+        if not isinstance(task, dict):
+            raise InputError(f"{where}: expected a task object")
+        ann = _latest(task)
+        if ann is None:
+            log.warning("%s: no annotation that was not cancelled; skipped", where)
+            continue
+        text = _text_of(task, where, text_field)
+        data = task["data"]
+        a = Article(id=str(data.get("id") or task.get("id") or n), text=text, lang=data.get("lang") or lang)
+        a.meta["where"] = where
+        a.spans, genre, frames = _regions(
+            ann.get("result") or [], text, where, names, genre_from, frames_from
+        )
+        a.genre, a.frames = genre, frames
+        out.append(with_paragraph_techniques(a, known=a.spans is not None))
+    return out
+
+
+def _regions(result: list, text: str, where: str, names: Names, genre_from, frames_from):
+    to_points = utf16_to_points(text)
+    spans: list[Span] | None = None
+    genre, frames = None, None
+    for k, r in enumerate(result, start=1):
+        if not isinstance(r, dict):
+            continue
+        at = f"{where}, region {r.get('id', k)}"
+        value = r.get("value") or {}
+        kind = r.get("type")
+        if kind == "labels":
+            spans = spans if spans is not None else []
+            s16, e16 = value.get("start"), value.get("end")
+            if not isinstance(s16, int) or not isinstance(e16, int) or not 0 <= s16 < e16 < len(to_points):
+                raise InputError(f"{at}: offsets {s16}..{e16} are outside the text ({len(text)} characters)")
+            s, e = to_points[s16], to_points[e16]
+            if s < 0 or e < 0:
+                raise InputError(f"{at}: offsets {s16}..{e16} cut a character in two")
+            if "text" in value and value["text"] != text[s:e]:
+                raise InputError(f"{at}: its text {value['text'][:40]!r} is not the text at {s16}..{e16}")
+            for label in value.get("labels") or []:
+                t = names.find(label)
+                if t is None:
+                    raise InputError(f"{at}: unknown technique {label!r}; name it in a --map file")
+                spans.append(Span(t, s, e, 1.0))
+        elif kind == "choices":
+            chosen = list(value.get("choices") or [])
+            name = r.get("from_name")
+            as_genre = [names.find(c, "genres") for c in chosen]
+            as_frames = [names.find(c, "frames") for c in chosen]
+            if name == genre_from or (genre_from is None and chosen and all(as_genre)):
+                if not all(as_genre) or len(chosen) != 1:
+                    raise InputError(
+                        f"{at}: expected one genre of opinion, reporting, satire; found {chosen}"
+                    )
+                genre = as_genre[0]
+            elif name == frames_from or (frames_from is None and chosen and all(as_frames)):
+                if not all(as_frames):
+                    bad = [c for c, f in zip(chosen, as_frames) if f is None]
+                    raise InputError(f"{at}: unknown frame(s) {bad}; name them in a --map file")
+                frames = sorted(set(as_frames), key=as_frames.index)
+            else:
+                log.warning("%s: choices %s (from %r) name no genre or frames; skipped", at, chosen, name)
+    return spans, genre, frames
+
+
+def label_studio_task(
+    analysis: Analysis, text: str, model_version: str, from_name: str = "label", to_name: str = "text"
+) -> dict[str, Any]:
+    """A Label Studio task for ``text`` with the analysis as its prediction (offsets in UTF-16
+    units; a score per region), ready to import into a project that labels the 23 techniques."""
+    result: list[dict[str, Any]] = []
+    for p in analysis.paragraphs:
+        for k, sp in enumerate(p.spans):
+            result.append(
+                {
+                    "id": f"p{p.line_no}-{k}",
+                    "from_name": from_name,
+                    "to_name": to_name,
+                    "type": "labels",
+                    "score": round(sp.score, 4),
+                    "value": {
+                        "start": points_to_utf16(text, sp.start),
+                        "end": points_to_utf16(text, sp.end),
+                        "text": text[sp.start : sp.end],
+                        "labels": [sp.technique],
+                    },
+                }
+            )
+    result.append(_choices("genre", to_name, [analysis.genre], analysis.genre_scores.get(analysis.genre, 0)))
+    result.append(
+        _choices("frames", to_name, analysis.frames, min(analysis.frame_scores.values(), default=0))
+    )
+    scores = [r["score"] for r in result if "score" in r]
+    return {
+        "data": {"text": text, "id": analysis.id, "lang": analysis.lang},
+        "predictions": [
+            {
+                "model_version": model_version,
+                "score": round(sum(scores) / len(scores), 4) if scores else 0.0,
+                "result": result,
+            }
+        ],
+    }
+
+
+def _choices(name: str, to_name: str, chosen: list[str], score: float) -> dict[str, Any]:
+    return {
+        "id": name,
+        "from_name": name,
+        "to_name": to_name,
+        "type": "choices",
+        "score": round(float(score), 4),
+        "value": {"choices": chosen},
+    }

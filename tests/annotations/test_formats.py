@@ -1,0 +1,162 @@
+"""Annotation formats in and out: Label Studio (UTF-16 offsets), doccano, spinscan's JSONL, the
+official layout; names and label maps; every broken input named; round trips keep spans exactly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from spinscan.annotations import (
+    Names,
+    doccano_row,
+    jsonl_row,
+    label_studio_task,
+    read_annotations,
+)
+from spinscan.annotations.label_studio import points_to_utf16, utf16_to_points
+from spinscan.errors import InputError
+from spinscan.types import Analysis, ParagraphResult, Span
+
+TEXT = "Titre 🔥 choc\n\nCes traîtres 😡 corrompus nous mentent.\n\nUn rapport neutre."
+
+
+def u16(s: str) -> int:
+    return len(s.encode("utf-16-le")) // 2
+
+
+def region(word: str, label: str, rid: str = "r1", text: str = TEXT) -> dict:
+    s = text.index(word)
+    return {"id": rid, "from_name": "label", "to_name": "text", "type": "labels",
+            "value": {"start": u16(text[:s]), "end": u16(text[: s + len(word)]), "text": word, "labels": [label]}}  # fmt: skip
+
+
+def task(result: list, tid: int = 1, cancelled_later: bool = True) -> dict:
+    anns = [{"id": 1, "was_cancelled": False, "updated_at": "2026-01-01T00:00:00Z", "result": result}]
+    if cancelled_later:  # a later annotation that was cancelled is not the one read
+        anns.append({"id": 2, "was_cancelled": True, "updated_at": "2026-02-01T00:00:00Z", "result": []})
+    return {"id": tid, "data": {"text": TEXT, "lang": "fr"}, "annotations": anns}
+
+
+def write(tmp_path: Path, name: str, obj) -> Path:
+    p = tmp_path / name
+    p.write_text(obj if isinstance(obj, str) else json.dumps(obj, ensure_ascii=False), encoding="utf-8")
+    return p
+
+
+def test_label_studio_utf16_offsets_become_code_points_and_choices_become_genre_and_frames(tmp_path):
+    result = [
+        region("traîtres 😡 corrompus", "loaded language"),
+        region("corrompus", "Name_Calling,Labeling", "r2"),  # a SemEval-2020 spelling
+        {"id": "g", "from_name": "genre", "type": "choices", "value": {"choices": ["Opinion"]}},
+        {
+            "id": "f",
+            "from_name": "frames",
+            "type": "choices",
+            "value": {"choices": ["Political", "Morality"]},
+        },
+    ]
+    (a,) = read_annotations([write(tmp_path, "ls.json", [task(result)])])
+    got = {(s.technique, TEXT[s.start : s.end]) for s in a.spans}
+    assert got == {("Loaded_Language", "traîtres 😡 corrompus"), ("Name_Calling-Labeling", "corrompus")}
+    assert (a.lang, a.genre, a.frames) == ("fr", "opinion", ["Political", "Morality"])
+    assert a.techniques == {1: [], 3: ["Loaded_Language", "Name_Calling-Labeling"], 5: []}
+    assert utf16_to_points("a😡b")[u16("a😡")] == 2 and points_to_utf16("a😡b", 2) == 3
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (
+            {
+                **region("corrompus", "Loaded_Language"),
+                "value": {**region("corrompus", "x")["value"], "text": "autre"},
+            },
+            "is not the text at",
+        ),
+        (region("corrompus", "Propaganda_Rays"), "unknown technique 'Propaganda_Rays'"),
+        (
+            {**region("corrompus", "Doubt"), "value": {"start": 5, "end": 9999, "labels": ["Doubt"]}},
+            "outside the text",
+        ),
+    ],
+)
+def test_a_broken_region_is_one_error_naming_file_task_and_region(tmp_path, bad, message):
+    f = write(tmp_path, "ls.json", [task([bad], tid=7)])
+    with pytest.raises(InputError, match=message) as e:
+        read_annotations([f])
+    assert f"{f}: task 7, region r1" in str(e.value)
+
+
+def test_inputs_that_cannot_be_read_are_named(tmp_path):
+    with pytest.raises(InputError, match="empty"):
+        read_annotations([write(tmp_path, "e.jsonl", "\n\n")])
+    with pytest.raises(InputError, match="no such file"):
+        read_annotations([tmp_path / "missing.json"])
+    with pytest.raises(InputError, match="no language"):
+        read_annotations([write(tmp_path, "d.jsonl", json.dumps({"text": "Un texte.", "label": []}))])
+    with pytest.raises(InputError, match=r"d2.jsonl:1, region 1: expected \[start, end, label\]"):
+        read_annotations(
+            [write(tmp_path, "d2.jsonl", json.dumps({"text": "Un.", "label": [[0, "x"]]}))], lang="fr"
+        )
+
+
+def test_a_label_map_names_a_teams_own_labels(tmp_path):
+    m = write(tmp_path, "map.csv", "# ours,spinscan\nLL,Loaded_Language\nSCHIMPF,Name_Calling-Labeling\n")
+    names = Names.from_file(m)
+    assert names.find("ll") == "Loaded_Language" and names.find("Schimpf") == "Name_Calling-Labeling"
+    assert names.find("Doubt") == "Doubt" and names.find("nonsense") is None
+    with pytest.raises(InputError, match="maps to 'Nothing'"):
+        Names.from_file(write(tmp_path, "bad.json", {"x": "Nothing"}))
+    row = {"text": TEXT, "label": [[TEXT.index("corrompus"), TEXT.index("corrompus") + 9, "SCHIMPF"]]}
+    (a,) = read_annotations([write(tmp_path, "d.jsonl", json.dumps(row))], lang="fr", names=names)
+    assert [(s.technique, TEXT[s.start : s.end]) for s in a.spans] == [("Name_Calling-Labeling", "corrompus")]
+
+
+def analysis() -> Analysis:
+    s = TEXT.index("traîtres")
+    spans = [Span("Loaded_Language", s, s + len("traîtres 😡 corrompus"), 0.81), Span("Doubt", s, s + 8, 0.4)]
+    paras = [ParagraphResult(3, 14, 14 + len(TEXT.split("\n")[2]), TEXT.split("\n")[2], ["Loaded_Language", "Doubt"],
+                             {"Loaded_Language": 0.8, "Doubt": 0.5}, spans)]  # fmt: skip
+    return Analysis(lang="fr", lang_detected=True, genre="opinion", genre_scores={"opinion": 0.7},
+                    frames=["Political"], frame_scores={"Political": 0.6}, paragraphs=paras,
+                    model={"name": "m", "kind": "encoder", "version": "1"}, id="a1")  # fmt: skip
+
+
+def test_predictions_written_for_the_next_round_come_back_exactly(tmp_path):
+    a = analysis()
+    want = {(s.technique, s.start, s.end) for p in a.paragraphs for s in p.spans}
+    t = label_studio_task(a, TEXT, "spinscan-encoder 0.5.0")
+    pred = t["predictions"][0]
+    assert pred["model_version"] == "spinscan-encoder 0.5.0" and all("score" in r for r in pred["result"])
+    # imported back as if an annotator accepted the predictions
+    t["annotations"] = [{"id": 1, "result": pred["result"]}]
+    (back,) = read_annotations([write(tmp_path, "round.json", [t])])
+    assert {(s.technique, s.start, s.end) for s in back.spans} == want
+    assert (back.genre, back.frames, back.id) == ("opinion", ["Political"], "a1")
+    (d,) = read_annotations(
+        [write(tmp_path, "round.jsonl", json.dumps(doccano_row(a, TEXT), ensure_ascii=False))]
+    )
+    assert {(s.technique, s.start, s.end) for s in d.spans} == want and d.genre == "opinion"
+    (j,) = read_annotations([write(tmp_path, "own.jsonl", json.dumps(jsonl_row(back), ensure_ascii=False))])
+    assert {(s.technique, s.start, s.end) for s in j.spans} == want and j.frames == ["Political"]
+
+
+def test_absent_subtasks_stay_unknown_and_an_empty_span_list_is_an_answer(tmp_path):
+    only_genre = task(
+        [{"id": "g", "from_name": "genre", "type": "choices", "value": {"choices": ["reporting"]}}]
+    )
+    (a,) = read_annotations([write(tmp_path, "g.json", [only_genre])])
+    assert a.genre == "reporting" and a.spans is None and a.techniques is None and a.frames is None
+    (b,) = read_annotations(
+        [write(tmp_path, "n.jsonl", json.dumps({"text": TEXT, "lang": "fr", "spans": []}))]
+    )
+    assert b.spans == [] and b.techniques == {1: [], 3: [], 5: []} and b.genre is None
+
+
+def test_the_official_layout_is_read_with_its_gold(tiny_data):
+    arts = read_annotations([tiny_data])
+    fr = [a for a in arts if a.lang == "fr"]
+    assert fr and all(a.techniques is not None for a in fr)
+    assert any(a.spans for a in fr) and {a.genre for a in fr} <= {"opinion", "reporting", "satire", None}

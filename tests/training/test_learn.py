@@ -1,0 +1,87 @@
+"""`spinscan learn`: a team's Label Studio export of a language the base never trained on taught
+to a tiny base model; written only when better (or forced); resumable; the language no longer
+zero-shot; the CLI's errors before any work."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+pytest.importorskip("torch")
+
+from spinscan.annotations import read_annotations  # noqa: E402
+from spinscan.annotations.label_studio import points_to_utf16  # noqa: E402
+from spinscan.cli import main  # noqa: E402
+from spinscan.models.base import load_model  # noqa: E402
+from spinscan.training.learn import LearnOptions, learn  # noqa: E402
+
+from ..conftest import DATA, need_shared  # noqa: E402
+
+pytestmark = pytest.mark.integration
+
+
+def export(tmp_path: Path, n: int = 12) -> Path:
+    """A Label Studio export of n French train articles presented as Portuguese (a language the
+    tiny base never saw), with an emoji in each title to exercise the UTF-16 offsets."""
+    need_shared()
+    from spinscan.semeval.data import Dataset
+
+    tasks = []
+    for k, a in enumerate(Dataset(DATA).articles("fr", "train", 3)[-n:], start=1):
+        text = "🔥 " + a.text
+        result = [
+            {"id": f"r{j}", "from_name": "label", "to_name": "text", "type": "labels",
+             "value": {"start": points_to_utf16(text, s.start + 2), "end": points_to_utf16(text, s.end + 2),
+                       "text": text[s.start + 2 : s.end + 2], "labels": [s.technique.replace("_", " ")]}}
+            for j, s in enumerate(a.spans or [])
+        ]  # fmt: skip
+        tasks.append(
+            {"id": k, "data": {"text": text, "lang": "pt"}, "annotations": [{"id": 1, "result": result}]}
+        )
+    p = tmp_path / "export.json"
+    p.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    return p
+
+
+def test_a_label_studio_export_is_learned_as_a_member_for_its_language(encoder_model, tmp_path):
+    base_dir, _, _ = encoder_model
+    arts = read_annotations([export(tmp_path)])
+    out, work = tmp_path / "taught", tmp_path / "work"
+    stages: list[str] = []
+    report = learn(arts, base_dir, out, work, opts=LearnOptions(epochs=1, force=True),
+                   progress=lambda s, d, t: stages.append(s))  # fmt: skip
+    assert report["language"] == "pt" and report["articles"] == 12 and report["heldout_articles"] == 4
+    assert report["written"] and set(report) >= {"base", "with member", "better"}
+    assert any(s.startswith("epoch 1") for s in stages)
+    base, taught = load_model(base_dir), load_model(out)
+    assert (
+        base.settings.unseen("pt") and not taught.settings.unseen("pt") and "pt" in taught.trained_languages
+    )
+    assert len(json.loads((out / "config.json").read_text())["member_weights"]["pt"]) == 2
+    assert (
+        "pt" in taught.thresholds["techniques"]
+        and "Language member for pt" in (out / "README.md").read_text()
+    )
+    # a rerun with the same articles resumes in the work folder: nothing is trained again
+    again = learn(arts, base_dir, tmp_path / "again", work, opts=LearnOptions(epochs=1, force=True))
+    assert again["with member"] == report["with member"]
+    # not forced: written only when better than the base on the held-out articles
+    r = learn(arts, base_dir, tmp_path / "unforced", work, opts=LearnOptions(epochs=1))
+    assert r["written"] == r["better"] == (tmp_path / "unforced").is_dir()
+
+
+def test_the_command_checks_its_output_and_inputs_before_any_work(tmp_path):
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    (taken / "x").write_text("x")
+    ls = export(tmp_path, n=3)
+    r = CliRunner().invoke(main, ["learn", str(ls), "--out", str(taken)])
+    assert r.exit_code == 2 and "not an empty folder" in r.stderr
+    r = CliRunner().invoke(main, ["learn", str(ls), "--out", str(tmp_path / "new")])
+    assert r.exit_code == 2 and "3 article(s) in pt" in r.stderr and "at least 10" in r.stderr
+    assert not (tmp_path / "new").exists()
+    r = CliRunner().invoke(main, ["learn", str(tmp_path / "none.json"), "--out", str(tmp_path / "new")])
+    assert r.exit_code == 2 and "no such file" in r.stderr and "Traceback" not in r.output
