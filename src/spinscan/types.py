@@ -7,7 +7,7 @@ character each, exactly as in the official span files.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 
@@ -189,6 +189,16 @@ class Analysis:
             for t in p.techniques:
                 counts[t] = counts.get(t, 0) + 1
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Analysis:
+        """The inverse of :meth:`to_dict` (a stored or sent analysis back as an object)."""
+        names = {f.name for f in fields(cls)}
+        paras = [
+            ParagraphResult(**{**p, "spans": [Span(**sp) for sp in p.get("spans", [])]})
+            for p in d.get("paragraphs", [])
+        ]
+        return cls(**{k: v for k, v in d.items() if k in names and k != "paragraphs"}, paragraphs=paras)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: the structure of ``spinscan analyze --json``."""

@@ -93,3 +93,29 @@ def test_analyze_writes_label_studio_and_doccano_for_correction(tmp_path: Path):
     r = CliRunner().invoke(main, ["analyze", "--model", LEXICAL, "--format", "doccano", str(f)])
     row = json.loads(r.stdout)
     assert row["label"] and all(row["text"][s:e] == body for s, e, _ in row["label"]) and row["cats"]
+
+
+def test_a_store_exports_its_analyses_as_tasks_that_read_back_exactly(tmp_path: Path):
+    from spinscan.corpus.batch import run_batch
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "text": t, "lang": "en"}) + "\n" for i, t in ARTICLES))
+    db = tmp_path / "c.sqlite"
+    run_batch([src], db, LEXICAL)
+    stored = {}
+    import sqlite3
+
+    for aid, analysis in sqlite3.connect(db).execute("SELECT id, analysis FROM articles WHERE status = 'ok'"):
+        a = json.loads(analysis)
+        stored[aid] = {(s["technique"], s["start"], s["end"]) for p in a["paragraphs"] for s in p["spans"]}
+    for fmt, name in (("label-studio", "tasks.json"), ("doccano", "rows.jsonl")):
+        out = tmp_path / name
+        r = CliRunner().invoke(main, ["export", "--db", str(db), "--format", fmt, "--out", str(out)])
+        assert r.exit_code == 0 and "3 articles written" in r.stderr, r.output
+        if fmt == "label-studio":
+            tasks = json.loads(out.read_text())
+            for t in tasks:
+                t["annotations"] = [{"id": 1, "result": t["predictions"][0]["result"]}]
+            out.write_text(json.dumps(tasks))
+        back = {a.id: {(s.technique, s.start, s.end) for s in a.spans} for a in read_annotations([out])}
+        assert back == stored and any(back.values())

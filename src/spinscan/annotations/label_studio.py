@@ -4,7 +4,9 @@ Label Studio counts a region's ``start``/``end`` in UTF-16 code units (JavaScrip
 emoji or any character outside the Basic Multilingual Plane counts twice there and once here:
 offsets are converted both ways. A task's latest annotation that was not cancelled is the one
 read; ``labels`` regions become technique spans, ``choices`` the genre or the frames (by the
-control's ``from_name`` when given, else by what the choices name).
+control's ``from_name`` when given, else by what the choices name). In a project that labels
+spans (a ``labels`` region anywhere in the export), an annotation without one says the article
+has no technique; otherwise its techniques stay unknown.
 """
 
 from __future__ import annotations
@@ -77,6 +79,15 @@ def read_label_studio(
         tasks = [tasks]
     if not isinstance(tasks, list) or not tasks:
         raise InputError(f"{p}: no tasks (a Label Studio export is a JSON list of tasks)")
+    # a project that labels spans: a submitted annotation without a region says "no technique here"
+    spans_project = any(
+        isinstance(r, dict) and r.get("type") == "labels"
+        for t in tasks
+        if isinstance(t, dict)
+        for a in (t.get("annotations") or []) + (t.get("predictions") or [])
+        if isinstance(a, dict)
+        for r in a.get("result") or []
+    )
     out = []
     for n, task in enumerate(tasks, start=1):
         where = f"{p}: task {task.get('id', n) if isinstance(task, dict) else n}"
@@ -94,7 +105,7 @@ def read_label_studio(
             ann.get("result") or [], text, where, names, genre_from, frames_from
         )
         a.genre, a.frames = genre, frames
-        out.append(with_paragraph_techniques(a, known=a.spans is not None))
+        out.append(with_paragraph_techniques(a, known=a.spans is not None or spans_project))
     return out
 
 

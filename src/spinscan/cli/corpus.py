@@ -244,10 +244,19 @@ def _print_errors(con, model: str, as_json: bool) -> None:
     show_default=True,
     help="One row per article, paragraph technique, span, frame or genre score.",
 )
-@click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "xlsx"]), default=None,
-              help="Output format (default: from the --out suffix).")  # fmt: skip
 @click.option(
-    "--out", required=True, type=click.Path(path_type=Path), help="File to write (.csv, .parquet, .xlsx)."
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet", "xlsx", "label-studio", "doccano"]),
+    default=None,
+    help="Output format (default: from the --out suffix); label-studio (.json) and doccano (.jsonl) "
+    "write the articles with their analyses, to correct and `learn`.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="File to write (.csv, .parquet, .xlsx, .json).",
 )
 @click.option("--model", "model", default=None, help="Only this model's results (default: every model's).")
 @friendly_errors
@@ -260,11 +269,17 @@ def export(db, what, fmt, out, model) -> None:
       spinscan export --db corpus.sqlite --what spans --out spans.parquet
       spinscan export --db corpus.sqlite --what articles --format csv --out articles.csv
       spinscan export --db corpus.sqlite --what techniques --out techniques.xlsx
+      spinscan export --db corpus.sqlite --format label-studio --out tasks.json
     """
+    from ..corpus.export import ANNOTATION_FORMATS, export_for_annotation, format_of
     from ..corpus.export import export as write
-    from ..corpus.export import format_of
     from ..corpus.store import connect
 
+    if fmt in ANNOTATION_FORMATS:
+        check_output_file(out, "--out")
+        n = export_for_annotation(connect(db, readonly=True), out, fmt, model)
+        click.echo(f"{n} articles written to {out} ({fmt})", err=True)
+        return
     fmt = format_of(out, fmt)
     check_output_file(out, "--out")
     con = connect(db, readonly=True)

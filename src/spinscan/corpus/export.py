@@ -167,3 +167,39 @@ _ILLEGAL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)])  # control char
 
 def _cell(v):
     return v.translate(_ILLEGAL) if isinstance(v, str) else v
+
+
+ANNOTATION_FORMATS = ("label-studio", "doccano")
+
+
+def export_for_annotation(
+    con: sqlite3.Connection, out: str | Path, fmt: str, model: str | None = None
+) -> int:
+    """The stored analyses as tasks to correct: a Label Studio JSON list of tasks with predictions,
+    or doccano JSONL rows (see :mod:`spinscan.annotations`); returns how many articles."""
+    import json
+
+    from ..annotations import doccano_row, label_studio_task
+    from ..types import Analysis
+    from .store import full_analysis
+
+    sql = "SELECT id, model, text, analysis FROM articles WHERE status = 'ok'" + (
+        " AND model = ?" if model else ""
+    )
+    n = 0
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("[\n" if fmt == "label-studio" else "")
+        for row in con.execute(sql + " ORDER BY pk", (model,) if model else ()):
+            a = Analysis.from_dict(
+                {**full_analysis(json.loads(row["analysis"]), row["text"]), "id": row["id"]}
+            )
+            if fmt == "label-studio":
+                f.write(
+                    (",\n" if n else "")
+                    + json.dumps(label_studio_task(a, row["text"], row["model"]), ensure_ascii=False)
+                )
+            else:
+                f.write(json.dumps(doccano_row(a, row["text"]), ensure_ascii=False) + "\n")
+            n += 1
+        f.write("\n]\n" if fmt == "label-studio" else "")
+    return n
