@@ -28,6 +28,7 @@ FORBIDDEN = {
     "reading": {"models", "training", "corpus", "cli", "server", "semeval", "spans"},
     "server": {"cli", "training"},
     "annotations": {"training", "corpus", "cli", "server"},
+    "watch": {"training", "cli", "server"},
 }
 
 

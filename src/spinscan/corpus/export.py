@@ -29,7 +29,8 @@ _KEYS = "a.id, a.model, a.source, a.month, a.lang, a.zero_shot"
 QUERIES = {
     "articles": (
         "SELECT a.id, a.model, a.status, a.error_code, a.error, a.lang, a.zero_shot, a.title, a.source,"
-        " a.site, a.date, a.month, a.url, a.author, a.genre, a.n_paragraphs, a.analysed_at FROM articles a"
+        " a.site, a.date, a.month, a.url, a.canonical_url, a.author, a.genre, a.n_paragraphs, a.fetched_at,"
+        " a.analysed_at FROM articles a"
     ),
     "techniques": f"SELECT {_KEYS}, t.line_no, t.technique, t.score, t.voice"
     " FROM techniques t JOIN articles a ON a.pk = t.pk",

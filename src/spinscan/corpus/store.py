@@ -20,10 +20,19 @@ from ..labels import TRAIN_LANGUAGES
 
 log = logging.getLogger(__name__)
 
-# 2: error codes, author, site, voices; 3: zero_shot (older stores are upgraded in place)
-SCHEMA_VERSION = "3"
+# 2: error codes, author, site, voices; 3: zero_shot; 4: canonical_url, fetched_at, content_hash and
+# the watch tables (older stores are upgraded in place)
+SCHEMA_VERSION = "4"
 UPGRADE = {  # the columns an older store lacks, by table
-    "articles": {"error_code": "TEXT", "author": "TEXT", "site": "TEXT", "zero_shot": "INTEGER"},
+    "articles": {
+        "error_code": "TEXT",
+        "author": "TEXT",
+        "site": "TEXT",
+        "zero_shot": "INTEGER",
+        "canonical_url": "TEXT",
+        "fetched_at": "TEXT",
+        "content_hash": "TEXT",
+    },  # fmt: skip
     "techniques": {"voice": "TEXT"},
     "spans": {"voice": "TEXT"},
 }
@@ -37,7 +46,12 @@ CREATE TABLE IF NOT EXISTS articles (
     status TEXT NOT NULL CHECK (status IN ('ok', 'error')), error TEXT, error_code TEXT, "where" TEXT,
     lang TEXT, title TEXT, source TEXT, date TEXT, month TEXT, url TEXT, author TEXT, site TEXT,
     genre TEXT, n_paragraphs INTEGER, text TEXT, analysis TEXT, analysed_at TEXT, zero_shot INTEGER,
+    canonical_url TEXT, fetched_at TEXT, content_hash TEXT,
     UNIQUE (id, model));
+CREATE TABLE IF NOT EXISTS watch_sources (
+    url TEXT PRIMARY KEY, outlet TEXT, etag TEXT, modified TEXT, checked_at TEXT, error TEXT);
+CREATE TABLE IF NOT EXISTS watch_urls (
+    url TEXT PRIMARY KEY, state TEXT NOT NULL, note TEXT, at TEXT);
 CREATE TABLE IF NOT EXISTS genres (
     pk INTEGER NOT NULL REFERENCES articles ON DELETE CASCADE, genre TEXT NOT NULL, score REAL,
     PRIMARY KEY (pk, genre)) WITHOUT ROWID;
@@ -119,6 +133,7 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
                             f"UPDATE articles SET zero_shot = (lang NOT IN ({marks})) WHERE status = 'ok'",
                             TRAIN_LANGUAGES,
                         )
+        con.execute("CREATE INDEX IF NOT EXISTS articles_hash ON articles (content_hash)")  # (once upgraded)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
         con.commit()
     con.row_factory = sqlite3.Row
@@ -181,7 +196,8 @@ class SqliteStore:
             cur = self.con.execute(
                 'INSERT INTO articles (id, model, run, status, error, error_code, "where", lang, title, '
                 "source, date, month, url, author, site, genre, n_paragraphs, text, analysis, analysed_at, "
-                "zero_shot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "zero_shot, canonical_url, fetched_at, content_hash) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     rec["id"], self.model, self.run, rec["status"], rec.get("error"), rec.get("error_code"),
                     rec.get("where"),
@@ -191,6 +207,7 @@ class SqliteStore:
                     a["genre"] if a else None, len(a["paragraphs"]) if a else None, rec.get("text"),
                     json.dumps(compact_analysis(a), ensure_ascii=False) if a else None, _now(),
                     int(bool(a.get("zero_shot"))) if a else None,
+                    rec.get("canonical_url"), rec.get("fetched_at"), rec.get("content_hash"),
                 ),
             )  # fmt: skip
             if a:
