@@ -33,7 +33,13 @@ def test_analyze_example_article_readable_report():
     r = run("analyze", "--no-color", str(EXAMPLE))
     assert r.exit_code == 0, r.output
     out = r.output
-    assert "Genre:" in out and "Frames" in out and "\n¶1 " in out and "English (en, detected)" in out
+    assert (
+        "Genre:" in out
+        and "Frames" in out
+        and "\n¶1 " in out
+        and "English (en, detected 100%)" in out
+        and "zero-shot" not in out
+    )
     assert any(t in out for t in TECHNIQUES)
     # summary first, then only paragraphs with techniques, the others folded; it fits a screenful or two
     assert out.index("Strongest passages:") < out.index("Paragraphs with techniques:")

@@ -416,3 +416,24 @@ def test_articles_analysed_zero_shot_are_stored_marked_filtered_and_exported(tmp
     lines = out.read_text(encoding="utf-8").splitlines()
     col = lines[0].split(",").index("zero_shot")
     assert sorted(line.split(",")[col] for line in lines[1:]) == ["", "0", "1"]
+
+
+def test_trends_by_week_and_day_with_dated_periods_and_a_compare_over_a_period(tmp_path: Path):
+    from spinscan.corpus.compare import compare_groups
+
+    path = tmp_path / "t.sqlite"
+    s = SqliteStore(path, "model-A", ["feed"], "0.6.0")
+    s.add(rec("1", "A", "2026-11-02T08:00:00Z"))  # a Monday
+    s.add(rec("2", "A", "2026-11-08", techs=[[], ["Doubt"], []]))  # the Sunday of that week
+    s.add(rec("3", "B", "2026-11-09"))  # the next Monday
+    s.add(rec("4", "B", "some day"))  # undated
+    s.close()
+    con = connect(path, readonly=True)
+    w = table(con, "techniques", "week", "model-A")
+    assert w.groups == ["2026-11-02", "2026-11-09", "(no date)"] and w.articles == [2, 1, 1]
+    d = table(con, "techniques", "day", "model-A", Filters(since="2026-11-03", until="2026-11-09"))
+    assert d.groups == ["2026-11-08", "2026-11-09"]
+    lone = table(con, "techniques", "source", "model-A", Filters(technique="Doubt", since="2026-11-08"))
+    assert lone.groups == ["A", "B"] and lone.labels == ["Doubt"]
+    c = compare_groups(con, "source", "A", "B", "model-A", since="2026-11-05", until="2026-11-30")
+    assert (c["a"]["articles"], c["b"]["articles"], c["period"]) == (1, 1, ["2026-11-05", "2026-11-30"])

@@ -54,8 +54,10 @@ def comparison(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
 @click.argument("second")
 @click.option("--db", default=None, type=click.Path(path_type=Path),
               help="Compare two outlets, months or languages of this store instead (see --by).")  # fmt: skip
-@click.option("--by", type=click.Choice(["source", "month", "lang"]), default="source", show_default=True,
-              help="With --db: what FIRST and SECOND name.")  # fmt: skip
+@click.option("--by", type=click.Choice(["source", "month", "week", "day", "lang"]), default="source",
+              show_default=True, help="With --db: what FIRST and SECOND name.")  # fmt: skip
+@click.option("--since", default=None, help="With --db: only articles from this month or day on.")
+@click.option("--until", default=None, help="With --db: only articles up to this month or day.")
 @click.option("--lang", default=None, help="Language (ISO 639-1) of both (detected when omitted).")
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
 @click.option("--html", "html_out", default=None, type=click.Path(path_type=Path),
@@ -65,7 +67,9 @@ def comparison(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
 @model_option
 @backend_option
 @friendly_errors
-def compare(first, second, db, by, lang, as_json, html_out, max_bytes, keep_clutter, model_dir) -> None:
+def compare(
+    first, second, db, by, since, until, lang, as_json, html_out, max_bytes, keep_clutter, model_dir
+) -> None:
     """Compare two articles (files, web pages or URLs), or two outlets or months of a store.
 
     \b
@@ -74,11 +78,12 @@ def compare(first, second, db, by, lang, as_json, html_out, max_bytes, keep_clut
       spinscan compare --json a.txt https://example.com/news/story
       spinscan compare --db corpus.sqlite --by source dailymail bbc
       spinscan compare --db corpus.sqlite --by month 2022-02 2022-03
+      spinscan compare --db news.sqlite --by source dailymail bbc --since 2026-11-01 --until 2026-11-30
     """
     if html_out is not None:
         check_output_file(html_out, "--html")
     if db is not None:
-        _compare_groups(db, by, first, second, model_dir, as_json, html_out)
+        _compare_groups(db, by, first, second, model_dir, as_json, html_out, since, until)
         return
     from ..analysis import analyze_document, get_model
     from ..reading import read_source
@@ -166,12 +171,13 @@ def _write_html(
     click.echo(f"HTML comparison: {path}", err=True)
 
 
-def _compare_groups(db, by, first, second, model, as_json, html_out=None) -> None:
+def _compare_groups(db, by, first, second, model, as_json, html_out=None, since=None, until=None) -> None:
     from ..corpus.compare import compare_groups
     from ..corpus.store import connect
 
     # --model names a model directory for articles; for a store it is the model's recorded name
-    r = compare_groups(connect(db, readonly=True), by, first, second, str(model) if model else None)
+    con = connect(db, readonly=True)
+    r = compare_groups(con, by, first, second, str(model) if model else None, since, until)
     heads = (f"{by} {first}", f"{by} {second}")
     page_title = f"spinscan compare: {by} {first} and {second}"
     title = f"spinscan compare ({r['model']})"

@@ -111,7 +111,12 @@ def batch(inputs, out, workers, engine, retry_errors, max_bytes, as_json, model_
 @click.option(
     "--db", required=True, type=click.Path(path_type=Path), help="Corpus store of `spinscan batch`."
 )
-@click.option("--by", type=click.Choice(["source", "month", "lang"]), default=None, help="Group articles by.")
+@click.option(
+    "--by",
+    type=click.Choice(["source", "month", "week", "day", "lang"]),
+    default=None,
+    help="Group articles by (a week is named by its Monday).",
+)
 @click.option("--what", type=click.Choice(["techniques", "frames", "genres"]), default="techniques",
               show_default=True, help="What to count (share of articles that use it).")  # fmt: skip
 @click.option(
@@ -131,8 +136,8 @@ def batch(inputs, out, workers, engine, retry_errors, max_bytes, as_json, model_
     default=None,
     help="Only articles analysed zero-shot (their language trained nothing), or only the others.",
 )
-@click.option("--since", default=None, help="From this month (YYYY-MM).")
-@click.option("--until", default=None, help="Up to this month (YYYY-MM).")
+@click.option("--since", default=None, help="From this month (YYYY-MM) or day (YYYY-MM-DD).")
+@click.option("--until", default=None, help="Up to this month (YYYY-MM) or day (YYYY-MM-DD), included.")
 @click.option("--model", "model", default=None, help="Results of this model (default: the latest used).")
 @click.option("--top", default=8, show_default=True, help="Columns shown (the most frequent).")
 @click.option("--chart", default=None, type=click.Path(path_type=Path), help="Also draw it (.png or .svg).")

@@ -36,7 +36,7 @@ def write_chart(t: StatsTable, path: str | Path, top: int = 8) -> Path:
     idx = [t.labels.index(lab) for lab in labels]
     nice = [lab.replace("_", " ") for lab in labels]
     title = f"{t.what.capitalize()}: share of articles" + (f" by {t.by}" if t.by else "") + f"\n({t.model})"
-    if t.by == "month":
+    if t.by in ("month", "week", "day"):
         dated = [(g, row) for g, row in zip(t.groups, t.shares) if g != NO_DATE]
         if not dated:
             raise InputError("nothing to draw over time: no matching article has a date")
@@ -44,7 +44,7 @@ def write_chart(t: StatsTable, path: str | Path, top: int = 8) -> Path:
         for k, name in zip(idx, nice):
             ax.plot([g for g, _ in dated], [100 * row[k] for _, row in dated], marker="o", label=name)
         ax.set_ylabel("% of articles")
-        ax.set_xlabel("month")
+        ax.set_xlabel(t.by if t.by != "week" else "week (its Monday)")
         ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
         ax.tick_params(axis="x", rotation=45)
         ax.grid(alpha=0.3)

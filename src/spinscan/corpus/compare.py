@@ -8,6 +8,7 @@ quoted speech; then which techniques both use, which only one does, and where th
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from typing import Any
 
 from ..errors import InputError
@@ -20,23 +21,31 @@ def _row(t, group: str) -> dict[str, float]:
 
 
 def compare_groups(
-    con: sqlite3.Connection, by: str, first: str, second: str, model: str | None = None
+    con: sqlite3.Connection,
+    by: str,
+    first: str,
+    second: str,
+    model: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
 ) -> dict[str, Any]:
-    """The comparison of groups ``first`` and ``second`` (values of ``by``: source, month, lang)."""
+    """The comparison of groups ``first`` and ``second`` (values of ``by``: source, month, week,
+    day, lang), counting only articles of the period ``since``..``until`` (months or days)."""
     if by not in BY:
         raise InputError(f"--by {by!r}: expected one of {', '.join(BY)}")
     model = pick_model(con, model)
-    tech = table(con, "techniques", by, model)
+    period = Filters(since=since, until=until)
+    tech = table(con, "techniques", by, model, period)
     for g in (first, second):
         if g not in tech.groups:
             found = ", ".join(tech.groups[:20]) or "none"
             raise InputError(f"{by} {g!r}: not in the store for model {model} (found: {found})")
     tables = {
-        "genres": table(con, "genres", by, model),
-        "frames": table(con, "frames", by, model),
+        "genres": table(con, "genres", by, model, period),
+        "frames": table(con, "frames", by, model, period),
         "techniques": tech,
-        "techniques_author": table(con, "techniques", by, model, Filters(voice="author")),
-        "techniques_quoted": table(con, "techniques", by, model, Filters(voice="quoted")),
+        "techniques_author": table(con, "techniques", by, model, replace(period, voice="author")),
+        "techniques_quoted": table(con, "techniques", by, model, replace(period, voice="quoted")),
     }
     sides = {}
     for key, g in (("a", first), ("b", second)):
@@ -49,6 +58,7 @@ def compare_groups(
     return {
         "by": by,
         "model": model,
+        "period": [since, until],
         **sides,
         "shared": sorted(set(a) & set(b)),
         "only_a": sorted(set(a) - set(b)),

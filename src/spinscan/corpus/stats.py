@@ -8,18 +8,25 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from ..errors import InputError
 from ..labels import FRAMES, GENRES, TECHNIQUES
 from .store import full_analysis, month_of
 
-BY = ("source", "month", "lang")
+BY = ("source", "month", "week", "day", "lang")
+TIME = ("month", "week", "day")  # groups in time order, undated articles last
 NO_DATE = "(no date)"
 WHAT = ("techniques", "frames", "genres")
 _LABELS = {"techniques": TECHNIQUES, "frames": FRAMES, "genres": GENRES}
+_DATED = "a.date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
+_DAY = "substr(a.date, 1, 10)"
+# a week is named by its Monday
+_MONDAY = f"date({_DAY}, '-' || ((CAST(strftime('%w', {_DAY}) AS INTEGER) + 6) % 7) || ' days')"
 _GROUP = {None: "'all'", "source": "COALESCE(a.source, '(none)')", "month": f"COALESCE(a.month, '{NO_DATE}')",
+          "week": f"CASE WHEN {_DATED} THEN {_MONDAY} ELSE '{NO_DATE}' END",
+          "day": f"CASE WHEN {_DATED} THEN {_DAY} ELSE '{NO_DATE}' END",
           "lang": "COALESCE(a.lang, '?')"}  # fmt: skip
 
 
@@ -44,12 +51,15 @@ class Filters:
             if value:
                 where.append(f"{col} = ?")
                 params.append(value)
-        if self.since:
-            where.append("a.month >= ?")
-            params.append(_month(self.since))
-        if self.until:
-            where.append("a.month <= ?")
-            params.append(_month(self.until))
+        for value, op in ((self.since, ">="), (self.until, "<=")):
+            if not value:
+                continue
+            if _is_day(value):  # a date: the articles of that day count
+                where.append(f"{_DATED} AND {_DAY} {op} ?")
+                params.append(value.strip()[:10])
+            else:
+                where.append(f"a.month {op} ?")
+                params.append(_month(value))
         if self.voice not in (None, "author", "quoted"):
             raise InputError(f"unknown voice {self.voice!r}; expected author or quoted")
         if self.technique:
@@ -83,6 +93,13 @@ def check_label(name: str, what: str) -> str:
     if name not in _LABELS[what]:
         raise InputError(f"unknown {what[:-1]} {name!r}; see `spinscan labels` for the names")
     return name
+
+
+def _is_day(value: str) -> bool:
+    v = value.strip()
+    return (
+        len(v) == 10 and month_of(v) is not None and v[7] == "-" and v[8:].isdigit() and 1 <= int(v[8:]) <= 31
+    )
 
 
 def _month(value: str) -> str:
@@ -133,9 +150,7 @@ def table(
     g = _GROUP[by]
     if what == "techniques" and filters.technique:  # the technique picks the column, not the articles
         check_label(filters.technique, "techniques")
-        where, params = Filters(
-            filters.source, filters.lang, filters.since, filters.until, voice=filters.voice
-        ).sql()
+        where, params = replace(filters, technique=None).sql()
     else:
         where, params = filters.sql()
     base = f"FROM articles a WHERE a.model = ? AND a.status = 'ok'{where}"
@@ -162,7 +177,7 @@ def table(
     for (_, lab), n in cells.items():
         totals[lab] = totals.get(lab, 0) + n
     labels = sorted(totals, key=lambda lab: (-totals[lab], lab))
-    if by == "month":
+    if by in TIME:
         groups = sorted(sizes, key=lambda x: (x == NO_DATE, x))  # undated articles last
     else:
         groups = sorted(sizes, key=lambda x: (-sizes[x], x))

@@ -20,7 +20,7 @@ from .errors import ApiError
 
 
 def Month():  # a fresh Query per parameter: FastAPI keeps state on each
-    return Query(None, max_length=32, description="a month, YYYY-MM")
+    return Query(None, max_length=32, description="a month, YYYY-MM, or a day, YYYY-MM-DD")
 
 
 def Label():
@@ -80,7 +80,7 @@ def corpus_router(db: str | Path | None) -> APIRouter:
     def corpus_stats(
         f: Annotated[Filters, Depends(corpus_filters)],
         what: Literal["techniques", "frames", "genres"] = "techniques",
-        by: Literal["source", "month", "lang", "none"] = "source",
+        by: Literal["source", "month", "week", "day", "lang", "none"] = "source",
         model: str | None = Label(),
     ) -> dict[str, Any]:
         """Share of articles per outlet, month or language that use each label (as `spinscan stats`)."""

@@ -66,7 +66,7 @@
     f.addEventListener("submit", (ev) => ev.preventDefault());
     f.replaceChildren(
       select("c-what", "Show", [["techniques", "techniques"], ["frames", "frames"], ["genres", "genres"]], state.what),
-      select("c-by", "by", [["source", "outlet"], ["month", "month"], ["lang", "language"], ["none", "(all articles)"]], state.by),
+      select("c-by", "by", [["source", "outlet"], ["month", "month"], ["week", "week"], ["day", "day"], ["lang", "language"], ["none", "(all articles)"]], state.by),
       select("c-source", "Outlet", any(info.sources), state.source),
       select("c-lang", "Language", any(info.langs), state.lang),
       select("c-technique", "Technique", any(info.techniques, "any"), state.technique),
@@ -117,11 +117,12 @@
   /* --- charts: the same three kinds as `spinscan stats --chart` ------------------------------ */
   function drawChart(t) {
     const box = $("corpus-chart");
-    const top = t.labels.slice(0, state.by === "month" ? 8 : 12);
+    const overTime = ["month", "week", "day"].includes(t.by);
+    const top = t.labels.slice(0, overTime ? 8 : 12);
     const idx = top.map((l) => t.labels.indexOf(l));
     const title = el("h3", { text: `${label(t.what)}: share of articles${t.by ? " by " + (t.by === "source" ? "outlet" : t.by) : ""}` });
     if (!t.groups.length || !top.length) { box.replaceChildren(title, el("p", { text: "No analysed article matches these filters." })); return; }
-    if (t.by === "month") box.replaceChildren(title, lineChart(t, top, idx));
+    if (overTime) box.replaceChildren(title, lineChart(t, top, idx));
     else if (t.by) box.replaceChildren(title, heatmap(t, top, idx));
     else box.replaceChildren(title, bars(t, top, idx));
   }
@@ -152,7 +153,7 @@
     const x = (k) => L + (rows.length === 1 ? (W - L - R) / 2 : (k * (W - L - R)) / (rows.length - 1));
     const y = (v) => T + (1 - v) * (H - T - B);
     const chart = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "linechart", role: "img",
-      "aria-label": `Share of articles per month for ${top.map(label).join(", ")}` });
+      "aria-label": `Share of articles per ${t.by} for ${top.map(label).join(", ")}` });
     for (const v of [0, 0.25, 0.5, 0.75, 1]) {
       chart.append(svg("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), class: "grid" }),
         svg("text", { x: L - 6, y: y(v) + 4, "text-anchor": "end", class: "axis" }, `${v * 100}%`));
