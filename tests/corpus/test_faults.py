@@ -94,3 +94,25 @@ def test_a_truncated_or_missing_weights_file_is_one_line_naming_it(tmp_path: Pat
     weights.unlink()
     with pytest.raises(ModelError, match="weights.safetensors"):
         load_model(model)
+
+
+@pytest.mark.parametrize("once", [True, False])
+def test_a_worker_killed_mid_batch_is_recorded_and_its_article_retried(tmp_path: Path, monkeypatch, once):
+    """A worker process that dies (here: exits as if killed while on article k3) breaks its pool:
+    a new pool takes over and every article it held is tried once more. Killed once, the article
+    is analysed on its second try; killed every time, it is a ``worker_died`` row; either way the
+    other articles are all stored, once."""
+    from spinscan.corpus.engines.local import KILL_ENV
+
+    inp, db = articles(tmp_path / "in.jsonl", "k", 8), tmp_path / "c.sqlite"
+    monkeypatch.setenv(KILL_ENV, "k3:once" if once else "k3")
+    monkeypatch.setenv(KILL_ENV + "_MARKER", str(tmp_path / "killed-once"))
+    s = run_batch([inp], db, LEXICAL, workers=2)
+    con = sqlite3.connect(db)
+    got = dict(con.execute("SELECT id, COALESCE(error_code, status) FROM articles").fetchall())
+    assert sorted(got) == [f"k{k}" for k in range(8)]
+    assert (tmp_path / "killed-once").is_file()  # a worker did die
+    if once:
+        assert set(got.values()) == {"ok"} and (s.ok, s.errors) == (8, 0)
+    else:
+        assert got.pop("k3") == "worker_died" and set(got.values()) == {"ok"} and s.errors == 1

@@ -1,7 +1,9 @@
 """The local batch engine: this process, or N spawned worker processes each holding a model.
 
-A worker that dies (out of memory, a crash) costs only the articles it held: they become
-error rows, a new pool takes over and the batch goes on.
+A worker that dies (out of memory, a crash) breaks its pool: a new pool takes over, and each
+article the broken pool held is tried once more there, alone (most were only beside the one
+that killed it); an article whose second try also kills its worker becomes a ``worker_died``
+error row, and the batch goes on.
 """
 
 from __future__ import annotations
@@ -32,7 +34,19 @@ def _init_worker(model_dir: str, threads: int) -> None:
     _worker_model = get_model(model_dir)
 
 
+# fault injection for the tests: a worker analysing this article id dies (as if killed); with
+# ":once", only the first time (a marker file beside the store remembers it)
+KILL_ENV = "SPINSCAN_TEST_KILL_WORKER_ON"
+
+
 def _work(item: Item) -> tuple[dict[str, Any], str, float]:
+    target = os.environ.get(KILL_ENV, "")
+    if target and target.split(":")[0] == item.id:
+        marker = os.environ.get(KILL_ENV + "_MARKER")
+        if not target.endswith(":once") or not marker or not os.path.exists(marker):
+            if marker:
+                open(marker, "w").close()
+            os._exit(137)
     return analyze_item(item, _worker_model), f"pid {os.getpid()}", peak_rss_mb()
 
 
@@ -58,38 +72,69 @@ def local_engine(
     def new_pool() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=init)
 
-    pool = new_pool()
+    state = {"pool": new_pool()}
     inflight: dict[Future, Item] = {}
+    tried: set[str] = set()  # articles a dead worker held once already
+
+    def submit(item: Item) -> None:
+        try:
+            inflight[state["pool"].submit(_work, item)] = item
+        except BrokenProcessPool:
+            state["pool"] = new_pool()
+            inflight[state["pool"].submit(_work, item)] = item
+
+    retry: list[Item] = []
+
+    def collect(block: bool) -> Iterator[Event]:
+        for kind, item, ev in _collect(inflight, block):
+            if kind == "record":
+                yield ev
+            elif item.id in tried:  # alone on its second try, its worker died again
+                msg = f"{item.where}: the worker process died while analysing it, twice (out of memory?)"
+                yield ("record", error_record(item, msg, "worker_died"), "lost", 0.0)
+            else:
+                tried.add(item.id)
+                retry.append(item)
+
+    def retries() -> Iterator[Event]:
+        """Each article a dead worker held, tried again alone (so one that kills its worker
+        takes no other down with it the second time)."""
+        while retry:
+            while inflight:
+                yield from collect(block=True)
+            if retry:
+                submit(retry.pop(0))
+                while inflight:
+                    yield from collect(block=True)
+
     try:
         for ev in todo:
             if ev[0] != "item":
                 yield ev
                 continue
             while len(inflight) >= 2 * workers:
-                yield from _collect(inflight, block=True)
-            try:
-                inflight[pool.submit(_work, ev[1])] = ev[1]
-            except BrokenProcessPool:
-                yield from _collect(inflight, block=False)
-                pool = new_pool()
-                inflight[pool.submit(_work, ev[1])] = ev[1]
-        while inflight:
-            yield from _collect(inflight, block=True)
+                yield from collect(block=True)
+                yield from retries()
+            submit(ev[1])
+        while inflight or retry:
+            yield from collect(block=True)
+            yield from retries()
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        state["pool"].shutdown(wait=False, cancel_futures=True)
 
 
-def _collect(inflight: dict[Future, Item], block: bool) -> Iterator[Event]:
+def _collect(inflight: dict[Future, Item], block: bool) -> Iterator[tuple[str, Item, Event | None]]:
+    """("record", item, event) for each finished article, ("lost", item, None) for one whose
+    worker died (its pool is broken)."""
     done, _ = wait(list(inflight), timeout=None if block else 0, return_when=FIRST_COMPLETED)
     for fut in done:
         item = inflight.pop(fut)
         try:
             rec, worker, rss = fut.result()
         except BrokenProcessPool:
-            msg = f"{item.where}: the worker process died while analysing it (out of memory?)"
-            yield ("record", error_record(item, msg, "worker_died"), "lost", 0.0)
+            yield ("lost", item, None)
             continue
-        yield ("record", rec, worker, rss)
+        yield ("record", item, ("record", rec, worker, rss))
 
 
 def unseen(items: Iterator[Item], skip: set[str]) -> Iterator[tuple[str, Any]]:
