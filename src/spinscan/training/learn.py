@@ -18,7 +18,7 @@ import json
 import logging
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -201,6 +201,3 @@ def summary(report: dict[str, Any], lang: str, name: str) -> dict[str, float]:
     r = report["as_shipped"][name]
     return {"techniques": float(r["techniques"]), "spans": float(r["spans"])}
 
-
-def default_options(**kw: Any) -> LearnOptions:
-    return replace(LearnOptions(), **{k: v for k, v in kw.items() if v is not None})
