@@ -136,8 +136,7 @@ def guess_language(text: str) -> tuple[str | None, float]:
     return (None, 0.0) if code == "zxx" else (code, prob)
 
 
-def _refuse(message: str):
-
+def _refuse(message: str) -> UnsupportedLanguageError:
     return UnsupportedLanguageError(
         f"{message}; spinscan analyses {list_sentence()}. If you know the language, give it explicitly.",
         setting="lang",
