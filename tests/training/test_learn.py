@@ -61,10 +61,13 @@ def test_a_label_studio_export_is_learned_as_a_member_for_its_language(encoder_m
         base.settings.unseen("pt") and not taught.settings.unseen("pt") and "pt" in taught.trained_languages
     )
     assert len(json.loads((out / "config.json").read_text())["member_weights"]["pt"]) == 2
-    assert (
-        "pt" in taught.thresholds["techniques"]
-        and "Language member for pt" in (out / "README.md").read_text()
-    )
+    # the language's own thresholds and span settings only where they beat the base's (cross-fitted)
+    kept = report["as_shipped"]
+    assert ("pt" in taught.thresholds["techniques"]) == kept["own_thresholds"]
+    own_spans = "pt" in json.loads((out / "config.json").read_text())["spans_by_language"]
+    assert own_spans == kept["own_span_settings"]
+    card = (out / "README.md").read_text()
+    assert "Language member for pt" in card and "As the models run" in card
     # a rerun with the same articles resumes in the work folder: nothing is trained again
     again = learn(arts, base_dir, tmp_path / "again", work, opts=LearnOptions(epochs=1, force=True))
     assert again["with member"] == report["with member"]
