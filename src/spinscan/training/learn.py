@@ -200,4 +200,3 @@ def summary(report: dict[str, Any], lang: str, name: str) -> dict[str, float]:
     it chose on the held-out articles counted cross-fitted)."""
     r = report["as_shipped"][name]
     return {"techniques": float(r["techniques"]), "spans": float(r["spans"])}
-
