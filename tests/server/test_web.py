@@ -426,3 +426,23 @@ def test_right_to_left_and_spaceless_scripts_are_highlighted_on_their_exact_char
     assert "Zero-shot: no Arabic articles trained this model" in page.inner_text(".lang-warn")
     assert "Arabic (ar, detected 97%)" in page.inner_text(".meta")
     page.close()
+
+
+def test_the_language_list_offers_every_language_and_a_zero_shot_article_says_so(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/")
+    page.wait_for_selector("#lang optgroup[label^='zero-shot'] option[value='pt']", state="attached")
+    trained = page.eval_on_selector_all(
+        "#lang optgroup[label='trained'] option", "os => os.map(o => o.value)"
+    )
+    assert trained == ["en", "fr", "ge", "it", "po", "ru"]
+    assert page.locator("#lang option").count() == 94  # "detect" and the 93 languages
+    page.select_option("#lang", "pt")
+    page.fill(
+        "#text", "O governo corrupto\n\nO governo mentiu outra vez ao povo, disse a oposição, furiosa.\n"
+    )
+    page.click("#analyse")
+    page.wait_for_selector(".lang-warn", timeout=120_000)
+    assert "Zero-shot: no Portuguese articles trained this model" in page.inner_text(".lang-warn")
+    assert "Portuguese (pt)" in page.inner_text(".meta")  # given, not detected
+    page.close()
