@@ -76,9 +76,11 @@ def main() -> None:
         print(f"\n{name}: chosen weight {d['weight']}, threshold shift {d['shift']:+.3f}\n{head}")
         for k in ("trained", "unseen_as_trained", "unseen_chosen", "unseen_nested", "unseen_shipped"):
             print(row(k, d[k]))
-    print(f"\nSpans (technique-aware F1)\n{head}")
-    for k, d in spans.items():
-        print(row(k, d))
+    print(f"\nSpans (technique-aware F1): token thresholds shift for unseen {spans['shift']:+.2f}\n{head}")
+    for k in ("trained", "unseen_as_trained", "unseen_chosen", "unseen_nested", "unseen_shipped"):
+        print(row(k, spans[k]))
+    for k, d in spans["grid"].items():
+        print(row(f"unseen, token thresholds {k}", d))
     if args.write:
         write_choice(Path(args.model), result)
         print(f"written to {args.model}/config.json and metrics.json")

@@ -75,3 +75,8 @@ def test_a_language_no_article_of_which_trained_the_model_gets_the_zero_shot_set
     plain = EncoderSettings.from_config(config(ensemble={"techniques": 0.7}), 1)
     assert plain.blend("techniques", "pt") == 0.7 and plain.shift("techniques", "pt") == 0.0
     assert plain.trained == ("en", "fr", "ge", "it", "po", "ru")
+    # the span decoder's token thresholds moved for unseen languages only
+    spans = {"threshold": 0.2, "mode": "independent", "gap": 0, "thresholds": {"Doubt": 0.3}}
+    moved = EncoderSettings.from_config(config(spans=spans, zero_shot={"spans_shift": 0.05}), 1)
+    assert moved.spans_for("pt").threshold == 0.25 and moved.spans_for("pt").thresholds == {"Doubt": 0.35}
+    assert moved.spans_for("en") == moved.spans and moved.spans.threshold == 0.2

@@ -217,10 +217,23 @@ def window_units(wins, blended, enc_p, w: float, base: np.ndarray, chosen: list[
     return units
 
 
+SPAN_SHIFTS = (-0.1, -0.05, 0.0, 0.05, 0.1)  # added to the span decoder's token thresholds
+
+
+def shifted_spans(settings, shift: float):
+    """Span settings with every token threshold moved by ``shift`` (as inference moves them)."""
+    import dataclasses
+
+    moved = {t: round(v + shift, 3) for t, v in settings.thresholds.items()}
+    return dataclasses.replace(settings, threshold=round(settings.threshold + shift, 3), thresholds=moved)
+
+
 def spans_of_choice(r: Readings, thresholds: dict, settings, choice: dict, trained_weight: float) -> dict:
-    """Span F1 per language: trained, unseen as a trained language, unseen as chosen."""
+    """Span F1 per language: trained, unseen as a trained language, unseen with the chosen
+    paragraph settings; and the span decoder's token thresholds moved for unseen languages,
+    kept by the same rule as the others (``shift``)."""
     base = thresholds_for(thresholds, "*", list(TECHNIQUES))
-    out = {}
+    out: dict[str, Any] = {}
     for name, lex, w, s in (
         ("trained", r.lex_trained, trained_weight, 0.0),
         ("unseen_as_trained", r.lex_unseen, trained_weight, 0.0),
@@ -228,6 +241,13 @@ def spans_of_choice(r: Readings, thresholds: dict, settings, choice: dict, train
     ):
         p = w * r.enc + (1 - w) * lex
         out[name] = span_scores(r, decisions(p, base, s), settings, w, p, np.clip(base + s, 0.01, 0.99))
+    w, s = choice["weight"], choice["shift"]
+    p = w * r.enc + (1 - w) * r.lex_unseen
+    pred, moved = decisions(p, base, s), np.clip(base + s, 0.01, 0.99)
+    grid = {(d,): span_scores(r, pred, shifted_spans(settings, d), w, p, moved) for d in SPAN_SHIFTS}
+    (shift,), _, nested = choose(grid, (0.0,))
+    out.update(shift=shift, unseen_nested=nested, grid={f"{d:+.2f}": v for (d,), v in grid.items()})
+    out["unseen_shipped"] = shipped_scores((shift,), (0.0,), grid[(shift,)], nested)
     return out
 
 

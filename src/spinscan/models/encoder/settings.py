@@ -6,7 +6,7 @@ the middle of a batch.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ...errors import ModelError
@@ -42,6 +42,7 @@ class ZeroShotSettings:
     techniques_shift: float = 0.0  # added to every technique threshold
     frames_weight: float | None = None
     frames_shift: float = 0.0
+    spans_shift: float = 0.0  # added to the span decoder's token thresholds
 
     @classmethod
     def from_dict(cls, d: Any, where: str) -> ZeroShotSettings:
@@ -195,8 +196,16 @@ class EncoderSettings:
 
     def spans_for(self, lang: str | None) -> SpanSettings:
         """The span settings of a language: its own where chosen for it (a language member's
-        probabilities are calibrated apart), else the model's."""
-        return self.spans_by_language.get(lang or "", self.spans)
+        probabilities are calibrated apart), else the model's (token thresholds moved as chosen
+        for a language analysed zero-shot)."""
+        own = self.spans_by_language.get(lang or "")
+        if own is not None:
+            return own
+        d = self.zero_shot.spans_shift if self.unseen(lang) else 0.0
+        if not d:
+            return self.spans
+        moved = {t: round(v + d, 3) for t, v in self.spans.thresholds.items()}
+        return replace(self.spans, threshold=round(self.spans.threshold + d, 3), thresholds=moved)
 
     def unseen(self, lang: str | None) -> bool:
         """Whether ``lang``'s articles are analysed zero-shot (none of them trained the model)."""
