@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from span_shapes import arguments, load_readings  # noqa: E402
 
 from spinscan.labels import TECHNIQUES  # noqa: E402
+from spinscan.training.selection import reliability_row  # noqa: E402
 
 
 def reliability(arts: list[dict]) -> dict[str, dict]:
@@ -38,13 +39,7 @@ def reliability(arts: list[dict]) -> dict[str, dict]:
                 marked += has
                 annotated += truth
                 right += has and truth
-        out[t] = {
-            "marked": marked,
-            "right": right,
-            "annotated": annotated,
-            "precision": round(right / marked, 3) if marked else None,
-            "recall": round(right / annotated, 3) if annotated else None,
-        }
+        out[t] = reliability_row(marked, right, annotated)
     return out
 
 

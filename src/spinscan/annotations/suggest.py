@@ -33,15 +33,19 @@ class Candidate:
     reason: str = ""
 
 
+def article_vector(model, text: str, lang: str | None) -> np.ndarray:
+    """The mean state of the article's paragraphs (their readings are cached by the model); none
+    for a model without an encoder, where uncertainty alone decides."""
+    if not hasattr(model, "encode_paragraphs"):
+        return np.zeros(1)
+    paras = split_paragraphs(text)
+    return np.mean(model.encode_paragraphs(paras, [lang] * len(paras)).states, axis=0)
+
+
 def candidate(model, analysis: Analysis, text: str) -> Candidate:
-    """An analysed article as a candidate: its vector (the mean state of its paragraphs; none
-    for a model without an encoder, where uncertainty alone decides) and the thresholds its
-    techniques were decided by (its language's, moved as for a language analysed zero-shot)."""
-    if hasattr(model, "encode_paragraphs"):
-        paras = split_paragraphs(text)
-        vector = np.mean(model.encode_paragraphs(paras, [analysis.lang] * len(paras)).states, axis=0)
-    else:
-        vector = np.zeros(1)
+    """An analysed article as a candidate: its vector (:func:`article_vector`) and the thresholds
+    its techniques were decided by (its language's, moved as for a language analysed zero-shot)."""
+    vector = article_vector(model, text, analysis.lang)
     labels = list(analysis.paragraphs[0].scores) if analysis.paragraphs else []
     table = (getattr(model, "thresholds", None) or {}).get("techniques") or {"*": {}}
     shift = model.settings.shift("techniques", analysis.lang) if hasattr(model, "settings") else 0.0

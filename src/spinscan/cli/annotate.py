@@ -162,7 +162,7 @@ def suggest(sources, n, out_file, annotated, lang, model_dir, as_json) -> None:
 
     from ..analysis import analyze, get_model
     from ..annotations import doccano_row, label_studio_task, read_annotations
-    from ..annotations.suggest import candidate, choose
+    from ..annotations.suggest import article_vector, candidate, choose
     from ..corpus.sources import iter_items, list_inputs
     from ..errors import SpinscanError
     from ..languages import normalise_language
@@ -176,11 +176,7 @@ def suggest(sources, n, out_file, annotated, lang, model_dir, as_json) -> None:
     model = get_model(model_dir)
     done = read_annotations(list(annotated), lang=lang) if annotated else []
     seen = {a.text for a in done}
-    known = None
-    if done:
-        known = np.stack(
-            [candidate(model, analyze(a.text, lang=a.lang, model=model), a.text).vector for a in done]
-        )
+    known = np.stack([article_vector(model, a.text, a.lang) for a in done]) if done else None
     candidates = []
     with progress() as prog:
         task = prog.add_task("reading the articles", total=None)

@@ -10,6 +10,7 @@ on what it measures. Arrays follow one convention: ``y`` and ``p`` are (rows, la
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from sklearn.metrics import f1_score
@@ -39,6 +40,18 @@ def per_language(
 ) -> dict[str, float]:
     """``fn`` on each language's rows, rounded to 4 places."""
     return {str(lang): round(fn(y[langs == lang], pred[langs == lang]), 4) for lang in np.unique(langs)}
+
+
+def reliability_row(marked: int, right: int, annotated: int) -> dict[str, Any]:
+    """How often a label's marks were right (precision) and how many annotated ones it found
+    (recall), with the counts; None where nothing was marked or annotated."""
+    return {
+        "marked": marked,
+        "right": right,
+        "annotated": annotated,
+        "precision": round(right / marked, 3) if marked else None,
+        "recall": round(right / annotated, 3) if annotated else None,
+    }
 
 
 def best_global_f1(y: np.ndarray, p: np.ndarray) -> float:

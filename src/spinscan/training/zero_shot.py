@@ -35,7 +35,7 @@ from ..models.lexical import Featurizer
 from ..spans import locate_spans, span_prf
 from ..types import Article
 from .lexical import fit_head
-from .selection import micro_f1
+from .selection import micro_f1, reliability_row
 
 log = logging.getLogger(__name__)
 
@@ -327,15 +327,9 @@ def reliability_by_label(r: Readings, thresholds: dict, choice: dict) -> dict[st
     base = thresholds_for(thresholds, "*", list(TECHNIQUES))
     w, s = choice["weight"], choice["shift"]
     pred = decisions(w * r.enc + (1 - w) * r.lex_unseen, base, s)
-    out = {}
-    for j, t in enumerate(TECHNIQUES):
-        marked, annotated = int(pred[:, j].sum()), int(r.y[:, j].sum())
-        right = int((pred[:, j] & (r.y[:, j] == 1)).sum())
-        out[t] = {
-            "marked": marked,
-            "right": right,
-            "annotated": annotated,
-            "precision": round(right / marked, 3) if marked else None,
-            "recall": round(right / annotated, 3) if annotated else None,
-        }
-    return out
+    return {
+        t: reliability_row(
+            int(pred[:, j].sum()), int((pred[:, j] & (r.y[:, j] == 1)).sum()), int(r.y[:, j].sum())
+        )
+        for j, t in enumerate(TECHNIQUES)
+    }

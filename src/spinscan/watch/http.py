@@ -141,6 +141,4 @@ class PoliteClient:
                         return Response(str(r.url), r.status_code, b"".join(chunks), dict(r.headers))
                 except httpx.HTTPError as e:
                     raise InputError(f"{url}: the download failed ({type(e).__name__}: {e})") from e
-            else:
-                continue
         raise InputError(f"{url}: more than {MAX_REDIRECTS} redirects")

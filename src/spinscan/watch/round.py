@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, SpinscanError
-from .discover import Listed, announced_feeds, feed_items, kind_of, read_opml_file, sitemap_items
+from .discover import Listed, announced_feeds, feed_items, kind_of, opml_feeds, read_opml_file, sitemap_items
 from .http import Busy, PoliteClient
 from .urls import canonical, content_hash
 
@@ -129,8 +129,6 @@ class Round:
                 except SpinscanError as e:
                     self.summary.source_errors.append(str(e))
         elif kind == "opml":
-            from .discover import opml_feeds
-
             for feed in opml_feeds(r.body, r.url) if depth < 2 else []:
                 self.source(feed, depth + 1)
         else:
