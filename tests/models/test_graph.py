@@ -84,7 +84,7 @@ def test_the_graphs_compute_what_the_torch_network_computes():
     from spinscan.models import load_model
     from spinscan.models.encoder.backbone import build_bert, parse_packed, read_packed
     from spinscan.models.encoder.graph import lower_graph, top_graph
-    from spinscan.models.encoder.network import TopStack, run_lower
+    from spinscan.models.encoder.network import Stack, TopStack
 
     model = load_model(default_model_path())
     n_frozen = model.settings.n_frozen
@@ -97,13 +97,13 @@ def test_the_graphs_compute_what_the_torch_network_computes():
         providers=["CPUExecutionProvider"],
     )
     (h,) = sess.run(None, {"input_ids": ids, "attention_mask": mask})
-    bert = build_bert(read_packed())
+    stack = Stack.of(build_bert(read_packed()), "bert")
     with torch.no_grad():
-        ref = run_lower(bert, torch.from_numpy(ids), torch.from_numpy(mask), n_frozen).numpy()
+        ref = stack.lower(n_frozen)(torch.from_numpy(ids), torch.from_numpy(mask)).numpy()
     real = mask.astype(bool)
     assert np.abs(h - ref)[real].max() < 1e-4
     state = model.top_states[0]
-    top = TopStack(bert, n_frozen, len(model.settings.labels))
+    top = TopStack(stack, n_frozen, len(model.settings.labels))
     top.load_state_dict({k: torch.from_numpy(v.astype(np.float32)) for k, v in state.items()})
     sess = ort.InferenceSession(
         top_graph(state, 12, 1e-12).SerializeToString(), providers=["CPUExecutionProvider"]

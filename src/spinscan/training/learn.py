@@ -170,6 +170,7 @@ def learn(
         batch_size=int(train.get("batch_size", 16)),
         token_weight=float(train.get("token_weight", 1.0)),
         init_from=str(base_dir),
+        backbone=train.get("backbone"),
         extra={"unseen_articles": True},
     )
     run = EncoderRun(work / "data", work / "run", cfg)

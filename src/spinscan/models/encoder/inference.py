@@ -23,7 +23,8 @@ from typing import Protocol
 import numpy as np
 
 from ...types import Paragraph
-from .backbone import E5Tokenizer, Encoding, token_char_ranges, windows
+from .backbone import Encoding, token_char_ranges, windows
+from .backbones import Tokenizer
 
 BATCH_TOKENS = 4096  # paragraphs are batched by length up to about this many tokens
 MAX_PARAGRAPH_TOKENS = 1_000_000  # no truncation in practice (inputs are at most a few MB)
@@ -43,7 +44,7 @@ class ForwardOut:
 class Forward(Protocol):
     """The swappable stage: windows in, probabilities out."""
 
-    tokenizer: E5Tokenizer
+    tokenizer: Tokenizer
     pad_id: int
 
     def __call__(self, encs: list[Encoding], member_weights: np.ndarray) -> ForwardOut:
@@ -102,7 +103,7 @@ def plan_batches(items: list[Window], batch_tokens: int = BATCH_TOKENS) -> Itera
         k = m
 
 
-def prepare(tok: E5Tokenizer, todo: list[Key], max_tokens: int) -> Plan:
+def prepare(tok: Tokenizer, todo: list[Key], max_tokens: int) -> Plan:
     """Tokenise the paragraphs of ``todo`` whole, window them and plan the batches."""
     full = dict(zip(todo, tok.encode([t for _, t in todo], MAX_PARAGRAPH_TOKENS)))
     items = [Window(k, pos, w) for k in todo for pos, w in windows(full[k], max_tokens)]

@@ -38,7 +38,8 @@ from ..heads import (
     with_temperature,
 )
 from ..style import genre_inputs
-from .backbone import prefetch_tokenizer, require_torch
+from .backbone import require_torch
+from .backbones import BackboneSpec, backbone_for
 from .inference import Encoded, Forward, Key, ReadingCache, place, prepare, read_windows
 from .settings import EncoderSettings
 
@@ -64,19 +65,24 @@ class EncoderModel(Model):
         article_heads: dict[str, StandardisedHead],
         thresholds: dict[str, Thresholds],
         lexical: Model | None,
+        folder: Path | None = None,
     ) -> None:
+        """``folder``: where the model's backbone files are (its directory, or a training run's)."""
         super().__init__(config)
         if not top_states:
             raise ValueError("an encoder model needs at least one fine-tuned top")
         # checked here, so a bad config fails when the model is built or loaded, not mid-batch
-        self.settings = EncoderSettings.from_config(config, len(top_states))
+        spec = BackboneSpec.from_config(config)
+        self.settings = EncoderSettings.from_config(config, len(top_states), layers=spec.layers)
+        self.folder = folder
+        self.backbone = backbone_for(spec, folder)
         self.top_states = top_states
         self.article_heads = article_heads
         self.thresholds = thresholds
         self.lexical = lexical
         self._forward: Forward | None = None
         self.backend = default_backend()
-        prefetch_tokenizer()  # (a second of work that overlaps the rest of loading and reading)
+        self.backbone.prefetch()  # (e5: a second of work that overlaps the rest of loading and reading)
         # SPINSCAN_CACHE_PARAGRAPHS=0 turns the cache off (benchmarks on repeated articles)
         self.cache = ReadingCache(int(os.environ.get("SPINSCAN_CACHE_PARAGRAPHS", CACHE_PARAGRAPHS)))
 
@@ -91,17 +97,17 @@ class EncoderModel(Model):
                 require_torch("the torch backend")
                 from .network import TorchForward
 
-                self._forward = TorchForward(self.top_states, s.n_frozen, len(s.labels))
+                self._forward = TorchForward(self.backbone, self.top_states, s.n_frozen, len(s.labels))
             else:
                 from .export import build, discard
                 from .onnx_forward import OnnxForward
 
                 path = build(self)
                 try:
-                    self._forward = OnnxForward(path, len(self.top_states))
+                    self._forward = OnnxForward(path, len(self.top_states), self.backbone.tokenizer())
                 except ModelError:  # a damaged cache is rebuilt, never used
                     discard(path)
-                    self._forward = OnnxForward(build(self), len(self.top_states))
+                    self._forward = OnnxForward(build(self), len(self.top_states), self.backbone.tokenizer())
         return self._forward
 
     def use_backend(self, backend: str) -> None:
@@ -277,6 +283,7 @@ class EncoderModel(Model):
             tensors[f"{name}.mean"] = h.mean.astype(np.float32)
             tensors[f"{name}.scale"] = h.scale.astype(np.float32)
         write_model_dir(path, config, labels, self.thresholds, tensors)
+        self.backbone.save_into(Path(path))
 
     @classmethod
     def load(cls, path: Path) -> EncoderModel:
@@ -308,7 +315,7 @@ class EncoderModel(Model):
             if not lex_path.is_dir():  # shipped models name the lexical model shipped beside them
                 lex_path = PRETRAINED / Path(config["lexical"]).name
             lexical = load_model(lex_path)
-        return cls(config, tops, heads, thresholds, lexical)
+        return cls(config, tops, heads, thresholds, lexical, path)
 
 
 def member_prefix(m: int) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import ModelError
-from .backbone import Encoding, shared_tokenizer
+from .backbone import Encoding
 from .inference import ForwardOut
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 class OnnxForward:
     """``lower.onnx`` and ``top<k>.onnx`` of a folder made by :func:`.export.build`."""
 
-    def __init__(self, path: Path, members: int) -> None:
+    def __init__(self, path: Path, members: int, tokenizer) -> None:
         try:
             import onnxruntime as ort
         except ImportError as e:
@@ -48,7 +48,7 @@ class OnnxForward:
             raise ModelError(
                 f"{path}: the ONNX graphs cannot be loaded ({e}); delete the folder to rebuild it"
             ) from e
-        self.tokenizer = shared_tokenizer()
+        self.tokenizer = tokenizer
         self.pad_id = self.tokenizer.special["pad"]
 
     def __call__(self, encs: list[Encoding], member_weights: np.ndarray) -> ForwardOut:

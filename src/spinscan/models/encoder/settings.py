@@ -87,9 +87,10 @@ class EncoderSettings:
 
     @classmethod
     def from_config(
-        cls, config: dict[str, Any], n_members: int, where: str = "config.json"
+        cls, config: dict[str, Any], n_members: int, where: str = "config.json", layers: int = 12
     ) -> EncoderSettings:
-        """Read and check ``config``; ``n_members`` is how many tops the weights hold."""
+        """Read and check ``config``; ``n_members`` is how many tops the weights hold, ``layers``
+        how many layers the backbone has."""
 
         def need(key: str, kind: type) -> Any:
             v = config.get(key)
@@ -98,8 +99,8 @@ class EncoderSettings:
             return v
 
         n_frozen, max_tokens = need("n_frozen", int), need("max_tokens", int)
-        if not 0 <= n_frozen < 12:
-            raise ModelError(f"{where}: n_frozen {n_frozen} is not a layer of e5-small (0-11)")
+        if not 0 <= n_frozen < layers:
+            raise ModelError(f"{where}: n_frozen {n_frozen} is not a layer of the backbone (0-{layers - 1})")
         if max_tokens < 8:
             raise ModelError(f"{where}: max_tokens {max_tokens} is too small to read a paragraph")
         labels = tuple(need("labels", list))

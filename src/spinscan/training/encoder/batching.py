@@ -54,3 +54,9 @@ def pad_token_labels(
         out[i, : len(lab)] = torch.from_numpy(lab.astype(np.float32))
         ok[i, : len(v)] = torch.from_numpy(v)
     return out, ok
+
+
+def autocast(device: str, precision: str):
+    """Mixed precision where the run asks for it (bf16 or fp16 on a GPU, bf16 on a CPU too)."""
+    dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(precision)
+    return torch.autocast(device.split(":")[0], dtype=dtype or torch.float32, enabled=dtype is not None)

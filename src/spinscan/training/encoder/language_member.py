@@ -132,7 +132,7 @@ def add_language_member(
          "train": {k: v for k, v in vars(run.cfg).items() if k != "extra"}},
     ]  # fmt: skip
     tops = [*base.top_states, run.top_states(epoch)[0]]
-    model = EncoderModel(config, tops, base.article_heads, thresholds, base.lexical)
+    model = EncoderModel(config, tops, base.article_heads, thresholds, base.lexical, base.folder)
     out = Path(out_dir)
     model.save(out)
     ptc = run.data.ptc_dev_dir()

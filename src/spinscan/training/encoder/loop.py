@@ -29,9 +29,8 @@ def finetune(run: EncoderRun, progress: Progress | None = None) -> list[dict]:
     """Train one member (resuming from its last checkpoint); return the per-epoch held-out scores."""
     import torch
 
-    from ...models.encoder.backbone import build_bert
     from ...models.encoder.network import TopStack
-    from .batching import length_batches, pad_states, pad_token_labels
+    from .batching import autocast, length_batches, pad_states, pad_token_labels
 
     cfg = run.cfg
     torch.set_num_threads(cfg.threads)
@@ -45,14 +44,15 @@ def finetune(run: EncoderRun, progress: Progress | None = None) -> list[dict]:
     held = run.data.heldout()
     train_idx, held_idx = np.flatnonzero(~held), np.flatnonzero(held)
     lengths = np.array([len(r) for r in rows])
-    top = TopStack(build_bert(), cfg.n_frozen, len(TECHNIQUES), cfg.dropout)
+    top = TopStack(run.backbone.torch_stack(), cfg.n_frozen, len(TECHNIQUES), cfg.dropout)
     head_params = list(top.paragraph_head.parameters()) + list(top.token_head.parameters())
-    layer_params = list(top.layers.parameters())
+    layer_params = top.layer_parameters()
     opt = torch.optim.AdamW(
         [{"params": layer_params, "lr": cfg.lr_layers}, {"params": head_params, "lr": cfg.lr_head}],
         weight_decay=cfg.weight_decay,
     )
-    steps_per_epoch = math.ceil(len(train_idx) / cfg.batch_size)
+    accum = max(1, cfg.grad_accum)  # batches whose gradients make one optimiser step
+    steps_per_epoch = math.ceil(math.ceil(len(train_idx) / cfg.batch_size) / accum)
     total = steps_per_epoch * cfg.epochs
     warm = max(1, int(cfg.warmup * total))
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -66,11 +66,16 @@ def finetune(run: EncoderRun, progress: Progress | None = None) -> list[dict]:
         if not run.files.has_top(0):  # the starting point competes as epoch 0
             p0 = save_epoch(run, 0, top, held_rows)
             log.info("epoch 0 (%s) held-out: %s", cfg.init_from, score_heldout(run, p0, held_idx))
+    dev = cfg.device
+    top.to(dev)
+    scaler = torch.amp.GradScaler(dev.split(":")[0], enabled=cfg.precision == "fp16")
     if ckpt.is_file():
-        st = torch.load(ckpt, weights_only=False)
+        st = torch.load(ckpt, weights_only=False, map_location=dev)
         top.load_state_dict(st["top"])
         opt.load_state_dict(st["opt"])
         sched.load_state_dict(st["sched"])
+        if "scaler" in st:
+            scaler.load_state_dict(st["scaler"])
         epoch, step_in_epoch, history = st["epoch"], st["step"], st["history"]
         log.info("resuming at epoch %d, step %d", epoch + 1, step_in_epoch)
     loss_fn = torch.nn.BCEWithLogitsLoss()
@@ -78,6 +83,7 @@ def finetune(run: EncoderRun, progress: Progress | None = None) -> list[dict]:
     def save(ep: int, step: int) -> None:
         tmp = ckpt.with_suffix(".tmp")
         payload = {"top": top.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict()}
+        payload["scaler"] = scaler.state_dict()
         torch.save({**payload, "epoch": ep, "step": step, "history": history}, tmp)
         tmp.replace(ckpt)
 
@@ -86,17 +92,24 @@ def finetune(run: EncoderRun, progress: Progress | None = None) -> list[dict]:
         batches = [train_idx[b] for b in length_batches(lengths[train_idx].tolist(), cfg.batch_size, rng)]
         top.train()
         t0, seen, run_loss = time.time(), 0, 0.0
+        opt.zero_grad()
         for k in range(step_in_epoch, len(batches)):
             b = batches[k]
             h, m = pad_states([rows[i] for i in b])
-            para_logits, tok_logits = top(h, m)
             tl, tv = pad_token_labels([tok_labels[i] for i in b], [tok_valid[i] for i in b], h.shape[1])
-            loss = loss_fn(para_logits, y[b]) + cfg.token_weight * loss_fn(tok_logits[tv], tl[tv])
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(top.parameters(), 1.0)
-            opt.step()
-            sched.step()
+            h, m, tl, tv = h.to(dev), m.to(dev), tl.to(dev), tv.to(dev)
+            with autocast(dev, cfg.precision):
+                para_logits, tok_logits = top(h, m)
+            para_logits, tok_logits = para_logits.float(), tok_logits.float()
+            loss = loss_fn(para_logits, y[b].to(dev)) + cfg.token_weight * loss_fn(tok_logits[tv], tl[tv])
+            scaler.scale(loss / accum).backward()
+            if (k + 1) % accum == 0 or k + 1 == len(batches):
+                scaler.unscale_(opt)
+                torch.nn.utils.clip_grad_norm_(top.parameters(), 1.0)
+                scaler.step(opt)
+                scaler.update()
+                sched.step()
+                opt.zero_grad()
             seen += len(b)
             lv = loss.item()
             run_loss = 0.98 * run_loss + 0.02 * lv if k > step_in_epoch else lv
@@ -107,7 +120,7 @@ def finetune(run: EncoderRun, progress: Progress | None = None) -> list[dict]:
                     "epoch %d step %d/%d loss %.4f %.1f paragraphs/s",
                     epoch + 1, k + 1, len(batches), run_loss, seen / (time.time() - t0),
                 )  # fmt: skip
-            if (k + 1) % cfg.checkpoint_every == 0:
+            if (k + 1) % (cfg.checkpoint_every * accum) == 0:  # (at a step's end: no gradient lost)
                 save(epoch, k + 1)
         p = save_epoch(run, epoch + 1, top, held_rows)
         history.append({"epoch": epoch + 1, **score_heldout(run, p, held_idx)})
@@ -119,8 +132,8 @@ def finetune(run: EncoderRun, progress: Progress | None = None) -> list[dict]:
 
 def save_epoch(run: EncoderRun, epoch: int, top, held_rows: list[np.ndarray]) -> np.ndarray:
     """Held-out paragraph and token probabilities of an epoch, and its weights."""
-    p, tp = predict_rows(top, held_rows)
-    run.files.save(epoch, p, tp, top.state_dict())
+    p, tp = predict_rows(top, held_rows, device=run.cfg.device, precision=run.cfg.precision)
+    run.files.save(epoch, p, tp, {k: v.float().cpu() for k, v in top.state_dict().items()})
     return p
 
 
@@ -134,9 +147,9 @@ def init_state(cfg: EncoderTrainConfig, model_dir: str, member: int = 0) -> dict
 
     config, _, _, tensors = read_model_dir(Path(model_dir))
     old = config.get("train", {})
-    keys: tuple[str, ...] = ("seed", "heldout", "heldout_en_ptc_dev", "n_frozen", "max_tokens")
+    keys: tuple[str, ...] = ("seed", "heldout", "heldout_en_ptc_dev", "n_frozen", "max_tokens", "backbone")
     if cfg.extra.get("unseen_articles"):  # articles the base never saw (spinscan learn): any split is fair
-        keys = ("n_frozen", "max_tokens")
+        keys = ("n_frozen", "max_tokens", "backbone")
     same = {k: old.get(k) for k in keys}
     mine = {k: getattr(cfg, k) for k in same}
     if same != mine:
@@ -149,11 +162,13 @@ def init_state(cfg: EncoderTrainConfig, model_dir: str, member: int = 0) -> dict
     return {k: torch.from_numpy(v.astype(np.float32)) for k, v in tops[member].items()}
 
 
-def predict_rows(top, rows: list[np.ndarray], batch_size: int = 64) -> tuple[np.ndarray, list[np.ndarray]]:
+def predict_rows(
+    top, rows: list[np.ndarray], batch_size: int = 64, device: str = "cpu", precision: str = "fp32"
+) -> tuple[np.ndarray, list[np.ndarray]]:
     """Paragraph probabilities (n, L) and token probabilities ((len, L) per row)."""
     import torch
 
-    from .batching import length_batches, pad_states
+    from .batching import autocast, length_batches, pad_states
 
     top.eval()
     out = np.zeros((len(rows), top.paragraph_head.out_features), dtype=np.float32)
@@ -161,9 +176,10 @@ def predict_rows(top, rows: list[np.ndarray], batch_size: int = 64) -> tuple[np.
     with torch.no_grad():
         for b in length_batches([len(r) for r in rows], batch_size, None):
             h, m = pad_states([rows[i] for i in b])
-            pl, tl = top(h, m)
-            out[b] = torch.sigmoid(pl).numpy()
-            tp = torch.sigmoid(tl).numpy()
+            with autocast(device, precision):
+                pl, tl = top(h.to(device), m.to(device))
+            out[b] = torch.sigmoid(pl.float()).cpu().numpy()
+            tp = torch.sigmoid(tl.float()).cpu().numpy()
             for j, i in enumerate(b):
                 toks[i] = tp[j, : len(rows[i])]
     return out, toks

@@ -63,7 +63,15 @@ class EncoderRun:
         self.cfg = cfg or EncoderTrainConfig()
         self.cfg.languages = tuple(self.cfg.languages)
         _save_json(cfg_path, asdict(self.cfg))
-        self.data = data or RunData(Dataset(data_dir), self.cfg)
+        if data is None:
+            from ...models.encoder.backbones import backbone_for
+            from .recipe import run_spec
+
+            data = RunData(
+                Dataset(data_dir), self.cfg, backbone_for(run_spec(self.work, self.cfg.init_from), self.work)
+            )
+        self.data = data
+        self.backbone = data.backbone
         self.files = EpochFiles(self.work)
         self._frozen: FrozenCache | None = None
         self._members: list[EncoderRun] | None = None
@@ -77,8 +85,9 @@ class EncoderRun:
         if self._frozen is None:
             c = self.cfg
             self._frozen = FrozenCache(
-                self.cache_dir, self.data.paragraphs.texts, c.n_frozen, c.max_tokens, c.threads
-            )
+                self.cache_dir, self.data.paragraphs.texts, c.n_frozen, c.max_tokens, c.threads,
+                self.backbone, c.device, c.precision,
+            )  # fmt: skip
         return self._frozen
 
     @property
