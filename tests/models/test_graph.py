@@ -216,6 +216,7 @@ def test_the_int8_top_variant_keeps_the_frozen_states_exact(tmp_path):
         ["The corrupt elite betrayed the nation again.", "Prices rose 3 % in May."]
     )
     w = np.ones((2, 1), np.float32)
-    a, b = OnnxForward(q4, 1)(encs, w), OnnxForward(int8, 1)(encs, w)
+    tok = shared_tokenizer()
+    a, b = OnnxForward(q4, 1, tok)(encs, w), OnnxForward(int8, 1, tok)(encs, w)
     assert np.array_equal(a.state_sums, b.state_sums)  # the article heads read these: the same
     assert np.abs(a.probs - b.probs).max() < 0.05

@@ -48,7 +48,9 @@ def tiny_bert(folder: Path, kind: str = "bert", layers: int = 3, hidden: int = 3
         (folder / "vocab.txt").write_text("".join(f"{w}\n" for w, _ in vocab), encoding="utf-8")
     else:
         fast.save_pretrained(folder)
-    sizes = dict(hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=2, intermediate_size=2 * hidden)
+    sizes = dict(
+        hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=2, intermediate_size=2 * hidden
+    )
     extra = {"electra": dict(embedding_size=hidden // 2), "deberta-v2": dict(relative_attention=True,
              position_buckets=16, max_relative_positions=64, pos_att_type=["p2c", "c2p"], position_biased_input=False)}  # fmt: skip
     cfg = AutoConfig.for_model(
@@ -59,5 +61,7 @@ def tiny_bert(folder: Path, kind: str = "bert", layers: int = 3, hidden: int = 3
     model = AutoModel.from_config(cfg)
     model.save_pretrained(folder)
     if vocab_only:
-        (folder / "tokenizer_config.json").write_text('{"tokenizer_class": "BertTokenizer", "do_lower_case": true}')
+        (folder / "tokenizer_config.json").write_text(
+            '{"tokenizer_class": "BertTokenizer", "do_lower_case": true}'
+        )
     return folder

@@ -82,13 +82,17 @@ def resolve_source(name_or_dir: str) -> tuple[Path, str | None]:
     p = Path(name_or_dir).expanduser()
     if p.is_dir():
         return p.resolve(), None
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    # (read here, not at import: huggingface_hub fixes its own settings when first imported)
+    offline = os.environ.get("HF_HUB_OFFLINE", "1").lower() not in ("0", "false", "no")
     try:
         from huggingface_hub import snapshot_download
 
-        folder = Path(snapshot_download(name_or_dir))
+        folder = Path(
+            snapshot_download(
+                name_or_dir, local_files_only=offline, cache_dir=os.environ.get("HF_HUB_CACHE") or None
+            )
+        )
     except Exception as e:
-        offline = os.environ.get("HF_HUB_OFFLINE") not in ("0", "false", "False")
         hint = (
             "; it is not in the local Hugging Face cache, and downloading is off (HF_HUB_OFFLINE=1): "
             "set HF_HUB_OFFLINE=0 where you may download, or give a folder"
@@ -198,10 +202,14 @@ class HFBackbone:
         found = {f.name: f.stat().st_size for f in weight_files(p)}
         if s.files and found != s.files:
             raise ModelError(
-                f"backbone {s.name} at {p}: its weight files {found} are not the ones this model was "
+                f"{self.where(p)}: its weight files {found} are not the ones this model was "
                 f"trained on {s.files}"
             )
         return p
+
+    def where(self, folder: Path) -> str:
+        name = self.spec.name
+        return f"backbone {name}" + ("" if Path(name).resolve() == folder.resolve() else f" at {folder}")
 
     def prefetch(self) -> None:
         """(the tokenizer file loads in milliseconds: nothing to overlap)"""
@@ -218,14 +226,20 @@ class HFBackbone:
         require_torch("a Hugging Face backbone in torch")
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from transformers import AutoModel
+        from transformers.utils import logging as hf_logging
 
         from .network import Stack
 
         folder = self.weights_folder()
+        bars = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()  # (its "Loading weights" bar on every load, in a CLI's output)
         try:  # eager attention: the same arithmetic on every device, and what the exporter traces
             model = AutoModel.from_pretrained(folder, local_files_only=True, attn_implementation=attn)
         except Exception as e:
             raise ModelError(f"{folder}: transformers cannot load the backbone ({e})") from e
+        finally:
+            if bars:
+                hf_logging.enable_progress_bar()
         return Stack.of(model.eval())
 
     def digest(self) -> str:
@@ -235,7 +249,7 @@ class HFBackbone:
         """The weights' files are the ones recorded (read whole: done once, when graphs are built)."""
         folder = self.weights_folder()
         if self.spec.sha256 and digest_files(weight_files(folder)) != self.spec.sha256:
-            raise ModelError(f"backbone {self.spec.name} at {folder}: the weights changed since training")
+            raise ModelError(f"{self.where(folder)}: the weights changed since training")
 
     def write_graphs(self, model, folder: Path, quantise: str) -> None:
         from .torch_export import write_hf_graphs
