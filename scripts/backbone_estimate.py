@@ -53,9 +53,8 @@ def epoch_tokens(data: Path) -> tuple[int, int]:
     from spinscan.semeval.data import Dataset
 
     ds, tok = Dataset(data), E5Tokenizer()
-    paras = [
-        p.text.strip() for lang in TRAIN_LANGUAGES for a in ds.articles(lang, "train", 3) for p in a.paragraphs
-    ]
+    arts = [a for lang in TRAIN_LANGUAGES for a in ds.articles(lang, "train", 3)]
+    paras = [p.text.strip() for a in arts for p in a.paragraphs]
     encs = tok.encode(paras, 256)
     return len(paras), sum(len(e.ids) for e in encs)
 
@@ -163,7 +162,9 @@ def main() -> None:
     print("|---|---|---|" + "---|" * len(GPUS))
     for name, m in result["shapes"].items():
         e = m["estimate"]
-        cells = [f"{e[g]['frozen_cache_min']} / {e[g]['epoch_min']}" + ("" if e[g]["fits"] else " (no)") for g in GPUS]
+        cells = [
+            f"{e[g]['frozen_cache_min']} / {e[g]['epoch_min']}" + ("" if e[g]["fits"] else " (no)") for g in GPUS
+        ]
         cpu = e["cpu_here"]
         print(f"| {name} | {m['params_total_m']}M | {cpu['frozen_cache_min']} / {cpu['epoch_min']} min | "
               + " | ".join(cells) + " |")  # fmt: skip
