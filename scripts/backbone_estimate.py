@@ -162,9 +162,7 @@ def main() -> None:
     print("|---|---|---|" + "---|" * len(GPUS))
     for name, m in result["shapes"].items():
         e = m["estimate"]
-        cells = [
-            f"{e[g]['frozen_cache_min']} / {e[g]['epoch_min']}" + ("" if e[g]["fits"] else " (no)") for g in GPUS
-        ]
+        cells = [f"{e[g]['frozen_cache_min']} / {e[g]['epoch_min']}" for g in GPUS]
         cpu = e["cpu_here"]
         print(f"| {name} | {m['params_total_m']}M | {cpu['frozen_cache_min']} / {cpu['epoch_min']} min | "
               + " | ".join(cells) + " |")  # fmt: skip
