@@ -24,7 +24,7 @@ from spinscan.models.encoder.network import TopStack  # noqa: E402
 from spinscan.models.heads import StandardisedHead  # noqa: E402
 from spinscan.types import split_paragraphs  # noqa: E402
 
-from .tiny_backbones import tiny_bert  # noqa: E402
+from .tiny_backbones import tiny_bert, tiny_deberta_v3  # noqa: E402
 
 SENTENCE = "The corrupt traitors lie again, said the government on Tuesday. "
 TEXT = (
@@ -91,9 +91,14 @@ def test_the_tokenizer_keeps_offsets_into_the_raw_text(tmp_path):
     assert len(short.ids) == 16 and len(short.offsets) == 14
 
 
-@pytest.mark.parametrize("kind", ["bert", "electra", "roberta", "deberta-v2"])
+@pytest.mark.parametrize("kind", ["bert", "electra", "roberta", "deberta-v2", "deberta-v3-spm"])
 def test_each_family_answers_the_same_on_torch_and_onnx(tmp_path, kind):
-    model = model_on(tiny_bert(tmp_path / "bb", kind), tmp_path / "m")
+    if kind == "deberta-v3-spm":  # a SentencePiece model only, as mDeBERTa-v3 ships its tokenizer
+        pytest.importorskip("sentencepiece")
+        folder = tiny_deberta_v3(tmp_path / "bb")
+    else:
+        folder = tiny_bert(tmp_path / "bb", kind)
+    model = model_on(folder, tmp_path / "m")
     paras = split_paragraphs(TEXT)
     out = {}
     for backend in ("torch", "onnx"):
@@ -108,7 +113,7 @@ def test_each_family_answers_the_same_on_torch_and_onnx(tmp_path, kind):
     assert max(np.abs(x - y).max() for x, y in zip(a.states, b.states)) < 1e-4
     assert a.probs.std() > 0  # (a live network, not a constant)
     done = json.loads(next((tmp_path / "cache").glob("onnx-*/done.json")).read_text())
-    assert kind.split("-")[0] in done["backbone"]
+    assert kind[:5] in done["backbone"]
 
 
 def test_a_slow_vocab_file_is_converted_to_a_fast_tokenizer(tmp_path):

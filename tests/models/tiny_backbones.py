@@ -65,3 +65,37 @@ def tiny_bert(folder: Path, kind: str = "bert", layers: int = 3, hidden: int = 3
             '{"tokenizer_class": "BertTokenizer", "do_lower_case": true}'
         )
     return folder
+
+
+def tiny_deberta_v3(folder: Path, layers: int = 3, hidden: int = 32) -> Path:
+    """A tiny DeBERTa-v3-style encoder whose tokenizer is only a SentencePiece model (spm.model),
+    as mDeBERTa-v3 ships it: transformers converts it to a fast tokenizer."""
+    import io
+
+    import sentencepiece as spm
+    import torch
+    from transformers import AutoConfig, AutoModel
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(TEXTS * 5), model_writer=buf, vocab_size=120, model_type="unigram",
+        pad_id=0, unk_id=3, bos_id=1, eos_id=2, pad_piece="[PAD]", unk_piece="[UNK]", bos_piece="[CLS]",
+        eos_piece="[SEP]", user_defined_symbols=["[MASK]"], minloglevel=2,
+    )  # fmt: skip
+    (folder / "spm.model").write_bytes(buf.getvalue())
+    (folder / "tokenizer_config.json").write_text(
+        '{"tokenizer_class": "DebertaV2Tokenizer", "do_lower_case": false, "bos_token": "[CLS]", '
+        '"eos_token": "[SEP]", "cls_token": "[CLS]", "sep_token": "[SEP]", "pad_token": "[PAD]", '
+        '"unk_token": "[UNK]", "mask_token": "[MASK]"}'
+    )
+    cfg = AutoConfig.for_model(
+        "deberta-v2", vocab_size=120, max_position_embeddings=130, pad_token_id=0, hidden_size=hidden,
+        num_hidden_layers=layers, num_attention_heads=2, intermediate_size=2 * hidden, relative_attention=True,
+        position_buckets=16, max_relative_positions=64, pos_att_type=["p2c", "c2p"], position_biased_input=False,
+        norm_rel_ebd="layer_norm", share_att_key=True,
+    )  # fmt: skip
+    torch.manual_seed(0)
+    AutoModel.from_config(cfg).save_pretrained(folder)
+    return folder
