@@ -230,3 +230,27 @@ def test_a_hub_id_is_read_from_the_local_cache_with_its_revision(tmp_path, monke
     spec = describe("tiny/bert", tmp_path / "m")
     assert spec.name == "tiny/bert" and spec.revision == commit and spec.path.endswith(commit)
     assert "tiny/bert @ 0123456789ab (bert, 3 layers, hidden 32)" == spec.label
+
+
+def test_one_layer_a_masked_lm_checkpoint_and_missing_weights(tmp_path):
+    from transformers import BertConfig, BertForMaskedLM
+
+    one = model_on(tiny_bert(tmp_path / "one", layers=1), tmp_path / "m1")  # no frozen layer at all
+    assert one.settings.n_frozen == 0
+    probs = {}
+    for backend in ("torch", "onnx"):
+        one.use_backend(backend)
+        probs[backend] = one.encode_paragraphs(split_paragraphs(TEXT)).probs
+    assert np.abs(probs["torch"] - probs["onnx"]).max() < 1e-5
+    # a hub checkpoint usually holds a pretraining head too ("bert." before the encoder's names)
+    folder = tiny_bert(tmp_path / "mlm")
+    cfg = BertConfig.from_pretrained(folder)
+    (folder / "model.safetensors").unlink()
+    torch.save(BertForMaskedLM(cfg).state_dict(), folder / "pytorch_model.bin")
+    assert model_on(folder, tmp_path / "m2").encode_paragraphs(split_paragraphs(TEXT)).probs.shape[0] == 5
+    # weights the encoder needs but the checkpoint lacks would be random on every load: refused
+    state = torch.load(folder / "pytorch_model.bin")
+    del state["bert.encoder.layer.0.output.dense.weight"]
+    torch.save(state, folder / "pytorch_model.bin")
+    with pytest.raises(ModelError, match="lacks weights the encoder needs: encoder.layer.0.output.dense"):
+        model_on(folder, tmp_path / "m3")

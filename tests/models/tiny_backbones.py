@@ -34,7 +34,7 @@ def wordpiece(vocab_size: int = 600, texts: list[str] | None = None):
 def tiny_bert(folder: Path, kind: str = "bert", layers: int = 3, hidden: int = 32, vocab_only: bool = False,
               texts: list[str] | None = None, seed: int = 0) -> Path:  # fmt: skip
     """A tiny random ``kind`` (bert, electra, roberta, deberta-v2) encoder with a WordPiece
-    tokenizer in ``folder`` (``vocab_only``: vocab.txt, as a slow BERT tokenizer saves it)."""
+    tokenizer in ``folder`` (``vocab_only``: vocab.txt alone, as the oldest BERT folders have it)."""
     import torch
     from transformers import AutoConfig, AutoModel, BertTokenizerFast
 
@@ -60,10 +60,6 @@ def tiny_bert(folder: Path, kind: str = "bert", layers: int = 3, hidden: int = 3
     torch.manual_seed(seed)
     model = AutoModel.from_config(cfg)
     model.save_pretrained(folder)
-    if vocab_only:
-        (folder / "tokenizer_config.json").write_text(
-            '{"tokenizer_class": "BertTokenizer", "do_lower_case": true}'
-        )
     return folder
 
 

@@ -231,15 +231,25 @@ class HFBackbone:
         from .network import Stack
 
         folder = self.weights_folder()
-        bars = hf_logging.is_progress_bar_enabled()
-        hf_logging.disable_progress_bar()  # (its "Loading weights" bar on every load, in a CLI's output)
+        bars, verbosity = hf_logging.is_progress_bar_enabled(), hf_logging.get_verbosity()
+        hf_logging.disable_progress_bar()  # (a bar and a table of unused heads on each load: not ours)
+        hf_logging.set_verbosity_error()
         try:  # eager attention: the same arithmetic on every device, and what the exporter traces
-            model = AutoModel.from_pretrained(folder, local_files_only=True, attn_implementation=attn)
+            model, info = AutoModel.from_pretrained(
+                folder, local_files_only=True, attn_implementation=attn, output_loading_info=True
+            )
         except Exception as e:
             raise ModelError(f"{folder}: transformers cannot load the backbone ({e})") from e
         finally:
+            hf_logging.set_verbosity(verbosity)
             if bars:
                 hf_logging.enable_progress_bar()
+        # a weight the checkpoint lacks would be drawn at random on every load (the pooler is unused)
+        missing = [k for k in info.get("missing_keys", []) if not k.startswith("pooler")]
+        if missing:
+            raise ModelError(
+                f"{folder}: the checkpoint lacks weights the encoder needs: {', '.join(missing[:4])}"
+            )
         return Stack.of(model.eval())
 
     def digest(self) -> str:

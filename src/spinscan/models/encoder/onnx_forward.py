@@ -48,6 +48,8 @@ class OnnxForward:
             raise ModelError(
                 f"{path}: the ONNX graphs cannot be loaded ({e}); delete the folder to rebuild it"
             ) from e
+        # (a lower graph of embeddings only, no frozen layer, has no use for the mask: the exporter drops it)
+        self.lower_inputs = {i.name for i in self.lower.get_inputs()}
         self.tokenizer = tokenizer
         self.pad_id = self.tokenizer.special["pad"]
 
@@ -58,7 +60,8 @@ class OnnxForward:
         for i, e in enumerate(encs):
             ids[i, : len(e.ids)] = e.ids
             mask[i, : len(e.ids)] = 1
-        (h,) = self.lower.run(None, {"input_ids": ids, "attention_mask": mask})
+        feed = {"input_ids": ids, "attention_mask": mask}
+        (h,) = self.lower.run(None, {k: v for k, v in feed.items() if k in self.lower_inputs})
         n_labels = None
         probs = tp = None
         for i_top, top in enumerate(self.tops):
