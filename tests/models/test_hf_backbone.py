@@ -230,6 +230,16 @@ def test_a_hub_id_is_read_from_the_local_cache_with_its_revision(tmp_path, monke
     spec = describe("tiny/bert", tmp_path / "m")
     assert spec.name == "tiny/bert" and spec.revision == commit and spec.path.endswith(commit)
     assert "tiny/bert @ 0123456789ab (bert, 3 layers, hidden 32)" == spec.label
+    # the model taken to another machine whose cache holds the same snapshot elsewhere: found there
+    moved = tmp_path / "other-machine"
+    (repo / "snapshots").rename(tmp_path / "snapshots-kept")
+    (moved / "models--tiny--bert" / "snapshots").mkdir(parents=True)
+    (tmp_path / "snapshots-kept" / commit).rename(moved / "models--tiny--bert" / "snapshots" / commit)
+    (moved / "models--tiny--bert" / "refs").mkdir()
+    (moved / "models--tiny--bert" / "refs" / "main").write_text(commit)
+    monkeypatch.setenv("HF_HUB_CACHE", str(moved))
+    found = backbone_for(spec, tmp_path / "m").weights_folder()
+    assert found == moved / "models--tiny--bert" / "snapshots" / commit
 
 
 def test_one_layer_a_masked_lm_checkpoint_and_missing_weights(tmp_path):

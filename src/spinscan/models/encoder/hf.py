@@ -105,6 +105,17 @@ def resolve_source(name_or_dir: str) -> tuple[Path, str | None]:
     return folder, folder.name  # (a hub snapshot's folder is named by its commit)
 
 
+def cached_snapshot(name: str, revision: str) -> Path | None:
+    """The folder of a hub model's revision in the local Hugging Face cache, if it is there."""
+    try:
+        from huggingface_hub import snapshot_download
+
+        cache = os.environ.get("HF_HUB_CACHE") or None
+        return Path(snapshot_download(name, revision=revision, local_files_only=True, cache_dir=cache))
+    except Exception:  # (not cached, or no huggingface_hub: the caller says where it looked)
+        return None
+
+
 def describe(name_or_dir: str, out: Path, copy: bool = False) -> BackboneSpec:
     """Read a backbone's config and tokenizer; write ``tokenizer.json`` (and, with ``copy``, the
     weights) into ``out``; return the spec a model on it records."""
@@ -194,6 +205,8 @@ class HFBackbone:
         p = Path(s.path or "")
         if not p.is_absolute() and self.folder is not None:
             p = self.folder / p
+        if not p.is_dir() and s.revision:  # a hub snapshot: the same revision in this machine's cache
+            p = cached_snapshot(s.name, s.revision) or p
         if not p.is_dir():
             raise ModelError(
                 f"backbone {s.name}: its weights are not at {p} (the model refers to them there); "

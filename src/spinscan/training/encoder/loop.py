@@ -61,13 +61,13 @@ def finetune(run: EncoderRun, progress: Progress | None = None) -> list[dict]:
     ckpt = run.work / "checkpoint.pt"
     epoch, step_in_epoch, history = 0, 0, []
     held_rows = [rows[i] for i in held_idx]
+    dev = cfg.device
+    top.to(dev)
     if cfg.init_from and not ckpt.is_file():
-        top.load_state_dict(init_state(cfg, cfg.init_from, cfg.member))
+        top.load_state_dict(init_state(cfg, cfg.init_from, cfg.member))  # (copied onto the device)
         if not run.files.has_top(0):  # the starting point competes as epoch 0
             p0 = save_epoch(run, 0, top, held_rows)
             log.info("epoch 0 (%s) held-out: %s", cfg.init_from, score_heldout(run, p0, held_idx))
-    dev = cfg.device
-    top.to(dev)
     scaler = torch.amp.GradScaler(dev.split(":")[0], enabled=cfg.precision == "fp16")
     if ckpt.is_file():
         st = torch.load(ckpt, weights_only=False, map_location=dev)

@@ -92,6 +92,8 @@ def prepare_backbone(work: Path, cfg: EncoderTrainConfig, explicit: set[str]) ->
 
     if cfg.device != "cpu":
         device_ok(cfg.device)
+        if "precision" not in explicit:
+            cfg = replace(cfg, precision=default_precision(cfg.device))
     if not cfg.backbone or cfg.init_from:  # (a continuation takes its base's: ``run_spec``)
         return cfg
     work = Path(work)
