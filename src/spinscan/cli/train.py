@@ -225,7 +225,7 @@ def _train_encoder(
     else:
         from ..training.encoder.recipe import inherit_backbone, prepare_backbone
 
-        cfg = prepare_backbone(work, inherit_backbone(cfg), set(opts))
+        cfg = prepare_backbone(work, inherit_backbone(cfg, set(opts)), set(opts))
         if cfg.backbone:
             click.echo(
                 f"backbone {cfg.backbone}: {cfg.epochs} epoch(s), layers {cfg.n_frozen}+ fine-tuned, "

@@ -42,6 +42,14 @@ def finetune(run: EncoderRun, progress: Progress | None = None) -> list[dict]:
     if any(len(t) != len(r) for t, r in zip(tok_labels, rows)):
         raise RuntimeError("token labels do not match the cached states; delete the lower-*.npz cache")
     held = run.data.heldout()
+    if not held.any() or held.all():
+        from ...errors import ModelError
+
+        raise ModelError(
+            f"the run's {len(held)} paragraphs leave {'no' if not held.any() else 'only'} held-out articles "
+            "to choose on; with --max-articles, English holds out exactly the PTC dev articles, and the "
+            "first N may include none: use more articles"
+        )
     train_idx, held_idx = np.flatnonzero(~held), np.flatnonzero(held)
     lengths = np.array([len(r) for r in rows])
     top = TopStack(run.backbone.torch_stack(), cfg.n_frozen, len(TECHNIQUES), cfg.dropout)

@@ -124,11 +124,13 @@ def run_spec(work: Path, init_from: str | None = None) -> BackboneSpec:
     return BackboneSpec.from_config({"backbone": json.loads(p.read_text())}, str(p))
 
 
-def inherit_backbone(cfg: EncoderTrainConfig) -> EncoderTrainConfig:
-    """A continuation (``init_from``) runs on its base's backbone and windows unless told otherwise."""
-    if not cfg.init_from or cfg.backbone:
+def inherit_backbone(cfg: EncoderTrainConfig, explicit: set[str] = frozenset()) -> EncoderTrainConfig:
+    """A continuation (``init_from``) runs on its base's backbone, depth and windows (what its
+    fine-tuned top was made for) unless told otherwise."""
+    if not cfg.init_from:
         return cfg
     from ...models.base import read_json
 
     train = read_json(Path(cfg.init_from) / "config.json").get("train") or {}
-    return replace(cfg, backbone=train.get("backbone"))
+    keep = {k: train[k] for k in ("backbone", "n_frozen", "max_tokens") if k in train and k not in explicit}
+    return replace(cfg, **keep)
