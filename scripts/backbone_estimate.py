@@ -54,7 +54,7 @@ BATCH, T = 16, 128
 
 def epoch_tokens(data: Path) -> tuple[int, int]:
     from spinscan.labels import TRAIN_LANGUAGES
-    from spinscan.models.encoder.backbone import E5Tokenizer
+    from spinscan.models.encoder.e5 import E5Tokenizer
     from spinscan.semeval.data import Dataset
 
     ds, tok = Dataset(data), E5Tokenizer()

@@ -76,7 +76,8 @@ def spans_cost(example: str) -> tuple[str, float, float, str]:
 def wall_of_text_cost(example: str) -> tuple[str, float, float, str]:
     """In-process: the example with its line breaks removed (one paragraph, read in windows)."""
     from spinscan.analysis import analyze, get_model
-    from spinscan.models.encoder.backbone import E5Tokenizer, windows
+    from spinscan.models.encoder.e5 import E5Tokenizer
+    from spinscan.models.encoder.tokens import windows
 
     text = " ".join(Path(example).read_text(encoding="utf-8").split())
     model = get_model()

@@ -13,7 +13,7 @@ import pytest
 
 ort = pytest.importorskip("onnxruntime")
 
-from spinscan.models.encoder.backbone import dequantise  # noqa: E402
+from spinscan.models.encoder.e5 import dequantise  # noqa: E402
 from spinscan.models.encoder.graph import Graph, _io  # noqa: E402
 
 
@@ -54,7 +54,7 @@ def test_the_4bit_product_is_the_dequantised_product():
 
 
 def test_the_word_embedding_rows_are_unpacked_in_the_graph():
-    from spinscan.models.encoder.backbone import Packed
+    from spinscan.models.encoder.e5 import Packed
     from spinscan.models.encoder.graph import lower_graph
 
     rng = np.random.default_rng(1)
@@ -82,7 +82,7 @@ def test_the_graphs_compute_what_the_torch_network_computes():
     torch = pytest.importorskip("torch")
     from spinscan.analysis import default_model_path
     from spinscan.models import load_model
-    from spinscan.models.encoder.backbone import build_bert, parse_packed, read_packed
+    from spinscan.models.encoder.e5 import build_bert, parse_packed, read_packed
     from spinscan.models.encoder.graph import lower_graph, top_graph
     from spinscan.models.encoder.network import Stack, TopStack
 
@@ -136,7 +136,7 @@ def test_without_torch_the_torch_backend_names_the_extra(monkeypatch):
     import importlib.util
 
     from spinscan.errors import ModelError
-    from spinscan.models.encoder.backbone import require_torch
+    from spinscan.models.encoder.backbones import require_torch
 
     real = importlib.util.find_spec
     monkeypatch.setattr(
@@ -202,7 +202,7 @@ def test_the_int8_top_variant_keeps_the_frozen_states_exact(tmp_path):
 
     from spinscan.analysis import default_model_path
     from spinscan.models import load_model
-    from spinscan.models.encoder.backbone import shared_tokenizer
+    from spinscan.models.encoder.e5 import shared_tokenizer
     from spinscan.models.encoder.export import build
     from spinscan.models.encoder.onnx_forward import OnnxForward
 

@@ -103,3 +103,15 @@ def test_a_tiny_bert_trains_from_the_cli_and_answers_alike_on_both_backends(tmp_
     assert len(a["paragraphs"]) > 20
     for p, q in zip(a["paragraphs"], b["paragraphs"]):
         assert max((abs(p["scores"][t] - q["scores"][t]) for t in p["scores"]), default=0) < 1e-3
+    # a language member continued from it stays on its backbone, depth and windows
+    more = tmp_path / "M2"
+    args = ["train", "--kind", "encoder", "--init-from", str(out), "--lang", "fr", "--language-member"]
+    r = CliRunner().invoke(
+        main, [*args, "--data", str(DATA), "--max-articles", "10", "--epochs", "1", "--out", str(more)]
+    )
+    assert r.exit_code == 0, r.output
+    config2 = json.loads((more / "config.json").read_text())
+    assert config2["backbone"] == config["backbone"] and config2["n_frozen"] == 3
+    assert config2["max_tokens"] == config["max_tokens"] and "fr" in config2["member_weights"]
+    r = CliRunner().invoke(main, ["analyze", "--model", str(more), "--lang", "fr", "--json", str(example)])
+    assert r.exit_code == 0 and json.loads(r.output)["genre"] in ("opinion", "reporting", "satire")

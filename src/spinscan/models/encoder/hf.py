@@ -18,8 +18,8 @@ import threading
 from pathlib import Path
 
 from ...errors import ModelError
-from .backbone import Encoding, require_torch
-from .backbones import BackboneSpec
+from .backbones import BackboneSpec, require_torch
+from .tokens import Encoding
 
 log = logging.getLogger(__name__)
 

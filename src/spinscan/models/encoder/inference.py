@@ -23,8 +23,8 @@ from typing import Protocol
 import numpy as np
 
 from ...types import Paragraph
-from .backbone import Encoding, token_char_ranges, windows
 from .backbones import Tokenizer
+from .tokens import Encoding, token_char_ranges, windows
 
 BATCH_TOKENS = 4096  # paragraphs are batched by length up to about this many tokens
 MAX_PARAGRAPH_TOKENS = 1_000_000  # no truncation in practice (inputs are at most a few MB)

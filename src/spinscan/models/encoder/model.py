@@ -39,8 +39,7 @@ from ..heads import (
     with_temperature,
 )
 from ..style import genre_inputs
-from .backbone import require_torch
-from .backbones import BackboneSpec, backbone_for
+from .backbones import BackboneSpec, backbone_for, require_torch
 from .inference import Encoded, Forward, Key, ReadingCache, place, prepare, read_windows
 from .settings import EncoderSettings
 

@@ -18,7 +18,7 @@ import torch
 from torch import nn
 
 from ...errors import ModelError
-from .backbone import Encoding
+from .tokens import Encoding
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import ModelError
-from .backbone import Encoding
 from .inference import ForwardOut
+from .tokens import Encoding
 
 log = logging.getLogger(__name__)
 

@@ -58,8 +58,10 @@ class RunData:
     """Train tables, held-out rows and token labels of a run, read once."""
 
     def __init__(self, ds: Dataset, cfg: EncoderTrainConfig, backbone=None) -> None:
+        from ...models.encoder.backbones import BackboneSpec, backbone_for
+
         self.ds, self.cfg = ds, cfg
-        self.backbone = backbone  # (None: e5; its tokenizer cuts the token rows)
+        self.backbone = backbone or backbone_for(BackboneSpec())  # its tokenizer cuts the token rows
         self._tabs: dict[str, Table] | None = None
 
     @property
@@ -89,9 +91,9 @@ class RunData:
         A token is labelled with a technique when a gold span of it overlaps the token's
         characters (leading whitespace excluded). Rows follow the paragraph table's order.
         """
-        from ...models.encoder.backbone import E5Tokenizer, token_char_ranges
+        from ...models.encoder.tokens import token_char_ranges
 
-        tok = self.backbone.tokenizer() if self.backbone is not None else E5Tokenizer()
+        tok = self.backbone.tokenizer()
         tt = TokenTable([], [], [], [])
         index = {t: j for j, t in enumerate(TECHNIQUES)}
         for lang in self.cfg.languages:

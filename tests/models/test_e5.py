@@ -7,7 +7,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from spinscan.models.encoder.backbone import E5Tokenizer, build_bert, read_packed, token_char_ranges  # noqa: E402
+from spinscan.models.encoder.e5 import E5Tokenizer, build_bert, read_packed  # noqa: E402
+from spinscan.models.encoder.tokens import token_char_ranges  # noqa: E402
 
 TEXTS = {
     "en": "The Kremlin warned the West on Wednesday.",
@@ -69,7 +70,7 @@ def test_truncation_keeps_special_tokens(backbone):
 
 
 def test_long_text_is_cut_into_overlapping_windows_that_cover_every_token(backbone):
-    from spinscan.models.encoder.backbone import windows
+    from spinscan.models.encoder.tokens import windows
 
     _, tok, _ = backbone
     text = " ".join(f"Sentence {i} says the minister lied again." for i in range(60))
