@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -98,6 +99,18 @@ def test_a_tiny_bert_trains_from_the_cli_and_answers_alike_on_both_backends(tmp_
         assert r.exit_code == 0, r.output
         answers[backend] = json.loads(r.output)
     a, b = answers["torch"], answers["onnx"]
+    # the encoder's own readings agree too (the blend may give a random tiny encoder no weight)
+    from spinscan.models import load_model
+    from spinscan.types import split_paragraphs
+
+    model = load_model(out)
+    paras = split_paragraphs(EXAMPLE.read_text(encoding="utf-8"))[:40]
+    readings = {}
+    for backend in ("torch", "onnx"):
+        model.use_backend(backend)
+        readings[backend] = model.encode_paragraphs(paras)
+    assert np.abs(readings["torch"].probs - readings["onnx"].probs).max() < 1e-5
+    assert readings["torch"].probs.std() > 0
     assert a["genre"] == b["genre"] and a["frames"] == b["frames"]
     assert [p["techniques"] for p in a["paragraphs"]] == [p["techniques"] for p in b["paragraphs"]]
     assert len(a["paragraphs"]) > 20

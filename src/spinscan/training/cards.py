@@ -52,7 +52,8 @@ def encoder_card(config: dict, metrics: dict) -> str:
         "initialisations, probabilities averaged), then averaged with the lexical model",
         f"(weight of the encoder side: {config['ensemble']}). Only the fine-tuned layers",
         f"(float16) and the heads are stored here; the rest is rebuilt {where} at load time.",
-        "Rebuild: `spinscan train --kind encoder --data DIR --out DIR` (recipe: config.json `train`).",
+        f"Rebuild: `spinscan train --kind encoder{' --backbone ' + str(bb['name']) if bb else ''} --data DIR "
+        "--out DIR` (recipe: config.json `train`).",
         "",
         "Techniques (ST3 micro-F1) on held-out train articles, thresholds cross-fitted:",
         "",
