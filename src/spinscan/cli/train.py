@@ -30,7 +30,8 @@ from .main import main
     type=click.Choice(["lexical", "encoder", "genre"]),
     default="lexical",
     show_default=True,
-    help="lexical: TF-IDF (minutes). encoder: fine-tuned e5-small + lexical ensemble (hours on a CPU). "
+    help="lexical: TF-IDF (minutes). encoder: fine-tuned e5-small (or --backbone) + lexical ensemble "
+    "(hours on a CPU). "
     "genre: a copy of the --init-from encoder model with its genre head chosen leave-one-language-out "
     "(about 15 minutes; with --outside about 30).",
 )
