@@ -116,9 +116,11 @@ def test_a_tiny_bert_trains_from_the_cli_and_answers_alike_on_both_backends(tmp_
     assert len(a["paragraphs"]) > 20
     for p, q in zip(a["paragraphs"], b["paragraphs"]):
         assert max((abs(p["scores"][t] - q["scores"][t]) for t in p["scores"]), default=0) < 1e-3
-    # a language member continued from it stays on its backbone, depth and windows
+    # a language member continued from it stays on its backbone, depth and windows (and trains in
+    # bf16 with accumulated gradients: the mixed-precision path a GPU takes, on this CPU)
     more = tmp_path / "M2"
     args = ["train", "--kind", "encoder", "--init-from", str(out), "--lang", "fr", "--language-member"]
+    args += ["--precision", "bf16", "--batch-size", "4", "--grad-accum", "2"]
     r = CliRunner().invoke(
         main, [*args, "--data", str(DATA), "--max-articles", "10", "--epochs", "1", "--out", str(more)]
     )
@@ -126,5 +128,8 @@ def test_a_tiny_bert_trains_from_the_cli_and_answers_alike_on_both_backends(tmp_
     config2 = json.loads((more / "config.json").read_text())
     assert config2["backbone"] == config["backbone"] and config2["n_frozen"] == 3
     assert config2["max_tokens"] == config["max_tokens"] and "fr" in config2["member_weights"]
+    assert (more.with_name("M2.work") / "train-config.json").is_file()
+    recorded = json.loads((more.with_name("M2.work") / "train-config.json").read_text())
+    assert (recorded["precision"], recorded["batch_size"], recorded["grad_accum"]) == ("bf16", 4, 2)
     r = CliRunner().invoke(main, ["analyze", "--model", str(more), "--lang", "fr", "--json", str(example)])
     assert r.exit_code == 0 and json.loads(r.output)["genre"] in ("opinion", "reporting", "satire")

@@ -54,6 +54,14 @@ def default_precision(device: str) -> str:
     return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
 
 
+def check_precision(cfg: EncoderTrainConfig) -> EncoderTrainConfig:
+    if cfg.precision not in PRECISIONS:
+        raise ModelError(f"precision {cfg.precision!r}: expected one of {', '.join(PRECISIONS)}")
+    if cfg.precision == "fp16" and cfg.device == "cpu":
+        raise ModelError("precision fp16 is for GPUs; on a CPU use bf16 or fp32")
+    return cfg
+
+
 def adapt(cfg: EncoderTrainConfig, spec: BackboneSpec, explicit: set[str]) -> EncoderTrainConfig:
     """``cfg`` with the settings a backbone of this size calls for, but those in ``explicit``."""
     top = max(1, round(spec.layers / 3))
@@ -69,11 +77,7 @@ def adapt(cfg: EncoderTrainConfig, spec: BackboneSpec, explicit: set[str]) -> En
     chosen["grad_accum"] = STEP // micro
     if "batch_size" in explicit and "grad_accum" not in explicit:  # the step stays 16 paragraphs
         chosen["grad_accum"] = max(1, STEP // cfg.batch_size)
-    out = replace(cfg, **{k: v for k, v in chosen.items() if k not in explicit})
-    if out.precision not in PRECISIONS:
-        raise ModelError(f"precision {out.precision!r}: expected one of {', '.join(PRECISIONS)}")
-    if out.precision == "fp16" and not gpu:
-        raise ModelError("precision fp16 is for GPUs; on a CPU use bf16 or fp32")
+    out = check_precision(replace(cfg, **{k: v for k, v in chosen.items() if k not in explicit}))
     if not 0 <= out.n_frozen < spec.layers:
         raise ModelError(f"n_frozen {out.n_frozen}: the backbone has {spec.layers} layers")
     if out.max_tokens > spec.max_tokens:
@@ -94,6 +98,7 @@ def prepare_backbone(work: Path, cfg: EncoderTrainConfig, explicit: set[str]) ->
         device_ok(cfg.device)
         if "precision" not in explicit:
             cfg = replace(cfg, precision=default_precision(cfg.device))
+    check_precision(cfg)
     if not cfg.backbone or cfg.init_from:  # (a continuation takes its base's: ``run_spec``)
         return cfg
     work = Path(work)
