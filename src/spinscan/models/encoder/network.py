@@ -45,6 +45,14 @@ def layer_out(out):
     return out[0] if isinstance(out, tuple) else out
 
 
+def run_bert_layers(layers: nn.ModuleList, h: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """BERT-like layers (BERT, RoBERTa/XLM-R, ELECTRA, e5) in turn, each given the additive mask."""
+    ext = additive_mask(mask, h.dtype)
+    for layer in layers:
+        h = layer_out(layer(h, attention_mask=ext))
+    return h
+
+
 def family_of(model_type: str | None) -> str:
     return "deberta" if (model_type or "").startswith("deberta") else "bert"
 
@@ -81,10 +89,7 @@ class Layers(nn.Module):
             if not len(self.encoder.layer):
                 return h
             return self.encoder(h, mask, output_hidden_states=False).last_hidden_state
-        ext = additive_mask(mask, h.dtype)
-        for layer in self.layer:
-            h = layer_out(layer(h, attention_mask=ext))
-        return h
+        return run_bert_layers(self.layer, h, mask)
 
 
 class Stack:
@@ -165,12 +170,7 @@ class TopStack(nn.Module):
 
     def forward(self, h: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(paragraph logits (B, L), token logits (B, T, L))."""
-        if self.family == "deberta":
-            h = self.encoder(h, mask)
-        else:
-            ext = additive_mask(mask, h.dtype)
-            for layer in self.layers:
-                h = layer_out(layer(h, attention_mask=ext))
+        h = self.encoder(h, mask) if self.family == "deberta" else run_bert_layers(self.layers, h, mask)
         m = mask.unsqueeze(-1).to(h.dtype)
         pooled = (h * m).sum(1) / m.sum(1).clamp(min=1.0)
         return self.paragraph_head(self.dropout(pooled)), self.token_head(self.dropout(h))
@@ -198,7 +198,7 @@ class TorchForward:
             top.load_state_dict({k: torch.from_numpy(v.astype(np.float32)) for k, v in member.items()})
             self.tops.append(top.eval().to(self.device))
         self.lower = stack.lower(n_frozen).eval().to(self.device)  # (the upper layers are freed with stack)
-        self.n_frozen, self.n_labels = n_frozen, n_labels
+        self.n_labels = n_labels
         self.tokenizer = backbone.tokenizer()
         self.pad_id = self.tokenizer.special["pad"]
 
