@@ -72,14 +72,29 @@ def decode_bytes(data: bytes, source: str, max_bytes: int = MAX_BYTES, charset: 
     return check_text(text, source, max_bytes)
 
 
-def usable_charset(charset: str) -> bool:
-    """A codec Python knows, other than the UTF ones (which the bytes were tried in, or which
-    cannot be right without a BOM)."""
+# codecs Python knows that are not text encodings of a page: bytes-to-bytes transforms
+# (base64_codec, zlib_codec, hex, rot13 has no bytes side), IDNA/Punycode (host names, not
+# pages), escape codecs, and "undefined", which refuses every input
+NOT_PAGE_CODECS = {"idna", "punycode", "undefined", "unicode_escape", "raw_unicode_escape",
+                   "escape_codec", "utf-7", "mbcs", "oem"}  # fmt: skip
+
+
+def usable_charset(charset: object) -> bool:
+    """A text encoding a page can be written in, other than the UTF ones (which the bytes were
+    tried in, or which cannot be right without a BOM). A declared ``base64_codec`` or ``rot13``
+    is no such thing: the caller falls back as for an unknown charset."""
     import codecs
 
+    if not isinstance(charset, str) or not charset.strip() or len(charset) > 40:
+        return False
     try:
-        return codecs.lookup(charset).name not in ("utf-8", "utf-16", "utf-32")
-    except LookupError:
+        info = codecs.lookup(charset.strip())
+        if not getattr(info, "_is_text_encoding", True) or info.name in NOT_PAGE_CODECS:
+            return False
+        if info.name in ("utf-8", "utf-16", "utf-32") or info.name.startswith(("utf-16", "utf-32")):
+            return False
+        return b"<p>a, b.</p>".decode(info.name) == "<p>a, b.</p>"  # (ASCII-compatible, as pages are)
+    except (LookupError, UnicodeError, TypeError, ValueError):
         return False
 
 

@@ -45,9 +45,9 @@ def test_urls_only_with_allow_fetch_and_never_private_addresses(site):  # noqa: 
         assert c.get("/healthz").json()["fetch"] is True
         # the test site is on 127.0.0.1: refused, as would be the metadata address or a LAN host
         assert "loopback, private" in err(
-            c.post("/v1/analyze", json={"url": f"{site}/story"}), 400, "invalid_input"
+            c.post("/v1/analyze", json={"url": f"{site}/story"}), 400, "address_refused"
         )
-        err(c.post("/v1/analyze", json={"url": "http://169.254.169.254/latest/"}), 400, "invalid_input")
+        err(c.post("/v1/analyze", json={"url": "http://169.254.169.254/latest/"}), 400, "address_refused")
     with app(allow_fetch=True, allow_private_fetch=True) as c:
         r = c.post("/v1/analyze", json={"url": f"{site}/story", "lang": "en"})
         assert r.status_code == 200 and r.json()["url"].endswith("/story")

@@ -29,6 +29,12 @@ keep_clutter_option = click.option(
     is_flag=True,
     help="Analyse every line, page clutter included (menus, notices, repeats).",
 )
+allow_private_option = click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Follow a URL's redirects to private or loopback addresses too (the URL you name is "
+    "always fetched; where it redirects must otherwise be public).",
+)
 
 
 @main.command()
@@ -58,11 +64,22 @@ keep_clutter_option = click.option(
 )
 @click.option("--all", "every", is_flag=True, help="Show every paragraph, not only those with a technique.")
 @keep_clutter_option
+@allow_private_option
 @model_option
 @backend_option
 @friendly_errors
 def analyze(
-    files, lang, as_json, out_format, max_bytes, color, model_dir, html_out, keep_clutter, every
+    files,
+    lang,
+    as_json,
+    out_format,
+    max_bytes,
+    color,
+    model_dir,
+    html_out,
+    keep_clutter,
+    allow_private,
+    every,
 ) -> None:
     """Analyse articles: FILES are web pages (.html, saved pages), plain UTF-8 text (title on
     line 1), http(s) URLs, or '-' for standard input.
@@ -99,7 +116,7 @@ def analyze(
     version = f"{model.name} {model.version}"
     for f in files:
         try:
-            doc = read_source(f, max_bytes, keep_clutter=keep_clutter, stdin=sys.stdin.buffer)
+            doc = read_source(f, max_bytes, allow_private, keep_clutter, stdin=sys.stdin.buffer)
             text = doc.text
             result = analyze_document(doc, lang=lang, model=model, id=source_id(f))
         except SpinscanError as e:
@@ -150,8 +167,9 @@ def source_id(source: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input (JSON Lines).")
 @max_bytes_option("Refuse inputs larger than this.")
 @keep_clutter_option
+@allow_private_option
 @friendly_errors
-def extract(sources, as_json, max_bytes, keep_clutter) -> None:
+def extract(sources, as_json, max_bytes, keep_clutter, allow_private) -> None:
     """Show what spinscan will analyse in each of SOURCES (web page, text file, URL or '-'):
     title, author, date, site, URL, and the paragraphs, clutter marked with its reason.
 
@@ -167,7 +185,7 @@ def extract(sources, as_json, max_bytes, keep_clutter) -> None:
     failed = 0
     for f in sources:
         try:
-            doc = read_source(f, max_bytes, keep_clutter=keep_clutter, stdin=sys.stdin.buffer)
+            doc = read_source(f, max_bytes, allow_private, keep_clutter, stdin=sys.stdin.buffer)
         except SpinscanError as e:
             failed += 1
             report_failure(f, e, as_json)

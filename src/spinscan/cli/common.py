@@ -30,7 +30,7 @@ FLAG_OF_SETTING = {
     "max_bytes": "--max-bytes N",
     "model": "--model DIR",
     "keep_clutter": "--keep-clutter",
-    "allow_private_fetch": "serve --allow-private-fetch",
+    "allow_private": "--allow-private",
 }
 USER_ERROR = 2  # exit code of a user mistake (1: some of several inputs failed)
 

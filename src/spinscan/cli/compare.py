@@ -12,7 +12,7 @@ import click
 from rich.console import Console
 
 from ..errors import SpinscanError
-from .analyze import keep_clutter_option, source_id
+from .analyze import allow_private_option, keep_clutter_option, source_id
 from .common import backend_option, check_output_file, friendly_errors, max_bytes_option, model_option
 from .main import main
 from .tables import names_table
@@ -64,11 +64,24 @@ def comparison(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
               help="Also write the comparison as a self-contained HTML page.")  # fmt: skip
 @max_bytes_option("Refuse inputs larger than this.")
 @keep_clutter_option
+@allow_private_option
 @model_option
 @backend_option
 @friendly_errors
 def compare(
-    first, second, db, by, since, until, lang, as_json, html_out, max_bytes, keep_clutter, model_dir
+    first,
+    second,
+    db,
+    by,
+    since,
+    until,
+    lang,
+    as_json,
+    html_out,
+    max_bytes,
+    keep_clutter,
+    allow_private,
+    model_dir,
 ) -> None:
     """Compare two articles (files, web pages or URLs), or two outlets or months of a store.
 
@@ -92,7 +105,7 @@ def compare(
     found = []
     for src in (first, second):
         try:
-            doc = read_source(src, max_bytes, keep_clutter=keep_clutter, stdin=sys.stdin.buffer)
+            doc = read_source(src, max_bytes, allow_private, keep_clutter, stdin=sys.stdin.buffer)
             found.append(profile(analyze_document(doc, lang=lang, model=model, id=source_id(src)), doc.text))
         except SpinscanError as e:
             raise SpinscanError(

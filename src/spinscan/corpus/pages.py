@@ -8,15 +8,13 @@ driver, one at a time, and only when not already done (a rerun fetches nothing t
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from ..errors import InputError
 from ..reading import Document, read_bytes, read_source
+from ..reading.warc import WarcCount, warc_pages
 from ..text import MAX_BYTES
-
-log = logging.getLogger(__name__)
 
 
 def fill_from_page(item, doc: Document) -> None:
@@ -56,35 +54,18 @@ def warc_items(entry, stream: BinaryIO, max_bytes: int, make_item) -> Iterator:
 
     ``make_item(id, where)`` builds the item; its id is the record's target URI.
     """
+    count = WarcCount()
     try:
-        from warcio.archiveiterator import ArchiveIterator
-        from warcio.exceptions import ArchiveLoadFailed
-    except ImportError as e:
-        yield _error(make_item, entry.path, f"{entry.path}: reading WARC files needs warcio ({e})")
+        for page in warc_pages(stream, entry.path, max_bytes, count):
+            item = make_item(page.uri, f"{entry.path}#{page.n}")
+            item.url = page.uri
+            yield page_item(item, page.data, item.where, max_bytes, page.uri)
+    except InputError as e:
+        yield _error(make_item, entry.path, str(e))
         return
-    n_pages = skipped = 0
-    try:
-        for n, record in enumerate(ArchiveIterator(stream), start=1):
-            if record.rec_type != "response":
-                skipped += 1
-                continue
-            ctype = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or ""
-            if not ctype.lower().startswith(("text/html", "application/xhtml", "text/plain")):
-                skipped += 1
-                continue
-            uri = record.rec_headers.get_header("WARC-Target-URI") or f"{entry.path}#{n}"
-            item = make_item(uri, f"{entry.path}#{n}")
-            item.url = uri
-            data = record.content_stream().read(max_bytes + 1)
-            n_pages += 1
-            yield page_item(item, data, item.where, max_bytes, uri)
-    except ArchiveLoadFailed as e:
-        yield _error(make_item, entry.path, f"{entry.path}: not a readable WARC file ({e})")
-        return
-    log.info("%s: %d pages, %d other records skipped", entry.path, n_pages, skipped)
-    if not n_pages:
+    if not count.pages:
         yield _error(
-            make_item, entry.path, f"{entry.path}: no HTML page in this WARC ({skipped} other records)"
+            make_item, entry.path, f"{entry.path}: no HTML page in this WARC ({count.skipped} other records)"
         )
 
 

@@ -1,26 +1,24 @@
-"""Fetching a page by URL: time-outs, a size cap, few redirects, only HTML or plain text.
+"""Fetching a page by URL for ``analyze``, ``batch`` and the server: only HTML or plain text.
 
 Every failure is one InputError naming the URL and what went wrong (DNS, refused, an HTTP
-error status, a time-out, too large, not HTML). A server that fetches for its users refuses
-targets that resolve to loopback, private, link-local or metadata addresses, checked again
-at every redirect (``allow_private=False``).
+error status, a time-out, too large, not HTML, a malformed address). The rules (addresses,
+redirects, deadline, byte cap) are the one client's, :mod:`.http`: a server that fetches for
+its users trusts no origin and refuses loopback, private, link-local and metadata addresses
+at every hop (``allow_private=False``); the CLI trusts the origin its user named.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from ..errors import InputError
 from ..text import MAX_BYTES
+from .addresses import check_public
+from .http import CONNECT_TIMEOUT, TOTAL_TIMEOUT, USER_AGENT
 
-MAX_REDIRECTS = 5
-CONNECT_TIMEOUT = 10.0
-TOTAL_TIMEOUT = 30.0
 ACCEPTED = ("text/html", "application/xhtml+xml", "text/plain")
-USER_AGENT = "spinscan (+https://propaganda.math.unipd.it/semeval2023task3/)"
+__all__ = ["ACCEPTED", "Fetched", "check_http_url", "check_public", "fetch", "is_url"]
 
 
 @dataclass
@@ -63,92 +61,23 @@ def check_http_url(url: object) -> str:
     return url
 
 
-def check_public(url: str) -> None:
-    """Refuse a URL whose host resolves to an address that is not on the public internet."""
-    host = urlsplit(url).hostname or ""
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except socket.gaierror as e:
-        raise InputError(f"{url}: the host {host!r} cannot be found (DNS: {e.strerror})") from e
-    for info in infos:
-        ip = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not ip.is_global or ip.is_multicast:
-            raise InputError(
-                f"{url}: refused, {host} resolves to {ip}, a loopback, private, link-local or "
-                "metadata address; this server fetches only public pages",
-                setting="allow_private_fetch",
-            )
-
-
 def fetch(
     url: str,
     max_bytes: int = MAX_BYTES,
-    allow_private: bool = True,
+    allow_private: bool = False,
+    trust_named: bool = False,
     timeout: float = TOTAL_TIMEOUT,
     connect_timeout: float = CONNECT_TIMEOUT,
 ) -> Fetched:
-    """GET ``url`` (following at most 5 redirects, each checked) and return the body."""
-    import time
-
-    import httpx
+    """GET the page at ``url`` through the one client (:mod:`.http`): at most 5 redirects, one
+    deadline, ``max_bytes`` after inflation, HTML or plain text only. ``trust_named``: the user
+    named ``url`` (the CLI), so its origin may be private; addresses elsewhere (a redirect's)
+    must be public unless ``allow_private``."""
+    from .http import HttpClient
 
     if not is_url(url):
         raise InputError(f"{url}: not an http(s) URL")
-    deadline = time.monotonic() + timeout
-    t = httpx.Timeout(timeout, connect=connect_timeout)
-    with httpx.Client(timeout=t, follow_redirects=False, headers={"user-agent": USER_AGENT}) as client:
-        for _ in range(MAX_REDIRECTS + 1):
-            if not allow_private:
-                check_public(url)
-            try:
-                with client.stream("GET", url) as r:
-                    if r.is_redirect:
-                        loc = r.headers.get("location")
-                        if not loc:
-                            raise InputError(f"{url}: a redirect without a Location")
-                        url = urljoin(url, loc)
-                        if not is_url(url):
-                            raise InputError(f"{url}: redirected to something that is not an http(s) URL")
-                        continue
-                    if r.status_code >= 400:
-                        raise InputError(f"{url}: the server answered {r.status_code} {r.reason_phrase}")
-                    ctype = r.headers.get("content-type", "").split(";")[0].strip().lower()
-                    if ctype and ctype not in ACCEPTED:
-                        raise InputError(f"{url}: is {ctype}, not a web page (text/html) or text/plain")
-                    size = r.headers.get("content-length")
-                    if size and size.isdigit() and int(size) > max_bytes:
-                        raise InputError(_too_large(url, int(size), max_bytes), setting="max_bytes")
-                    chunks, n = [], 0
-                    for chunk in r.iter_bytes():
-                        n += len(chunk)
-                        if n > max_bytes:
-                            raise InputError(_too_large(url, n, max_bytes), setting="max_bytes")
-                        if time.monotonic() > deadline:
-                            raise InputError(f"{url}: timed out after {timeout:.0f} s")
-                        chunks.append(chunk)
-                    return Fetched(str(r.url), b"".join(chunks), ctype or "text/html", r.charset_encoding)
-            except httpx.ConnectTimeout as e:
-                raise InputError(f"{url}: timed out connecting after {connect_timeout:.0f} s") from e
-            except httpx.TimeoutException as e:
-                raise InputError(f"{url}: timed out after {timeout:.0f} s") from e
-            except httpx.ConnectError as e:
-                msg = str(e)
-                why = (
-                    "the host cannot be found (DNS)"
-                    if "Name or service" in msg or "resolve" in msg.lower()
-                    else (
-                        "the connection was refused"
-                        if "refused" in msg.lower()
-                        else f"cannot connect ({msg})"
-                    )
-                )
-                raise InputError(f"{url}: {why}") from e
-            except httpx.HTTPError as e:
-                raise InputError(f"{url}: the download failed ({type(e).__name__}: {e})") from e
-    raise InputError(f"{url}: more than {MAX_REDIRECTS} redirects; give the page's final address")
-
-
-def _too_large(url: str, size: int, max_bytes: int) -> str:
-    return (
-        f"{url}: over the limit of {max_bytes / 1e6:.1f} MB ({size / 1e6:.1f} MB); refused (raise the limit)"
-    )
+    trusted = [url] if trust_named else []
+    with HttpClient(trusted, allow_private, timeout, connect_timeout, USER_AGENT, max_bytes) as client:
+        r = client.get(url, accept=ACCEPTED)
+    return Fetched(r.url, r.body, r.content_type or "text/html", r.charset)

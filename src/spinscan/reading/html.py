@@ -9,7 +9,6 @@ duplicate and boilerplate lines among them are marked (a caption printed twice, 
 from __future__ import annotations
 
 import codecs
-import gzip
 import logging
 import re
 
@@ -26,16 +25,6 @@ _HTML_START = re.compile(
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.]+)""", re.I)
 EXTRACT = {"include_comments": False, "favor_precision": True, "include_tables": True}
-
-
-def maybe_gunzip(data: bytes) -> bytes:
-    """A gzip file's content (a saved ``.html.gz``), else the bytes as they are."""
-    if data[:2] == b"\x1f\x8b":
-        try:
-            return gzip.decompress(data)
-        except (OSError, EOFError) as e:
-            raise InputError(f"a gzip file that cannot be read ({e}); give the page uncompressed") from e
-    return data
 
 
 def looks_like_html(data: bytes) -> bool:

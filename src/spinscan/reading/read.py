@@ -14,7 +14,8 @@ from ..types import split_paragraphs
 from .clutter import mark_clutter
 from .document import Document
 from .fetch import check_http_url, fetch, is_url
-from .html import HTML_SUFFIXES, extract_html, looks_like_html, maybe_gunzip
+from .html import HTML_SUFFIXES, extract_html, looks_like_html
+from .inflate import gunzip_capped
 
 
 def read_bytes(
@@ -29,9 +30,7 @@ def read_bytes(
     """A document from an input's bytes: HTML (by content type, name or content) or plain text."""
     if len(data) > max_bytes:
         raise too_big(source, len(data), max_bytes)
-    data = maybe_gunzip(data)
-    if len(data) > max_bytes:
-        raise too_big(source, len(data), max_bytes)
+    data = gunzip_capped(data, max_bytes, source)
     named_html = source.lower().endswith(HTML_SUFFIXES)
     is_html = (content_type or "").startswith(("text/html", "application/xhtml")) or looks_like_html(data)
     if is_html or (named_html and data.strip()):  # (extract_html refuses binary data)
@@ -63,13 +62,15 @@ def read_url(
 def read_source(
     source: str,
     max_bytes: int = MAX_BYTES,
-    allow_private: bool = True,
+    allow_private: bool = False,
     keep_clutter: bool = False,
     stdin=None,
 ) -> Document:
-    """Read a file path, an http(s) URL or '-' (``stdin``, a binary stream)."""
+    """Read a file path, an http(s) URL or '-' (``stdin``, a binary stream). A URL is the
+    user's own: its origin is fetched even when private; a redirect elsewhere must lead to a
+    public address unless ``allow_private``."""
     if is_url(source):
-        f = fetch(source, max_bytes, allow_private=allow_private)
+        f = fetch(source, max_bytes, allow_private=allow_private, trust_named=True)
         return read_bytes(f.data, source, f.content_type, f.url, f.charset, max_bytes, keep_clutter)
     if source == "-":
         data = (stdin.read(max_bytes + 1)) if stdin is not None else b""

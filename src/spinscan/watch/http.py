@@ -1,86 +1,94 @@
-"""Fetching as a polite crawler: robots.txt honoured, a delay between requests to one host,
-conditional GETs for feeds and sitemaps, 429 and 503 answered by waiting as Retry-After says
-(or skipping the host this round when that is long), a User-Agent that names spinscan."""
+"""Fetching as a polite crawler, layered on spinscan's one HTTP client (``reading.http``, which
+applies the address rule, the deadline and the byte caps): robots.txt honoured for every
+request, redirect targets included; a delay between requests to one host; conditional GETs for
+feeds and sitemaps; 429 and 503 answered by waiting as Retry-After says, or by leaving the host
+alone for the round when that is long; a User-Agent that names spinscan."""
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import time
 import urllib.robotparser
-from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from .. import __version__
 from ..errors import InputError
+from ..reading.http import Busy, HttpClient, HttpStatus, Response, retry_after
 
 log = logging.getLogger(__name__)
 
-MAX_REDIRECTS = 5
 MAX_BYTES = 5_000_000
 MAX_WAIT = 120.0  # a Retry-After longer than this: the host is left for the next round
+DISALLOW_ALL = "disallow all"  # robots.txt answered 5xx or could not be reached (RFC 9309)
+
+__all__ = ["Busy", "PoliteClient", "Response", "retry_after", "user_agent"]
 
 
-@dataclass
-class Response:
-    url: str  # after redirects
-    status: int  # 200, or 304 (not modified)
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-class Busy(InputError):
-    """The host asked to be left alone for a while (429 or 503 with a long Retry-After)."""
-
-
-def retry_after(value: str | None, now: float | None = None) -> float:
-    """Seconds a Retry-After header asks for (a number or an HTTP date); 30 when absent or odd."""
-    if not value:
-        return 30.0
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value).timestamp()
-    except (TypeError, ValueError):
-        return 30.0
-    return max(0.0, when - (now if now is not None else time.time()))
+def user_agent(contact: str | None) -> str:
+    """spinscan's User-Agent, with the operator's contact (only printable ASCII is sent)."""
+    extra = ""
+    if contact:
+        safe = "".join(c for c in contact if 32 <= ord(c) < 127 and c not in "()")
+        if not safe.strip():
+            raise InputError(f"--contact {contact!r}: give a URL or e-mail address in ASCII characters")
+        extra = "; " + safe.strip()
+    return f"spinscan/{__version__} (+https://github.com/spinscan{extra})"
 
 
 class PoliteClient:
-    """GETs with a per-host delay and robots.txt; ``user_agent`` names spinscan and the contact."""
+    """GETs with a per-host delay and robots.txt through an :class:`HttpClient`.
 
-    def __init__(self, delay: float = 1.0, contact: str | None = None, timeout: float = 30.0) -> None:
-        import httpx
+    ``trusted``: the sources the user named (their origins may be private); ``allow_private``:
+    any address may be fetched (intranet monitoring)."""
 
+    def __init__(
+        self,
+        delay: float = 1.0,
+        contact: str | None = None,
+        timeout: float = 30.0,
+        trusted: list[str] | tuple[str, ...] = (),
+        allow_private: bool = False,
+    ) -> None:
         self.delay, self.timeout = delay, timeout
-        self.user_agent = (
-            f"spinscan/{__version__} (+https://github.com/spinscan{'; ' + contact if contact else ''})"
-        )
-        self.client = httpx.Client(timeout=httpx.Timeout(timeout, connect=10.0), follow_redirects=False,
-                                   headers={"user-agent": self.user_agent})  # fmt: skip
+        self.user_agent = user_agent(contact)
+        self.http = HttpClient(trusted, allow_private, timeout, 10.0, self.user_agent, MAX_BYTES)
         self.last: dict[str, float] = {}
-        self.robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self.robots: dict[str, urllib.robotparser.RobotFileParser | str | None] = {}
+        self.busy: dict[str, str] = {}  # host -> why it is left alone for the rest of the round
         self.requests: list[str] = []  # every URL requested, in order (what the tests check)
 
+    def trust(self, url: str) -> None:
+        self.http.trust(url)
+
     def close(self) -> None:
-        self.client.close()
+        self.http.close()
 
     def allowed(self, url: str) -> bool:
-        """Whether robots.txt of ``url``'s host lets spinscan fetch it (no robots.txt: yes)."""
+        """Whether robots.txt of ``url``'s host lets spinscan fetch it: no robots.txt (4xx), yes;
+        one that answered 5xx or could not be fetched, no, for the round (RFC 9309)."""
         parts = urlsplit(url)
-        host = f"{parts.scheme}://{parts.netloc}"
+        host = f"{parts.scheme}://{parts.netloc}".lower()
         if host not in self.robots:
-            rp = urllib.robotparser.RobotFileParser()
-            try:
-                r = self.get(host + "/robots.txt", check_robots=False)
-                rp.parse(r.body.decode("utf-8", "replace").splitlines())
-                self.robots[host] = rp
-            except InputError as e:  # no robots.txt (404) or unreachable: nothing is forbidden
-                log.info("%s/robots.txt: %s", host, e)
-                self.robots[host] = None
+            self.robots[host] = self._robots(host)
         rp = self.robots[host]
+        if rp == DISALLOW_ALL:
+            return False
         return rp is None or rp.can_fetch(self.user_agent, url)
+
+    def _robots(self, host: str):
+        try:
+            r = self.get(host + "/robots.txt", check_robots=False, max_bytes=500_000)
+        except HttpStatus as e:
+            if 400 <= e.status < 500:  # no robots.txt: no rules, everything allowed
+                return None
+            log.info("%s/robots.txt: %s; nothing there is fetched this round", host, e)
+            return DISALLOW_ALL
+        except InputError as e:
+            log.info("%s/robots.txt: %s; nothing there is fetched this round", host, e)
+            return DISALLOW_ALL
+        rp = urllib.robotparser.RobotFileParser()
+        rp.parse(r.body.decode("utf-8", "replace").splitlines())
+        return rp
 
     def _wait(self, host: str) -> None:
         gap = time.monotonic() - self.last.get(host, -1e9)
@@ -96,49 +104,27 @@ class PoliteClient:
         check_robots: bool = True,
         max_bytes: int = MAX_BYTES,
     ) -> Response:
-        """GET ``url`` politely; a 304 comes back as such; errors are InputError naming the URL."""
-        import httpx
-
-        if check_robots and not self.allowed(url):
-            raise InputError(f"{url}: robots.txt does not allow spinscan to fetch it")
+        """GET ``url`` politely; a 304 comes back as such; errors are InputError naming the URL;
+        :class:`Busy` when the host asked to be left alone (it then is, for the round)."""
         headers = {k: v for k, v in (("if-none-match", etag), ("if-modified-since", modified)) if v}
-        seen = {url}
-        for _ in range(MAX_REDIRECTS + 1):
-            host = urlsplit(url).netloc
-            for attempt in (1, 2):
-                self._wait(host)
-                self.requests.append(url)
-                try:
-                    with self.client.stream("GET", url, headers=headers) as r:
-                        if r.status_code in (429, 503):
-                            wait = retry_after(r.headers.get("retry-after"))
-                            if wait > MAX_WAIT or attempt == 2:
-                                raise Busy(
-                                    f"{url}: the server answered {r.status_code}; retry after {wait:.0f} s"
-                                )
-                            log.info("%s: %d, waiting %.0f s as asked", url, r.status_code, wait)
-                            time.sleep(wait)
-                            continue
-                        if r.status_code == 304:
-                            return Response(str(r.url), 304, b"", dict(r.headers))
-                        if r.is_redirect:
-                            nxt = urljoin(url, r.headers.get("location", ""))
-                            if nxt in seen:
-                                raise InputError(f"{url}: a redirect loop")
-                            seen.add(nxt)
-                            url = nxt
-                            break
-                        if r.status_code >= 400:
-                            raise InputError(f"{url}: the server answered {r.status_code} {r.reason_phrase}")
-                        chunks, n = [], 0
-                        for chunk in r.iter_bytes():
-                            n += len(chunk)
-                            if n > max_bytes:
-                                raise InputError(
-                                    f"{url}: over the limit of {max_bytes / 1e6:.1f} MB; skipped"
-                                )
-                            chunks.append(chunk)
-                        return Response(str(r.url), r.status_code, b"".join(chunks), dict(r.headers))
-                except httpx.HTTPError as e:
-                    raise InputError(f"{url}: the download failed ({type(e).__name__}: {e})") from e
-        raise InputError(f"{url}: more than {MAX_REDIRECTS} redirects")
+
+        def before_hop(hop: str, redirected: bool) -> None:
+            host = (urlsplit(hop).hostname or "").lower()
+            if host in self.busy:
+                raise Busy(f"{hop}: left alone this round ({self.busy[host]})", MAX_WAIT)
+            if (check_robots or redirected) and not self.allowed(hop):
+                raise InputError(f"{hop}: robots.txt does not allow spinscan to fetch it")
+            self._wait(host)
+            self.requests.append(hop)
+
+        for attempt in (1, 2):
+            try:
+                return self.http.get(url, headers, max_bytes=max_bytes, before_hop=before_hop)
+            except Busy as e:
+                host = (urlsplit(url).hostname or "").lower()
+                if e.wait > MAX_WAIT or attempt == 2:
+                    self.busy.setdefault(host, f"it asked to retry after {e.wait:.0f} s")
+                    raise
+                log.info("%s: busy, waiting %.0f s as asked", url, e.wait)
+                time.sleep(e.wait)
+        raise AssertionError("unreachable")

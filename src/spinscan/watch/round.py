@@ -12,20 +12,26 @@ round's summary and never stops the others.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, SpinscanError
+from ..reading.addresses import check_public
+from ..reading.http import check_url
+from ..reading.inflate import gunzip_capped
 from .discover import Listed, announced_feeds, feed_items, kind_of, opml_feeds, read_opml_file, sitemap_items
-from .http import Busy, PoliteClient
+from .http import MAX_BYTES, Busy, PoliteClient
 from .urls import canonical, content_hash
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 MAX_SITEMAPS = 50  # child sitemaps of one index read in a round
+MAX_SOURCE_FETCHES = 200  # feeds, sitemaps and lists read in one round, however they nest
+MAX_ERRORS_SHOWN = 20
 
 
 @dataclass
@@ -39,6 +45,7 @@ class Summary:
     not_modified: int = 0  # sources that answered 304
     disallowed: int = 0
     source_errors: list[str] = field(default_factory=list)
+    article_errors: list[str] = field(default_factory=list)  # one line per failed article
 
     def line(self) -> str:
         errors = f"; {len(self.source_errors)} source(s) failed" if self.source_errors else ""
@@ -74,29 +81,49 @@ class Round:
         self.store, self.model, self.client, self.progress = store, model, client, progress
         self.con = store.con
         self.summary = Summary()
+        self.read: set[str] = set()  # sources read this round (a sitemap index naming itself: once)
 
     def run(self, sources: list[str]) -> Summary:
-        for src in expand(sources):
-            try:
-                self.source(src)
-            except SpinscanError as e:
-                self.summary.source_errors.append(str(e))
+        """Read every source; the user's own are trusted as named (see :mod:`spinscan.reading.http`)."""
+        named = expand(sources)
+        for src in named:
+            self.client.trust(src)
+        for src in named:
+            self.guarded_source(src)
+        return self.summary
+
+    def guarded_source(self, url: str, depth: int = 0) -> None:
+        """Read one source; whatever goes wrong is its row in the summary, never the round's end."""
+        try:
+            self.source(url, depth)
+        except SpinscanError as e:
+            self.summary.source_errors.append(str(e))
+            if depth == 0:
                 self.con.execute(
                     "INSERT INTO watch_sources (url, error, checked_at) VALUES (?, ?, ?) ON CONFLICT(url) DO "
                     "UPDATE SET error = excluded.error, checked_at = excluded.checked_at",
-                    (src, str(e), now()),
+                    (url, str(e), now()),
                 )
                 self.con.commit()
-                log.warning("%s", e)
-        return self.summary
+            log.warning("%s", e)
 
     def fetch_source(self, url: str):
-        """The source's document, or None when it did not change since the last round."""
+        """The source's document (a ``.gz`` one inflated), or None when it did not change since
+        the last round or was read already this round."""
+        check_url(url)
+        if url in self.read:
+            return None
+        if len(self.read) >= MAX_SOURCE_FETCHES:
+            raise InputError(
+                f"{url}: not read, this round already read {MAX_SOURCE_FETCHES} feeds and sitemaps"
+            )
+        self.read.add(url)
         row = self.con.execute("SELECT etag, modified FROM watch_sources WHERE url = ?", (url,)).fetchone()
         r = self.client.get(url, row["etag"] if row else None, row["modified"] if row else None)
         if r.status == 304:
             self.summary.not_modified += 1
             return None
+        r.body = gunzip_capped(r.body, MAX_BYTES, url)
         return r
 
     def done_with(self, url: str, r, outlet: str | None) -> None:
@@ -124,19 +151,16 @@ class Round:
             items, maps = sitemap_items(r.body, r.url)
             self.articles(items, _host(r.url))
             for child in maps[:MAX_SITEMAPS] if depth < 2 else []:
-                try:
-                    self.source(child, depth + 1)
-                except SpinscanError as e:
-                    self.summary.source_errors.append(str(e))
+                self.guarded_source(child, depth + 1)
         elif kind == "opml":
             for feed in opml_feeds(r.body, r.url) if depth < 2 else []:
-                self.source(feed, depth + 1)
+                self.guarded_source(feed, depth + 1)
         else:
             outlet, feeds = announced_feeds(r.body, r.url)
             if not feeds:
                 raise InputError(f"{url}: no feed, sitemap or announced feed (<link rel=alternate>) found")
             for feed in feeds[:5] if depth < 2 else []:
-                self.source(feed, depth + 1)
+                self.guarded_source(feed, depth + 1)
         self.done_with(url, r, outlet)
 
     def seen(self, url: str) -> bool:
@@ -151,7 +175,17 @@ class Round:
 
     def articles(self, items: list[Listed], outlet: str) -> None:
         for n, item in enumerate(items, start=1):
-            url = canonical(item.url)
+            try:
+                url = canonical(check_url(item.url))
+                if self.client.http.guarded(url):  # (refused here, it is one row, not robots' business)
+                    check_public(url)
+            except SpinscanError as e:
+                key = item.url if isinstance(item.url, str) and item.url else repr(item.url)
+                if self.seen(key):
+                    self.summary.skipped += 1
+                else:
+                    self.failed(key, outlet, e)
+                continue
             if self.seen(url):
                 self.summary.skipped += 1
             elif not self.client.allowed(url):
@@ -164,7 +198,7 @@ class Round:
 
     def article(self, url: str, item: Listed, outlet: str) -> None:
         from ..corpus.sources import Item
-        from ..corpus.work import analyze_item, error_record
+        from ..corpus.work import analyze_item
         from ..reading import read_bytes
 
         fetched = now()
@@ -176,10 +210,7 @@ class Round:
             log.warning("%s", e)
             return
         except SpinscanError as e:
-            self.summary.failed += 1
-            self.store.add(
-                error_record(Item(id=url, text=None, where=url, url=url, source=outlet), str(e), e.code)
-            )
+            self.failed(url, outlet, e)
             return
         digest = content_hash(doc.text)
         twin = self.con.execute(
@@ -204,6 +235,19 @@ class Round:
             self.summary.new += 1
         else:
             self.summary.failed += 1
+            self.summary.article_errors.append(f"{url}: {rec.get('error') or rec['status']}")
+
+    def failed(self, url: str, outlet: str, e: SpinscanError) -> None:
+        """One error row for an article that cannot be had (stored, so it is not tried again)."""
+        from ..corpus.sources import Item
+        from ..corpus.work import error_record
+
+        self.summary.failed += 1
+        self.summary.article_errors.append(str(e))
+        log.warning("%s", e)
+        self.store.add(
+            error_record(Item(id=url, text=None, where=url, url=url, source=outlet), str(e), e.code)
+        )
 
 
 def _host(url: str) -> str:
@@ -219,8 +263,10 @@ def watch_once(
     delay: float = 1.0,
     contact: str | None = None,
     progress: Progress | None = None,
+    allow_private: bool = False,
 ) -> Summary:
-    """One round over ``sources`` into the SQLite store ``db`` (created when new)."""
+    """One round over ``sources`` into the SQLite store ``db`` (created when new). The sources'
+    own origins are trusted; any other address they name must be public unless ``allow_private``."""
     from .. import __version__
     from ..analysis import default_model_path, get_model
     from ..corpus.batch import model_identity
@@ -228,7 +274,7 @@ def watch_once(
 
     model_dir = str(Path(model_dir or default_model_path()).resolve())
     store = SqliteStore(db, model_identity(model_dir), list(sources), __version__)
-    client = PoliteClient(delay=delay, contact=contact)
+    client = PoliteClient(delay=delay, contact=contact, allow_private=allow_private)
     try:
         return Round(store, get_model(model_dir), client, progress).run(list(sources))
     finally:
@@ -244,6 +290,8 @@ def parse_every(value: str) -> float:
         seconds = float(v[:-1]) * units[v[-1]] if v and v[-1] in units else float(v) * 60
     except ValueError as e:
         raise InputError(f"--every {value!r}: expected a duration such as 30m, 2h or 90s") from e
+    if not math.isfinite(seconds) or seconds > 366 * 86400:
+        raise InputError(f"--every {value!r}: expected a duration such as 30m, 2h or 90s (at most a year)")
     if seconds < 60:
         raise InputError(f"--every {value!r}: at least a minute between rounds, to stay polite")
     return seconds

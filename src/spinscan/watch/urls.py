@@ -20,7 +20,9 @@ def canonical(url: str) -> str:
     default port dropped, the remaining parameters in their order."""
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
-    port = parts.port
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
+    port = parts.port  # (ValueError for a malformed port: callers check URLs first)
     netloc = (
         host if port is None or (parts.scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
     )
