@@ -76,7 +76,7 @@ def decode_bytes(data: bytes, source: str, max_bytes: int = MAX_BYTES, charset: 
 # (base64_codec, zlib_codec, hex, rot13 has no bytes side), IDNA/Punycode (host names, not
 # pages), escape codecs, and "undefined", which refuses every input
 NOT_PAGE_CODECS = {"idna", "punycode", "undefined", "unicode_escape", "raw_unicode_escape",
-                   "escape_codec", "utf-7", "mbcs", "oem"}  # fmt: skip
+                   "escape_codec", "utf_7", "mbcs", "oem"}  # fmt: skip
 
 
 def usable_charset(charset: object) -> bool:
@@ -89,7 +89,7 @@ def usable_charset(charset: object) -> bool:
         return False
     try:
         info = codecs.lookup(charset.strip())
-        if not getattr(info, "_is_text_encoding", True) or info.name in NOT_PAGE_CODECS:
+        if not getattr(info, "_is_text_encoding", True) or info.name.replace("-", "_") in NOT_PAGE_CODECS:
             return False
         if info.name in ("utf-8", "utf-16", "utf-32") or info.name.startswith(("utf-16", "utf-32")):
             return False

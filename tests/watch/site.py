@@ -57,6 +57,7 @@ class Site:
         self.routes: dict[str, object] = {}
         self.log: list[str] = []
         self.slow: dict[str, float] = {}
+        self.drip: dict[str, float] = {}  # path -> seconds between bytes of the whole answer
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -77,6 +78,17 @@ class Site:
                         status, body = 304, b""
                     headers = {"ETag": etag, **headers}
                 time.sleep(site.slow.get(self.path, 0))
+                if self.path in site.drip:  # status line, headers and body a byte at a time
+                    raw = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + body
+                    try:
+                        for i in range(len(raw)):
+                            self.wfile.write(raw[i : i + 1])
+                            self.wfile.flush()
+                            time.sleep(site.drip[self.path])
+                    except OSError:  # the client gave up
+                        pass
+                    self.close_connection = True
+                    return
                 self.send_response(status)
                 for k, v in headers.items():
                     self.send_header(k, v)

@@ -211,18 +211,28 @@ class HttpClient:
         seen, redirected = {url}, False
         for _ in range(MAX_REDIRECTS + 1):
             check_url(url)
+            guard = self.guarded(url)
+            if guard:  # said before anything else is asked of that host (robots.txt included)
+                try:
+                    _, host, port = origin(url)
+                    public_addresses(host, port)
+                except InputError as e:
+                    raise type(e)(f"{url}: {e}", setting=e.setting) from e
             if before_hop is not None:  # (politeness waits do not count against the deadline)
                 started = time.monotonic()
                 before_hop(url, redirected)
                 deadline += time.monotonic() - started
-            _call.deadline, _call.guard = deadline, self.guarded(url)
+            _call.deadline, _call.guard = deadline, guard
             try:
                 r = self._get_once(url, headers or {}, accept, limit, deadline)
             finally:
                 _call.deadline = None
             if isinstance(r, Response):
                 return r
-            nxt = urljoin(url, r)
+            try:
+                nxt = urljoin(url, r)
+            except ValueError as e:
+                raise InputError(f"{url}: redirected to a malformed address ({r[:100]!r})") from e
             if nxt in seen:
                 raise InputError(f"{url}: a redirect loop (back to {nxt})")
             seen.add(nxt)

@@ -46,6 +46,15 @@ def kind_of(body: bytes, content_type: str = "") -> str:
     return "html"
 
 
+def join(base: str, link: str) -> str:
+    """``link`` read against ``base``; a link urljoin cannot parse is kept as it is (it becomes
+    that item's error row, never the source's)."""
+    try:
+        return urljoin(base, link)
+    except ValueError:
+        return link
+
+
 def _iso(struct) -> str | None:
     if not struct:
         return None
@@ -66,7 +75,7 @@ def feed_items(body: bytes, base: str) -> tuple[str | None, list[Listed]]:
         if not link:
             continue
         when = _iso(e.get("published_parsed") or e.get("updated_parsed"))
-        out.append(Listed(urljoin(base, link), e.get("title"), when, outlet))
+        out.append(Listed(join(base, link), e.get("title"), when, outlet))
     if d.bozo and not out:  # (a feed with a slip that still lists articles is read)
         raise InputError(f"{base}: not a readable feed ({d.get('bozo_exception', 'malformed XML')})")
     return outlet, out
@@ -101,11 +110,11 @@ def sitemap_items(body: bytes, base: str) -> tuple[list[Listed], list[str]]:
         if not loc:
             continue
         if name == "sitemap":
-            maps.append(urljoin(base, loc))
+            maps.append(join(base, loc))
         elif name == "url":
             when = fields.get("publication_date") or fields.get("lastmod") or None
             pages.append(
-                Listed(urljoin(base, loc), fields.get("title") or None, when, fields.get("name") or None)
+                Listed(join(base, loc), fields.get("title") or None, when, fields.get("name") or None)
             )
     return pages, maps
 
@@ -125,7 +134,7 @@ def announced_feeds(body: bytes, base: str) -> tuple[str | None, list[str]]:
     except (ValueError, TypeError) as e:
         raise InputError(f"{base}: not a readable page ({e})") from e
     feeds = [
-        urljoin(base, link.get("href"))
+        join(base, link.get("href"))
         for link in doc.iter("link")
         if "alternate" in (link.get("rel") or "").lower().split()
         and (link.get("type") or "").lower() in FEED_TYPES

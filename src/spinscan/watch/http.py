@@ -111,7 +111,7 @@ class PoliteClient:
         def before_hop(hop: str, redirected: bool) -> None:
             host = (urlsplit(hop).hostname or "").lower()
             if host in self.busy:
-                raise Busy(f"{hop}: left alone this round ({self.busy[host]})", MAX_WAIT)
+                raise Busy(f"{hop}: left alone this round ({self.busy[host]})", float("inf"))
             if (check_robots or redirected) and not self.allowed(hop):
                 raise InputError(f"{hop}: robots.txt does not allow spinscan to fetch it")
             self._wait(host)

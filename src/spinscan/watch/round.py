@@ -82,6 +82,7 @@ class Round:
         self.con = store.con
         self.summary = Summary()
         self.read: set[str] = set()  # sources read this round (a sitemap index naming itself: once)
+        self.bounds_said: set[int] = set()
 
     def run(self, sources: list[str]) -> Summary:
         """Read every source; the user's own are trusted as named (see :mod:`spinscan.reading.http`)."""
@@ -113,10 +114,12 @@ class Round:
         check_url(url)
         if url in self.read:
             return None
-        if len(self.read) >= MAX_SOURCE_FETCHES:
-            raise InputError(
-                f"{url}: not read, this round already read {MAX_SOURCE_FETCHES} feeds and sitemaps"
-            )
+        if len(self.read) >= MAX_SOURCE_FETCHES:  # said once; the rest wait for the next round
+            if MAX_SOURCE_FETCHES not in self.bounds_said:
+                self.bounds_said.add(MAX_SOURCE_FETCHES)
+                raise InputError(f"{url}: not read, nor any source after it: this round already read "
+                                 f"{MAX_SOURCE_FETCHES} feeds and sitemaps")  # fmt: skip
+            return None
         self.read.add(url)
         row = self.con.execute("SELECT etag, modified FROM watch_sources WHERE url = ?", (url,)).fetchone()
         r = self.client.get(url, row["etag"] if row else None, row["modified"] if row else None)
