@@ -196,7 +196,7 @@ def test_a_store_of_spinscan_0_2_is_upgraded_in_place_with_zero_shot_marks(tmp_p
     marks = dict(store.con.execute("SELECT id, zero_shot FROM articles WHERE status = 'ok'").fetchall())
     assert marks == {"p": 1, "f": 0}
     version = store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
-    assert version == "4"
+    assert version == "5"
     store.close()
 
 

@@ -85,21 +85,47 @@ def export(con: sqlite3.Connection, what: str, out: str | Path, fmt: str, model:
     if fmt not in FORMATS:
         raise InputError(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
     names, it = rows(con, what, model)
-    if fmt == "csv":
-        return _csv(names, it, Path(out))
-    if fmt == "xlsx":
-        return _xlsx(names, it, Path(out), what)
-    return _parquet(names, it, Path(out), what)
+    out = Path(out)
+    try:
+        if fmt == "csv":
+            return _csv(names, it, out)
+        if fmt == "xlsx":
+            return _xlsx(names, it, out, what)
+        return _parquet(names, it, out, what)
+    except OSError as e:  # a full disk, a folder gone: one line, and no half-written file left
+        if part_of(out) != out:
+            part_of(out).unlink(missing_ok=True)
+        raise OutputError(f"{out}: cannot be written ({e.strerror or e})") from e
+
+
+# A cell that starts like a formula runs as one when a spreadsheet opens the file; third parties
+# write feed titles and outlet names, so text cells are made inert (OWASP's CSV advice: a ')
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def inert(v):
+    """``v`` as a spreadsheet shows it without running it: text starting with = + - @ (or a tab
+    or CR) gets a leading apostrophe; numbers stay numbers."""
+    return "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+
+
+def part_of(out: Path) -> Path:
+    """Where a file is written before it takes ``out``'s name (so a failed export leaves none);
+    a device or pipe (``/dev/stdout``) is written as it is."""
+    return out.with_name(out.name + ".part") if not out.exists() or out.is_file() else out
 
 
 def _csv(names: list[str], it: Iterator[tuple], out: Path) -> int:
     n = 0
-    with open(out, "w", newline="", encoding="utf-8") as f:
+    tmp = part_of(out)
+    with open(tmp, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(names)
         for r in it:
-            w.writerow(r)
+            w.writerow([inert(v) for v in r])
             n += 1
+    if tmp != out:
+        tmp.replace(out)
     return n
 
 
@@ -145,20 +171,31 @@ def _xlsx(names: list[str], it: Iterator[tuple], out: Path, what: str) -> int:
         from openpyxl import Workbook
     except ImportError as e:
         raise OutputError("XLSX needs openpyxl: pip install 'spinscan[xlsx]' (or use --format csv)") from e
+    from openpyxl.cell import WriteOnlyCell
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(what)
     ws.append(names)
     n = 0
+
+    def cell(v):
+        if not isinstance(v, str):
+            return v
+        c = WriteOnlyCell(ws, _cell(v))
+        c.data_type = "s"  # text, even when it starts with "=" (openpyxl would make it a formula)
+        return c
+
     for r in it:
         if n + 1 >= XLSX_ROWS:
             raise OutputError(
                 f"{out}: more than {XLSX_ROWS - 1:,} rows, a worksheet's limit; export as .csv or .parquet"
             )
-        ws.append([_cell(v) for v in r])
+        ws.append([cell(v) for v in r])
         n += 1
-    tmp = out.with_name(out.name + ".part")
+    tmp = part_of(out)
     wb.save(tmp)
-    tmp.replace(out)  # (a failed export leaves no half-written workbook under the name)
+    if tmp != out:
+        tmp.replace(out)  # (a failed export leaves no half-written workbook under the name)
     log.info("%s: %d rows of %s", out, n, what)
     return n
 
@@ -177,7 +214,18 @@ def export_for_annotation(
     con: sqlite3.Connection, out: str | Path, fmt: str, model: str | None = None
 ) -> int:
     """The stored analyses as tasks to correct: a Label Studio JSON list of tasks with predictions,
-    or doccano JSONL rows (see :mod:`spinscan.annotations`); returns how many articles."""
+    or doccano JSONL rows (see :mod:`spinscan.annotations`); returns how many articles. An
+    article whose stored analysis is damaged is left out (and logged), never a cut file."""
+    out = Path(out)
+    try:
+        return _annotation_tasks(con, out, fmt, model)
+    except OSError as e:
+        if part_of(out) != out:
+            part_of(out).unlink(missing_ok=True)
+        raise OutputError(f"{out}: cannot be written ({e.strerror or e})") from e
+
+
+def _annotation_tasks(con: sqlite3.Connection, out: Path, fmt: str, model: str | None) -> int:
     import json
 
     from ..annotations import doccano_row, label_studio_task
@@ -187,13 +235,19 @@ def export_for_annotation(
     sql = "SELECT id, model, text, analysis FROM articles WHERE status = 'ok'" + (
         " AND model = ?" if model else ""
     )
-    n = 0
-    with open(out, "w", encoding="utf-8") as f:
+    n = damaged = 0
+    tmp = part_of(out)
+    with open(tmp, "w", encoding="utf-8") as f:
         f.write("[\n" if fmt == "label-studio" else "")
         for row in con.execute(sql + " ORDER BY pk", (model,) if model else ()):
-            a = Analysis.from_dict(
-                {**full_analysis(json.loads(row["analysis"]), row["text"]), "id": row["id"]}
-            )
+            try:
+                a = Analysis.from_dict(
+                    {**full_analysis(json.loads(row["analysis"]), row["text"]), "id": row["id"]}
+                )
+            except (ValueError, TypeError, KeyError, AttributeError, IndexError) as e:
+                damaged += 1  # a damaged stored analysis: left out, named, never a cut file
+                log.warning("%s: its stored analysis cannot be read (%s); left out", row["id"], e)
+                continue
             if fmt == "label-studio":
                 f.write(
                     (",\n" if n else "")
@@ -203,4 +257,8 @@ def export_for_annotation(
                 f.write(json.dumps(doccano_row(a, row["text"]), ensure_ascii=False) + "\n")
             n += 1
         f.write("\n]\n" if fmt == "label-studio" else "")
+    if tmp != out:
+        tmp.replace(out)
+    if damaged:
+        log.warning("%d article(s) with a damaged stored analysis left out of %s", damaged, out)
     return n

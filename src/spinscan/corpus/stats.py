@@ -11,16 +11,24 @@ import sqlite3
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from ..errors import InputError
+from ..errors import DataError, InputError
+
+
+class DamagedRecord(DataError):
+    """A stored row that cannot be read back (changed or cut by something other than spinscan)."""
+
+    code = "damaged_record"
+
+
 from ..labels import FRAMES, GENRES, TECHNIQUES
-from .store import full_analysis, month_of
+from .store import full_analysis, month_of, valid_date
 
 BY = ("source", "month", "week", "day", "lang")
 TIME = ("month", "week", "day")  # groups in time order, undated articles last
 NO_DATE = "(no date)"
 WHAT = ("techniques", "frames", "genres")
 _LABELS = {"techniques": TECHNIQUES, "frames": FRAMES, "genres": GENRES}
-_DATED = "a.date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
+_DATED = "(a.date IS NOT NULL AND date(substr(a.date, 1, 10)) = substr(a.date, 1, 10))"  # a real day
 _DAY = "substr(a.date, 1, 10)"
 # a week is named by its Monday
 _MONDAY = f"date({_DAY}, '-' || ((CAST(strftime('%w', {_DAY}) AS INTEGER) + 6) % 7) || ' days')"
@@ -54,6 +62,10 @@ class Filters:
         for value, op in ((self.since, ">="), (self.until, "<=")):
             if not value:
                 continue
+            if len(value.strip()) > 7 and not _is_day(value):
+                raise InputError(
+                    f"expected a month as YYYY-MM or a date YYYY-MM-DD that exists, found {value!r}"
+                )
             if _is_day(value):  # a date: the articles of that day count
                 where.append(f"{_DATED} AND {_DAY} {op} ?")
                 params.append(value.strip()[:10])
@@ -97,9 +109,7 @@ def check_label(name: str, what: str) -> str:
 
 def _is_day(value: str) -> bool:
     v = value.strip()
-    return (
-        len(v) == 10 and month_of(v) is not None and v[7] == "-" and v[8:].isdigit() and 1 <= int(v[8:]) <= 31
-    )
+    return len(v) == 10 and valid_date(v) == v
 
 
 def _month(value: str) -> str:
@@ -248,7 +258,12 @@ def get_article(con: sqlite3.Connection, pk: int) -> dict[str, Any]:
     meta = {k: r[k] for k in ("pk", "id", "title", "source", "date", "url", "status", "error", "model")}
     if r["status"] != "ok":
         return {"meta": meta}
-    analysis = full_analysis(json.loads(r["analysis"]), r["text"])
+    try:
+        analysis = full_analysis(json.loads(r["analysis"]), r["text"])
+    except (ValueError, TypeError, KeyError, AttributeError) as e:
+        raise DamagedRecord(
+            f"article {pk}: its stored analysis is damaged ({type(e).__name__}); analyse the article again"
+        ) from e
     return {**analysis, "text": r["text"], "meta": meta}
 
 

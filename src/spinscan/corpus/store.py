@@ -8,6 +8,7 @@ different models are kept apart (one row per article id and model).
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import sqlite3
@@ -21,8 +22,9 @@ from ..labels import TRAIN_LANGUAGES
 log = logging.getLogger(__name__)
 
 # 2: error codes, author, site, voices; 3: zero_shot; 4: canonical_url, fetched_at, content_hash and
-# the watch tables (older stores are upgraded in place)
-SCHEMA_VERSION = "4"
+# the watch tables; 5: date_raw, a date as its source wrote it when it is no real date (older stores
+# are upgraded in place)
+SCHEMA_VERSION = "5"
 UPGRADE = {  # the columns an older store lacks, by table
     "articles": {
         "error_code": "TEXT",
@@ -32,6 +34,7 @@ UPGRADE = {  # the columns an older store lacks, by table
         "canonical_url": "TEXT",
         "fetched_at": "TEXT",
         "content_hash": "TEXT",
+        "date_raw": "TEXT",
     },  # fmt: skip
     "techniques": {"voice": "TEXT"},
     "spans": {"voice": "TEXT"},
@@ -46,7 +49,7 @@ CREATE TABLE IF NOT EXISTS articles (
     status TEXT NOT NULL CHECK (status IN ('ok', 'error')), error TEXT, error_code TEXT, "where" TEXT,
     lang TEXT, title TEXT, source TEXT, date TEXT, month TEXT, url TEXT, author TEXT, site TEXT,
     genre TEXT, n_paragraphs INTEGER, text TEXT, analysis TEXT, analysed_at TEXT, zero_shot INTEGER,
-    canonical_url TEXT, fetched_at TEXT, content_hash TEXT,
+    canonical_url TEXT, fetched_at TEXT, content_hash TEXT, date_raw TEXT,
     UNIQUE (id, model));
 CREATE TABLE IF NOT EXISTS watch_sources (
     url TEXT PRIMARY KEY, outlet TEXT, etag TEXT, modified TEXT, checked_at TEXT, error TEXT);
@@ -71,6 +74,23 @@ CREATE INDEX IF NOT EXISTS techniques_technique ON techniques (technique, pk);
 CREATE INDEX IF NOT EXISTS frames_frame ON frames (frame, chosen, pk);
 CREATE INDEX IF NOT EXISTS spans_article ON spans (pk, technique);
 """
+
+
+def valid_date(value: object) -> str | None:
+    """``value`` when it is an ISO 8601 month, day or time of a day that exists, else None
+    (a sitemap's ``2026-99-99`` or ``2026-02-31`` is kept as raw text, never as a date)."""
+    if not isinstance(value, str):
+        return None
+    v = value.strip()
+    if len(v) == 7:
+        return v if month_of(v) == v else None
+    if len(v) < 10 or (len(v) > 10 and v[10] not in "T "):
+        return None
+    try:
+        datetime.date.fromisoformat(v[:10])
+    except ValueError:
+        return None
+    return v
 
 
 def month_of(date: str | None) -> str | None:
@@ -114,6 +134,7 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
         if not p.parent.is_dir():
             raise OutputError(f"{p}: folder {p.parent} does not exist; create it first")
         con = sqlite3.connect(p, timeout=30)
+        check_ours(con, p)  # (before anything is written to it, the WAL switch included)
         try:
             wal_mode(con)
         except sqlite3.DatabaseError as e:
@@ -134,11 +155,43 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
                             TRAIN_LANGUAGES,
                         )
         con.execute("CREATE INDEX IF NOT EXISTS articles_hash ON articles (content_hash)")  # (once upgraded)
+        # dates that are no real day (stored before 0.8): kept as raw text, out of the date column
+        con.execute(
+            "UPDATE articles SET date_raw = date, date = NULL, month = NULL WHERE date IS NOT NULL AND "
+            "length(date) >= 10 AND (date(substr(date, 1, 10)) IS NULL OR date(substr(date, 1, 10)) != "
+            "substr(date, 1, 10))"
+        )
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
         con.commit()
     con.row_factory = sqlite3.Row
     con.execute("PRAGMA foreign_keys=ON")
     return con
+
+
+def check_ours(con: sqlite3.Connection, p: Path) -> None:
+    """Refuse to write into a SQLite file that is not a spinscan store, or one of a newer spinscan
+    (whose schema this version would damage)."""
+    try:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        cols = {r[1] for r in con.execute("PRAGMA table_info(articles)")}
+        version = None
+        if "meta" in tables:
+            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            version = row[0] if row else None
+    except sqlite3.DatabaseError as e:
+        con.close()
+        raise InputError(f"{p}: not a spinscan corpus database ({e}); give a new file name") from e
+    if tables and not {"id", "model", "status", "text", "analysis"} <= cols:
+        con.close()
+        raise InputError(
+            f"{p}: a SQLite database of something else, not a spinscan corpus; give a new file name"
+        )
+    if version is not None and (not str(version).isdigit() or int(version) > int(SCHEMA_VERSION)):
+        con.close()
+        raise InputError(
+            f"{p}: written by a newer spinscan (store schema {version}, this one knows {SCHEMA_VERSION}); "
+            "upgrade spinscan to add to it"
+        )
 
 
 def compact_analysis(analysis: dict[str, Any]) -> dict[str, Any]:
@@ -196,18 +249,20 @@ class SqliteStore:
             cur = self.con.execute(
                 'INSERT INTO articles (id, model, run, status, error, error_code, "where", lang, title, '
                 "source, date, month, url, author, site, genre, n_paragraphs, text, analysis, analysed_at, "
-                "zero_shot, canonical_url, fetched_at, content_hash) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "zero_shot, canonical_url, fetched_at, content_hash, date_raw) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     rec["id"], self.model, self.run, rec["status"], rec.get("error"), rec.get("error_code"),
                     rec.get("where"),
                     (a or {}).get("lang") or rec.get("lang"), rec.get("title"), rec.get("source"),
-                    rec.get("date"), month_of(rec.get("date")), rec.get("url"), rec.get("author"),
+                    valid_date(rec.get("date")), month_of(valid_date(rec.get("date"))), rec.get("url"),
+                    rec.get("author"),
                     rec.get("site"),
                     a["genre"] if a else None, len(a["paragraphs"]) if a else None, rec.get("text"),
                     json.dumps(compact_analysis(a), ensure_ascii=False) if a else None, _now(),
                     int(bool(a.get("zero_shot"))) if a else None,
                     rec.get("canonical_url"), rec.get("fetched_at"), rec.get("content_hash"),
+                    rec.get("date") if rec.get("date") and not valid_date(rec.get("date")) else None,
                 ),
             )  # fmt: skip
             if a:

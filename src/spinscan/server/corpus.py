@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi import Path as PathParam
 
-from ..corpus.stats import Filters, error_rows, get_article, list_articles, overview, table
+from ..corpus.stats import DamagedRecord, Filters, error_rows, get_article, list_articles, overview, table
 from ..corpus.store import connect
 from ..errors import InputError
 from ..languages import normalise_language
@@ -68,6 +68,8 @@ def corpus_router(db: str | Path | None) -> APIRouter:
             return fn(con, *args, **kwargs)
         except InputError as e:
             raise ApiError(400, "invalid_request", str(e)) from e
+        except DamagedRecord as e:
+            raise ApiError(409, e.code, str(e)) from e
         finally:
             con.close()
 
