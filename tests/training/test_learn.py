@@ -88,3 +88,29 @@ def test_the_command_checks_its_output_and_inputs_before_any_work(tmp_path):
     assert not (tmp_path / "new").exists()
     r = CliRunner().invoke(main, ["learn", str(tmp_path / "none.json"), "--out", str(tmp_path / "new")])
     assert r.exit_code == 2 and "no such file" in r.stderr and "Traceback" not in r.output
+
+
+def test_a_work_folder_spinscan_did_not_make_is_refused_and_only_its_own_files_are_cleared(tmp_path):
+    from spinscan.errors import OutputError
+    from spinscan.training.learn import MARKER, prepare_work
+
+    theirs = tmp_path / "theirs"
+    (theirs / "data").mkdir(parents=True)
+    (theirs / "data" / "thesis.tex").write_text("years of work")
+    (theirs / "fingerprint").write_text("x")
+    with pytest.raises(OutputError, match="did not make"):
+        prepare_work(theirs, "stamp")
+    assert (theirs / "data" / "thesis.tex").read_text() == "years of work"
+    ours = tmp_path / "ours"
+    prepare_work(ours, "first")
+    assert (ours / MARKER).is_file()
+    (ours / "run").mkdir()
+    (ours / "run" / "checkpoint.pt").write_bytes(b"x")
+    (ours / "notes.txt").write_text("mine")  # a file the user put there
+    prepare_work(ours, "first")  # same inputs: resumed, nothing removed
+    assert (ours / "run" / "checkpoint.pt").is_file()
+    prepare_work(ours, "second")  # other inputs: what learn wrote goes, the user's file stays
+    assert not (ours / "run").exists() and (ours / "notes.txt").read_text() == "mine"
+    assert (ours / "fingerprint").read_text().strip() == "second"
+    with pytest.raises(OutputError, match="is a file"):
+        prepare_work(ours / "notes.txt", "x")

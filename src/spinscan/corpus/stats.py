@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from ..errors import DataError, InputError
+from ..labels import FRAMES, GENRES, TECHNIQUES
+from .store import full_analysis, month_of, valid_date
 
 
 class DamagedRecord(DataError):
@@ -19,9 +21,6 @@ class DamagedRecord(DataError):
 
     code = "damaged_record"
 
-
-from ..labels import FRAMES, GENRES, TECHNIQUES
-from .store import full_analysis, month_of, valid_date
 
 BY = ("source", "month", "week", "day", "lang")
 TIME = ("month", "week", "day")  # groups in time order, undated articles last

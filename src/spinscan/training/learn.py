@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InputError, ModelError
+from ..errors import InputError, ModelError, OutputError
 from ..labels import TECHNIQUES
 from ..models.base import load_model
 from ..semeval.data import write_spans, write_subtask1, write_subtask2, write_subtask3
@@ -127,6 +127,34 @@ def base_lexical_probs(run, base) -> np.ndarray:
     return np.array(rows, dtype=np.float32)
 
 
+MARKER = ".spinscan-learn"  # in every work folder spinscan made; only those are ever cleared
+WRITTEN = ("data", "data.tmp", "run", "candidate", "report.json", "fingerprint")  # what learn writes there
+
+
+def prepare_work(work: Path, stamp: str) -> None:
+    """The work folder, made or resumed: a folder spinscan did not make (not empty, no marker) is
+    refused; one made for other articles or settings is cleared of what spinscan wrote, and of
+    nothing else."""
+    if work.exists() and not work.is_dir():
+        raise OutputError(f"{work}: is a file; give a folder for learn's work")
+    if work.is_dir() and any(work.iterdir()) and not (work / MARKER).is_file():
+        raise OutputError(
+            f"{work}: a folder spinscan did not make (it has files and no {MARKER}); give a new or "
+            "empty work folder"
+        )
+    old = work / "fingerprint"
+    if old.is_file() and old.read_text().strip() != stamp:  # other articles or settings: start afresh
+        for name in WRITTEN:
+            path = work / name
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            elif path.exists() or path.is_symlink():
+                path.unlink()
+    work.mkdir(parents=True, exist_ok=True)
+    (work / MARKER).write_text("a work folder of `spinscan learn`; safe to delete\n")
+    old.write_text(stamp + "\n")
+
+
 def learn(
     articles: list[Article],
     base_dir: str | Path,
@@ -149,11 +177,7 @@ def learn(
     if not isinstance(base, EncoderModel):
         raise ModelError(f"{base_dir}: learning needs an encoder model (the default is one)")
     lang, found = one_language(articles, lang)
-    stamp = fingerprint(found, lang, base_dir, opts)
-    if (work / "fingerprint").is_file() and (work / "fingerprint").read_text().strip() != stamp:
-        shutil.rmtree(work)  # another set of articles or settings: start afresh
-    work.mkdir(parents=True, exist_ok=True)
-    (work / "fingerprint").write_text(stamp + "\n")
+    prepare_work(work, fingerprint(found, lang, base_dir, opts))
     if not (work / "data" / lang).is_dir():
         write_dataset(found, work / "data", lang)
     train = base.config.get("train") or {}

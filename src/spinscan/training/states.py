@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,7 +51,7 @@ class StateCache:
                         log.warning("%s: states of %r, not %r; starting afresh", self.path, found, tag)
                     else:
                         self.vectors = dict(zip(z["keys"].tolist(), z["vectors"]))
-            except (OSError, ValueError, KeyError) as e:  # a damaged file is read again, not trusted
+            except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:  # damaged: not trusted
                 log.warning("%s: unreadable state cache (%s); starting afresh", self.path, e)
 
     def save(self) -> None:

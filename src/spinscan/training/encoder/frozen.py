@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,8 +41,18 @@ class FrozenCache:
     def states(self, progress: Progress | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(flat float16 states, row offsets) after the frozen layers, for every paragraph."""
         if self.path.is_file():
-            z = np.load(self.path)
-            return z["states"], z["offsets"]
+            try:
+                with np.load(self.path, allow_pickle=False) as z:
+                    states, offsets = z["states"], z["offsets"]
+                if len(offsets) == len(self.texts) + 1 and offsets[-1] == len(states):
+                    return states, offsets
+                raise ValueError(f"{len(offsets) - 1} paragraphs where {len(self.texts)} were expected")
+            except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:  # set aside, rebuilt
+                aside = self.path.with_name(self.path.name + ".damaged")
+                self.path.replace(aside)
+                log.warning(
+                    "%s: unreadable frozen-state cache (%s); set aside, computing it again", self.path, e
+                )
         t0 = time.time()
         out = self.encode(self.texts, progress)
         lengths = [len(s) for s in out]

@@ -4,6 +4,7 @@ frozen states, BCE loss, AdamW with warm-up and linear decay. A checkpoint every
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import time
@@ -77,8 +78,8 @@ def finetune(run: EncoderRun, progress: Progress | None = None) -> list[dict]:
             p0 = save_epoch(run, 0, top, held_rows)
             log.info("epoch 0 (%s) held-out: %s", cfg.init_from, score_heldout(run, p0, held_idx))
     scaler = torch.amp.GradScaler(dev.split(":")[0], enabled=cfg.precision == "fp16")
-    if ckpt.is_file():
-        st = torch.load(ckpt, weights_only=False, map_location=dev)
+    st = load_checkpoint(ckpt, dev) if ckpt.is_file() else None
+    if st is not None:
         top.load_state_dict(st["top"])
         opt.load_state_dict(st["opt"])
         sched.load_state_dict(st["sched"])
@@ -92,7 +93,8 @@ def finetune(run: EncoderRun, progress: Progress | None = None) -> list[dict]:
         tmp = ckpt.with_suffix(".tmp")
         payload = {"top": top.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict()}
         payload["scaler"] = scaler.state_dict()
-        torch.save({**payload, "epoch": ep, "step": step, "history": history}, tmp)
+        plain = json.loads(json.dumps(history, default=float))  # (loadable with weights_only)
+        torch.save({**payload, "epoch": ep, "step": step, "history": plain}, tmp)
         tmp.replace(ckpt)
 
     while epoch < cfg.epochs:
@@ -136,6 +138,24 @@ def finetune(run: EncoderRun, progress: Progress | None = None) -> list[dict]:
         epoch, step_in_epoch = epoch + 1, 0
         save(epoch, 0)
     return history
+
+
+def load_checkpoint(ckpt: Path, device: str) -> dict | None:
+    """A checkpoint's tensors and counters, loaded as weights only (a planted pickle is refused,
+    never run); a damaged or foreign one is set aside as ``.damaged`` and training starts afresh."""
+    import torch
+
+    try:
+        st = torch.load(ckpt, weights_only=True, map_location=device)
+        if not isinstance(st, dict) or not {"top", "opt", "sched", "epoch", "step", "history"} <= set(st):
+            raise ValueError("not a spinscan training checkpoint")
+        return st
+    except Exception as e:  # (torch raises many kinds for a cut or foreign file)
+        aside = ckpt.with_name(ckpt.name + ".damaged")
+        ckpt.replace(aside)
+        log.warning("%s: cannot be loaded as a checkpoint (%s: %s); set aside as %s, starting afresh",
+                    ckpt, type(e).__name__, str(e)[:200], aside.name)  # fmt: skip
+        return None
 
 
 def save_epoch(run: EncoderRun, epoch: int, top, held_rows: list[np.ndarray]) -> np.ndarray:
