@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import InputError
 from ..types import Analysis, Article, Span
 from .names import Names
-from .spans import with_paragraph_techniques
+from .spans import offsets, strings, with_paragraph_techniques
 
 
 def _lines(path: Path) -> Iterator[tuple[int, dict]]:
@@ -48,6 +48,13 @@ def _text(row: dict, where: str) -> str:
     return text
 
 
+def _lang(row: dict, where: str) -> str | None:
+    lang = row.get("lang")
+    if lang is not None and not isinstance(lang, str):
+        raise InputError(f"{where}: 'lang' should be a language code, found {lang!r}")
+    return lang
+
+
 def _classes(labels: list[str], names: Names, where: str) -> tuple[str | None, list[str] | None]:
     genre, frames = None, []
     for lab in labels:
@@ -69,19 +76,27 @@ def read_doccano(path: str | Path, names: Names | None = None, lang: str | None 
         text = _text(row, where)
         spans: list[Span] = []
         triples = row.get("label", row.get("labels"))
-        classes = [x for x in triples or [] if isinstance(x, str)] + list(row.get("cats") or [])
+        if triples is not None and not isinstance(triples, list):
+            raise InputError(f"{where}: 'label' should be a list, found {str(triples)[:40]!r}")
+        classes = [x for x in triples or [] if isinstance(x, str)]
+        classes += strings(row.get("cats") or [], where, "cats")
         regions = [x for x in triples or [] if not isinstance(x, str)]
+        entities = row.get("entities") or []
+        if not isinstance(entities, list):
+            raise InputError(f"{where}: 'entities' should be a list")
         regions += [
-            [e.get("start_offset"), e.get("end_offset"), e.get("label")] for e in row.get("entities") or []
+            [e.get("start_offset"), e.get("end_offset"), e.get("label")] if isinstance(e, dict) else e
+            for e in entities
         ]
         for k, r in enumerate(regions, start=1):
-            if not (isinstance(r, list | tuple) and len(r) == 3 and all(isinstance(x, int) for x in r[:2])):
-                raise InputError(f"{where}, region {k}: expected [start, end, label], found {r!r}")
+            if not (isinstance(r, list | tuple) and len(r) == 3):
+                raise InputError(f"{where}, region {k}: expected [start, end, label], found {str(r)[:60]}")
+            start, end = offsets(r[0], r[1], len(text), f"{where}, region {k}")
             t = names.find(str(r[2]))
             if t is None:
                 raise InputError(f"{where}, region {k}: unknown technique {r[2]!r}; name it in a --map file")
-            spans.append(Span(t, int(r[0]), int(r[1]), 1.0))
-        a = Article(id=str(row.get("id", n)), text=text, lang=row.get("lang") or lang)
+            spans.append(Span(t, start, end, 1.0))
+        a = Article(id=str(row.get("id", n)), text=text, lang=_lang(row, where) or lang)
         a.meta["where"] = where
         a.genre, a.frames = _classes(classes, names, where)
         a.spans = spans
@@ -95,22 +110,29 @@ def read_jsonl(path: str | Path, names: Names | None = None, lang: str | None = 
     out = []
     for n, row in _lines(p):
         where = f"{p}:{n}"
-        a = Article(id=str(row.get("id", n)), text=_text(row, where), lang=row.get("lang") or lang)
+        text = _text(row, where)
+        a = Article(id=str(row.get("id", n)), text=text, lang=_lang(row, where) or lang)
         a.meta["where"] = where
         if row.get("genre") is not None:
+            if not isinstance(row["genre"], str):
+                raise InputError(f"{where}: 'genre' should be one name, found {str(row['genre'])[:40]!r}")
             a.genre = _classes([row["genre"]], names, where)[0]
             if a.genre is None:
                 raise InputError(f"{where}: unknown genre {row['genre']!r}")
         if row.get("frames") is not None:
-            a.frames = _classes(list(row["frames"]), names, where)[1] or []
+            a.frames = _classes(strings(row["frames"], where, "frames"), names, where)[1] or []
         spans = []
-        for k, s in enumerate(row.get("spans") or [], start=1):
+        rows = row.get("spans") or []
+        if not isinstance(rows, list):
+            raise InputError(f"{where}: 'spans' should be a list of {{technique, start, end}}")
+        for k, s in enumerate(rows, start=1):
             t = names.find(str(s.get("technique", ""))) if isinstance(s, dict) else None
-            if t is None or not isinstance(s.get("start"), int) or not isinstance(s.get("end"), int):
+            if t is None:
                 raise InputError(
                     f"{where}, span {k}: expected {{technique, start, end}} with a known technique"
                 )
-            spans.append(Span(t, s["start"], s["end"], 1.0))
+            start, end = offsets(s.get("start"), s.get("end"), len(text), f"{where}, span {k}")
+            spans.append(Span(t, start, end, 1.0))
         a.spans = spans
         out.append(with_paragraph_techniques(a, known="spans" in row))
     return out

@@ -19,7 +19,7 @@ from typing import Any
 from ..errors import InputError
 from ..types import Analysis, Article, Span
 from .names import Names
-from .spans import with_paragraph_techniques
+from .spans import is_int, offsets, strings, with_paragraph_techniques
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +40,25 @@ def points_to_utf16(text: str, offset: int) -> int:
     return offset + sum(1 for ch in text[:offset] if ord(ch) > 0xFFFF)
 
 
-def _latest(task: dict) -> dict | None:
-    done = [a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")]
+def _latest(task: dict, where: str) -> dict | None:
+    anns = task.get("annotations") or []
+    if not isinstance(anns, list):
+        raise InputError(f"{where}: 'annotations' should be a list")
+    done = [a for a in anns if isinstance(a, dict) and not a.get("was_cancelled")]
     if not done:
         return None
-    return max(done, key=lambda a: (str(a.get("updated_at") or a.get("created_at") or ""), a.get("id") or 0))
+    return max(
+        done, key=lambda a: (str(a.get("updated_at") or a.get("created_at") or ""), _order(a.get("id")))
+    )
+
+
+def _order(x: object) -> tuple[int, str]:
+    """An annotation id to order by, whatever its type (numbers first, by value)."""
+    return (int(x), "") if is_int(x) else (2**62, str(x))
+
+
+def _list(x: object) -> list:
+    return x if isinstance(x, list) else []
 
 
 def _text_of(task: dict, where: str, text_field: str) -> str:
@@ -84,26 +98,30 @@ def read_label_studio(
         isinstance(r, dict) and r.get("type") == "labels"
         for t in tasks
         if isinstance(t, dict)
-        for a in (t.get("annotations") or []) + (t.get("predictions") or [])
+        for a in [*_list(t.get("annotations")), *_list(t.get("predictions"))]
         if isinstance(a, dict)
-        for r in a.get("result") or []
+        for r in _list(a.get("result"))
     )
     out = []
     for n, task in enumerate(tasks, start=1):
         where = f"{p}: task {task.get('id', n) if isinstance(task, dict) else n}"
         if not isinstance(task, dict):
             raise InputError(f"{where}: expected a task object")
-        ann = _latest(task)
+        ann = _latest(task, where)
         if ann is None:
             log.warning("%s: no annotation that was not cancelled; skipped", where)
             continue
         text = _text_of(task, where, text_field)
         data = task["data"]
-        a = Article(id=str(data.get("id") or task.get("id") or n), text=text, lang=data.get("lang") or lang)
+        task_lang = data.get("lang") or lang
+        if task_lang is not None and not isinstance(task_lang, str):
+            raise InputError(f"{where}: data.lang should be a language code, found {task_lang!r}")
+        a = Article(id=str(data.get("id") or task.get("id") or n), text=text, lang=task_lang)
         a.meta["where"] = where
-        a.spans, genre, frames = _regions(
-            ann.get("result") or [], text, where, names, genre_from, frames_from
-        )
+        result = ann.get("result") or []
+        if not isinstance(result, list):
+            raise InputError(f"{where}: the annotation's 'result' should be a list of regions")
+        a.spans, genre, frames = _regions(result, text, where, names, genre_from, frames_from)
         a.genre, a.frames = genre, frames
         out.append(with_paragraph_techniques(a, known=a.spans is not None or spans_project))
     return out
@@ -118,24 +136,26 @@ def _regions(result: list, text: str, where: str, names: Names, genre_from, fram
             continue
         at = f"{where}, region {r.get('id', k)}"
         value = r.get("value") or {}
+        if not isinstance(value, dict):
+            raise InputError(f"{at}: 'value' should be an object, found {str(value)[:40]!r}")
         kind = r.get("type")
         if kind == "labels":
             spans = spans if spans is not None else []
-            s16, e16 = value.get("start"), value.get("end")
-            if not isinstance(s16, int) or not isinstance(e16, int) or not 0 <= s16 < e16 < len(to_points):
-                raise InputError(f"{at}: offsets {s16}..{e16} are outside the text ({len(text)} characters)")
+            s16, e16 = offsets(value.get("start"), value.get("end"), len(to_points) - 1, at)
             s, e = to_points[s16], to_points[e16]
             if s < 0 or e < 0:
                 raise InputError(f"{at}: offsets {s16}..{e16} cut a character in two")
             if "text" in value and value["text"] != text[s:e]:
-                raise InputError(f"{at}: its text {value['text'][:40]!r} is not the text at {s16}..{e16}")
-            for label in value.get("labels") or []:
+                raise InputError(
+                    f"{at}: its text {str(value['text'])[:40]!r} is not the text at {s16}..{e16}"
+                )
+            for label in strings(value.get("labels") or [], at, "labels"):
                 t = names.find(label)
                 if t is None:
                     raise InputError(f"{at}: unknown technique {label!r}; name it in a --map file")
                 spans.append(Span(t, s, e, 1.0))
         elif kind == "choices":
-            chosen = list(value.get("choices") or [])
+            chosen = strings(value.get("choices") or [], at, "choices")
             name = r.get("from_name")
             as_genre = [names.find(c, "genres") for c in chosen]
             as_frames = [names.find(c, "frames") for c in chosen]

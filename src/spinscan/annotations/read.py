@@ -60,14 +60,11 @@ def read_annotations(
         kind = fmt or format_of(p)
         if kind not in FORMATS:
             raise InputError(f"unknown annotation format {kind!r}; expected one of {', '.join(FORMATS)}")
-        if kind == "label-studio":
-            arts = read_label_studio(p, names, code, **label_studio)
-        elif kind == "doccano":
-            arts = read_doccano(p, names, code)
-        elif kind == "jsonl":
-            arts = read_jsonl(p, names, code)
-        else:
-            arts = read_semeval(p, code)
+        try:
+            arts = _read(p, kind, names, code, label_studio)
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError) as e:
+            # a shape no check foresaw: still one line naming the file, never a traceback
+            raise InputError(f"{p}: cannot be read as {kind} annotations ({type(e).__name__}: {e})") from e
         for a in arts:
             if not a.lang:
                 raise InputError(f"{a.meta.get('where', p)}: no language; give it with --lang")
@@ -80,6 +77,16 @@ def read_annotations(
         for k, a in enumerate(out):
             a.id = f"{a.id}#{k}" if ids.count(a.id) > 1 else a.id
     return out
+
+
+def _read(p: Path, kind: str, names: Names, code: str | None, label_studio: dict) -> list[Article]:
+    if kind == "label-studio":
+        return read_label_studio(p, names, code, **label_studio)
+    if kind == "doccano":
+        return read_doccano(p, names, code)
+    if kind == "jsonl":
+        return read_jsonl(p, names, code)
+    return read_semeval(p, code)
 
 
 def read_semeval(root: Path, lang: str | None = None) -> list[Article]:

@@ -6,6 +6,31 @@ from ..errors import InputError
 from ..types import Article, Span
 
 
+def is_int(x: object) -> bool:
+    """A JSON integer (True and 7.0 are not offsets)."""
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def offsets(start: object, end: object, length: int, at: str) -> tuple[int, int]:
+    """``(start, end)`` when they are integers with 0 <= start < end <= ``length``, else InputError."""
+    if not is_int(start) or not is_int(end):
+        raise InputError(f"{at}: offsets {start!r}..{end!r} are not whole numbers")
+    if not 0 <= start < end <= length:
+        raise InputError(
+            f"{at}: offsets {start}..{end} are outside the text ({length} characters) or reversed"
+        )
+    return start, end
+
+
+def strings(value: object, at: str, what: str) -> list[str]:
+    """``value`` as a list of strings (one string alone counts as one), else InputError."""
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise InputError(f"{at}: {what} should be a list of names, found {str(value)[:60]!r}")
+    return list(value)
+
+
 def with_paragraph_techniques(a: Article, known: bool) -> Article:
     """``a`` with its spans checked, deduplicated and sorted, and each paragraph's techniques
     those of the spans that overlap it (the official data's rule). ``known``: the annotation

@@ -60,6 +60,11 @@ def _check_labels(path: Path, lineno: int, labels: list[str], allowed: Sequence[
         raise _bad(path, lineno, "labels from the official list", ",".join(unknown))
 
 
+def _number(s: str) -> bool:
+    """ASCII digits only: ``"²".isdigit()`` is True, and int() refuses it."""
+    return s.isascii() and s.isdigit()
+
+
 def _split_labels(field: str) -> list[str]:
     return [x for x in field.split(",") if x] if field else []
 
@@ -69,7 +74,7 @@ def read_subtask1(path: Path) -> list[tuple[str, str]]:
     rows = []
     for n, line in _lines(path):
         cols = line.split("\t")
-        if len(cols) != 2 or not cols[0].isdigit():
+        if len(cols) != 2 or not _number(cols[0]):
             raise _bad(path, n, "'id<TAB>genre'", line)
         _check_labels(path, n, [cols[1]], GENRES)
         rows.append((cols[0], cols[1]))
@@ -81,7 +86,7 @@ def read_subtask2(path: Path) -> list[tuple[str, list[str]]]:
     rows = []
     for n, line in _lines(path):
         cols = line.split("\t")
-        if len(cols) not in (1, 2) or not cols[0].isdigit():
+        if len(cols) not in (1, 2) or not _number(cols[0]):
             raise _bad(path, n, "'id<TAB>frame,frame,...'", line)
         labels = _split_labels(cols[1] if len(cols) == 2 else "")
         _check_labels(path, n, labels, FRAMES)
@@ -94,7 +99,7 @@ def read_subtask3(path: Path) -> list[tuple[str, int, list[str]]]:
     rows = []
     for n, line in _lines(path):
         cols = line.split("\t")
-        if len(cols) not in (2, 3) or not cols[0].isdigit() or not cols[1].isdigit():
+        if len(cols) not in (2, 3) or not _number(cols[0]) or not _number(cols[1]):
             raise _bad(path, n, "'id<TAB>line_no<TAB>technique,...'", line)
         labels = _split_labels(cols[2] if len(cols) == 3 else "")
         _check_labels(path, n, labels, TECHNIQUES)
@@ -107,7 +112,7 @@ def read_spans(path: Path) -> list[tuple[str, str, int, int]]:
     rows = []
     for n, line in _lines(path):
         cols = line.split("\t")
-        if len(cols) != 4 or not (cols[0].isdigit() and cols[2].isdigit() and cols[3].isdigit()):
+        if len(cols) != 4 or not (_number(cols[0]) and _number(cols[2]) and _number(cols[3])):
             raise _bad(path, n, "'id<TAB>technique<TAB>start<TAB>end'", line)
         _check_labels(path, n, [cols[1]], TECHNIQUES)
         rows.append((cols[0], cols[1], int(cols[2]), int(cols[3])))
@@ -122,7 +127,7 @@ def read_template(path: Path) -> list[tuple[str, int, str]]:
         if not line:
             continue
         cols = line.split("\t", 2)
-        if len(cols) != 3 or not cols[0].isdigit() or not cols[1].isdigit():
+        if len(cols) != 3 or not _number(cols[0]) or not _number(cols[1]):
             raise _bad(path, n, "'id<TAB>line_no<TAB>text'", line)
         rows.append((cols[0], int(cols[1]), cols[2]))
     return rows
