@@ -15,6 +15,7 @@ from .clutter import mark_clutter
 from .document import Document
 from .fetch import check_http_url, fetch, is_url
 from .html import HTML_SUFFIXES, extract_html, looks_like_html
+from .http import TOTAL_TIMEOUT
 from .inflate import gunzip_capped
 
 
@@ -51,11 +52,16 @@ def text_document(text: str, source: str, url: str | None = None, keep_clutter: 
 
 
 def read_url(
-    url: str, max_bytes: int = MAX_BYTES, allow_private: bool = False, keep_clutter: bool = False
+    url: str,
+    max_bytes: int = MAX_BYTES,
+    allow_private: bool = False,
+    keep_clutter: bool = False,
+    timeout: float = TOTAL_TIMEOUT,
 ) -> Document:
     """Read a web page by its absolute http(s) URL and nothing else (what a server may take
-    from a request: :func:`read_source` also reads files, this never does)."""
-    f = fetch(check_http_url(url), max_bytes, allow_private=allow_private)
+    from a request: :func:`read_source` also reads files, this never does); ``timeout``: the
+    whole fetch's deadline, redirects included."""
+    f = fetch(check_http_url(url), max_bytes, allow_private=allow_private, timeout=timeout)
     return read_bytes(f.data, url, f.content_type, f.url, f.charset, max_bytes, keep_clutter)
 
 

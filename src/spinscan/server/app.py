@@ -26,12 +26,13 @@ from starlette.requests import ClientDisconnect
 from .. import __version__
 from ..analysis import analyze, get_model
 from ..errors import InputError, SpinscanError
-from ..reading import read_bytes, read_url, text_document
+from ..reading import read_bytes, text_document
 from ..reading.html import looks_like_html
 from ..text import check_text
 from .body import json_body as _json_body
 from .corpus import corpus_router
 from .errors import ApiError, error_response
+from .fetching import PageFetcher
 from .labels import labels_router
 from .limits import BodyLimit, Gate, too_long
 from .schema import (
@@ -142,6 +143,7 @@ def create_app(
         },
     )
     gate = Gate(workers, max_pending, max_queued_chars)
+    fetcher = PageFetcher(allow_fetch, allow_private_fetch, max_body_bytes, max_pending)
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, e: ApiError):
@@ -168,19 +170,14 @@ def create_app(
         if upload is not None:
             return read_bytes(upload.data, upload.name, upload.content_type, charset=upload.charset,
                               max_bytes=max_body_bytes, keep_clutter=keep)  # fmt: skip
-        if item.url is not None:
-            if not allow_fetch:
-                raise ApiError(403, "fetch_disabled", "this server does not fetch URLs (start it with "
-                               "--allow-fetch); send the page's html or text instead")  # fmt: skip
-            return read_url(item.url, max_body_bytes, allow_private=allow_private_fetch, keep_clutter=keep)
         if item.html is not None:
             return read_bytes(item.html.encode("utf-8"), "html", "text/html", charset="utf-8",
                               max_bytes=max_body_bytes, keep_clutter=keep)  # fmt: skip
         return text_document(check_text(item.full_text(), "text", max_body_bytes), "text", keep_clutter=keep)
 
-    def run_one(item: AnalyzeIn, upload: Upload | None = None) -> dict[str, Any]:
+    def run_one(item: AnalyzeIn, upload: Upload | None = None, page=None) -> dict[str, Any]:
         try:
-            doc = read(item, upload)
+            doc = page if page is not None else read(item, upload)
             if len(doc.text) > max_chars:  # (a fetched page or html: known only once read)
                 raise too_long(len(doc.text), max_chars)
             model = state.get("model") or get_model(model_path)
@@ -195,10 +192,13 @@ def create_app(
         """Analyse one article: JSON `{text, lang?, title?}`, a `.txt` upload (multipart field `file`),
         or a `text/plain` body. Offsets index `text` of the response (the title, when given, is line 1)."""
         item, upload = await _read_item(request, max_body_bytes)
-        chars, exact = _chars(item, upload)
+        page = None
+        if upload is None and item.url is not None:  # fetched first, outside the analysis workers
+            page = await fetcher.read(item.url, item.keep_clutter, fetcher.deadline())
+        chars, exact = (len(page.text), True) if page is not None else _chars(item, upload)
         if exact and chars > max_chars:
             raise too_long(chars, max_chars)
-        return await gate.run(run_one, item, upload, chars=min(chars, max_chars))
+        return await gate.run(run_one, item, upload, page, chars=min(chars, max_chars))
 
     @app.post(
         "/v1/analyze/batch",
@@ -228,11 +228,14 @@ def create_app(
         if total > max_chars:  # refused whole, before any work
             raise too_long(total, max_chars, f"the batch's {len(articles)} articles together")
         results = []
+        deadline = fetcher.deadline()  # the batch's URLs share one fetching budget
         for k, raw in enumerate(articles):  # each article is checked on its own
             given_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
             try:
-                chars = min(_raw_chars(raw)[0], max_chars)
-                results.append(await gate.run(run_one, _validated(raw), chars=chars))
+                item = _validated(raw)
+                page = None if item.url is None else await fetcher.read(item.url, item.keep_clutter, deadline)
+                chars = min(len(page.text) if page is not None else _raw_chars(raw)[0], max_chars)
+                results.append(await gate.run(run_one, item, None, page, chars=chars))
             except ApiError as e:
                 if e.status == 429:
                     raise
