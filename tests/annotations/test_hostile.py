@@ -11,9 +11,12 @@ from spinscan.annotations import read_annotations
 from spinscan.errors import SpinscanError
 
 T = "Title\n\nThey are traitors and liars.\nCalm line here.\n"
-ok_ann = lambda result: [
-    {"id": 1, "data": {"text": T, "lang": "en"}, "annotations": [{"id": 1, "result": result}]}
-]
+
+
+def ok_ann(result):
+    return [{"id": 1, "data": {"text": T, "lang": "en"}, "annotations": [{"id": 1, "result": result}]}]
+
+
 cases = {
     "ls_value_string.json": ok_ann([{"type": "labels", "value": "x"}]),
     "ls_value_list.json": ok_ann([{"type": "labels", "value": [1, 2]}]),

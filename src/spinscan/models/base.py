@@ -127,6 +127,38 @@ def read_json(path: Path) -> Any:
         ) from e
     except json.JSONDecodeError as e:
         raise ModelError(f"{path}: not valid JSON ({e.msg}, line {e.lineno})") from e
+    except (UnicodeDecodeError, ValueError, RecursionError, OSError) as e:  # bytes, deep nesting, a folder
+        raise ModelError(f"{path}: not a readable JSON file ({type(e).__name__})") from e
+
+
+def read_json_object(path: Path) -> dict[str, Any]:
+    """A model file that must hold a JSON object."""
+    obj = read_json(path)
+    if not isinstance(obj, dict):
+        raise ModelError(f"{path}: expected a JSON object, found {type(obj).__name__}; rebuild the model")
+    return obj
+
+
+def check_thresholds(path: Path, thresholds: Any) -> dict[str, Any]:
+    """thresholds.json: head -> language (or '*') -> label -> number, for the multi-label heads
+    (the genre is the likeliest of three: it has none)."""
+    ok = isinstance(thresholds, dict) and all(
+        isinstance(by_lang, dict)
+        and all(
+            isinstance(row, dict)
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in row.values())
+            for row in by_lang.values()
+        )
+        for by_lang in thresholds.values()
+    )
+    missing = [h for h in ("frames", "techniques") if ok and h not in thresholds]
+    if not ok or missing:
+        raise ModelError(
+            f"{path}: expected head -> language -> label -> number"
+            + (f" (no {', '.join(missing)})" if missing else "")
+            + "; rebuild the model"
+        )
+    return thresholds
 
 
 def write_json(path: Path, obj: Any) -> None:
@@ -153,9 +185,9 @@ def read_model_dir(path: Path) -> tuple[dict[str, Any], Any, Any, dict[str, np.n
     from safetensors.numpy import load_file
 
     path = Path(path)
-    config = read_json(path / "config.json")
-    labels = read_json(path / "labels.json")
-    thresholds = read_json(path / "thresholds.json")
+    config = read_json_object(path / "config.json")
+    labels = read_json_object(path / "labels.json")
+    thresholds = check_thresholds(path / "thresholds.json", read_json(path / "thresholds.json"))
     try:
         tensors = load_file(str(path / "weights.safetensors"))
     except (OSError, SafetensorError) as e:
@@ -173,14 +205,21 @@ def load_model(path: str | Path) -> Model:
         raise ModelError(
             f"{path}: no such model directory; give a model directory (or train one)", setting="model"
         )
-    config = read_json(path / "config.json")
+    config = read_json_object(path / "config.json")
     kind = config.get("kind")
     # Import the built-in kinds so they register themselves (the encoder's torch parts load later).
     from . import encoder, lexical  # noqa: F401
 
-    if kind not in _KINDS:
+    if not isinstance(kind, str) or kind not in _KINDS:
         raise ModelError(
             f"{path}/config.json: unknown model kind {kind!r}; known kinds: {', '.join(sorted(_KINDS))}"
         )
     log.info("loading %s model from %s", kind, path)
-    return _KINDS[kind].load(path)
+    try:
+        return _KINDS[kind].load(path)
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError) as e:
+        # a file of the right kind with a shape no check foresaw: still one line, never a traceback
+        raise ModelError(
+            f"{path}: a model file has an unexpected shape ({type(e).__name__}: {str(e)[:120]}); "
+            "rebuild the model with `spinscan train`"
+        ) from e

@@ -51,5 +51,7 @@ def json_body(body: bytes) -> Any:
         raise ApiError(400, "invalid_utf8", f"the body is not UTF-8 (byte at offset {e.start})") from e
     except json.JSONDecodeError as e:
         raise ApiError(400, "invalid_json", f"the body is not JSON ({e.msg} at line {e.lineno})") from e
+    except ValueError as e:  # a number of thousands of digits ("exceeds the limit ... conversion")
+        raise ApiError(400, "invalid_json", f"the body is not usable JSON ({str(e)[:120]})") from e
     except RecursionError as e:  # (the depth check should have caught it)
         raise ApiError(400, "invalid_json", "the JSON body nests too deeply") from e
