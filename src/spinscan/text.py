@@ -131,7 +131,11 @@ def read_file_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
         size = path.stat().st_size
         if size > max_bytes:  # refuse before reading it all
             raise too_big(str(path), size, max_bytes)
-        return path.read_bytes()
+        with open(path, "rb") as f:  # (at most the limit: /dev/zero or a pipe has no size to stat)
+            data = f.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise too_big(str(path), len(data), max_bytes)
+        return data
     except FileNotFoundError as e:
         raise InputError(f"{path}: no such file") from e
     except OSError as e:

@@ -109,3 +109,31 @@ def test_plain_text_is_stored_with_its_title_and_extract_names_the_language(tmp_
     (folder / "pt.txt").write_text("O conselho aprovou o novo orçamento na segunda-feira depois de um longo "
                                    "debate entre os vereadores da cidade.\n", encoding="utf-8")  # fmt: skip
     assert json.loads(run("extract", "--json", str(folder / "pt.txt")).stdout)["lang"] == "pt"
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["serve", "--max-body", "-1"], "--max-body"),
+        (["serve", "--max-batch", "0"], "--max-batch"),
+        (["suggest", "--n", "0", "x.txt", "--out", "o.json"], "--n"),
+        (["learn", "x.json", "--out", "m", "--epochs", "-1"], "--epochs"),
+        (["train", "--epochs", "-1", "--out", "m"], "--epochs"),
+        (["watch", "--every", "nan", "--db", "w.sqlite", "http://example.com/feed"], "--every"),
+        (["watch", "--every", "inf", "--db", "w.sqlite", "http://example.com/feed"], "--every"),
+        (
+            ["watch", "--once", "--contact", "\u00e9\u00e9", "--db", "w.sqlite", "http://example.com/f"],
+            "--contact",
+        ),
+        (["watch", "--once", "--delay", "-1", "--db", "w.sqlite", "http://example.com/f"], "--delay"),
+    ],
+)
+def test_hostile_trial_values_are_one_line_before_any_work(args, says, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = run(*args)
+    assert r.exit_code == 2 and says in one_error_line(r)
+
+
+def test_a_device_without_end_is_read_only_up_to_the_limit():
+    r = run("extract", "/dev/zero")
+    assert r.exit_code == 2 and "limit" in one_error_line(r)

@@ -122,3 +122,25 @@ def test_no_import_cycle_at_module_level():
     for m in graph:
         if not state.get(m):
             visit(m, [])
+
+
+# (socket is not among them: the server binds its port with it, and addresses resolve names)
+NETWORK_LIBRARIES = {"httpx", "httpcore", "requests", "urllib3", "aiohttp", "http.client", "urllib.request",
+                     "warcio", "fastwarc"}  # fmt: skip
+ALLOWED_NETWORK = {"reading.http": {"httpx", "httpcore"}, "reading.warc": {"warcio"}}
+
+
+def test_one_http_client_in_reading_and_no_other_module_imports_an_http_or_warc_library():
+    found = {}
+    for mod, tree in modules().items():
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                names = [node.module]
+            for name in names:
+                lib = next((n for n in NETWORK_LIBRARIES if name == n or name.startswith(n + ".")), None)
+                if lib and lib not in ALLOWED_NETWORK.get(mod, set()):
+                    found.setdefault(mod, set()).add(lib)
+    assert not found, found

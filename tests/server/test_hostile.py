@@ -168,3 +168,34 @@ def test_script_inside_the_headline_stays_out_of_the_title():
     doc = read_bytes(html.encode(), "page.html", "text/html")
     assert doc.title == "Council approves budget"
     assert "tracker" not in doc.text and "color" not in doc.text
+
+
+@pytest.mark.parametrize(
+    "codec", ["base64_codec", "zlib_codec", "hex", "rot13", "idna", "undefined", "punycode"]
+)
+def test_a_declared_non_text_charset_is_a_4xx_never_a_500(fetching, codec):
+    text = "Le conseil a approuvé le budget\n\nLe conseil municipal a approuvé le nouveau budget lundi."
+    r = fetching.post(
+        "/v1/analyze",
+        content=text.encode("latin-1"),
+        headers={"content-type": f"text/plain; charset={codec}"},
+    )
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_input", r.text
+    files = {"file": ("a.txt", text.encode("latin-1"), f"text/plain; charset={codec}")}
+    assert fetching.post("/v1/analyze", files=files).status_code == 400
+
+
+def test_a_gzip_bomb_upload_is_refused_at_the_body_limit(fetching):
+    import zlib
+
+    c, zeros = zlib.compressobj(9, zlib.DEFLATED, 31), bytes(1 << 20)
+    bomb = b"".join([c.compress(zeros) for _ in range(200)] + [c.flush()])  # 200 MB in ~200 KB
+    r = fetching.post("/v1/analyze", files={"file": ("page.html.gz", bomb, "application/gzip")})
+    assert r.status_code == 400 and "inflates to more than" in r.json()["error"]["message"], r.text
+
+
+def test_a_number_of_thousands_of_digits_is_a_400(fetching):
+    body = '{"text": "Title\\n\\nSome words here.", "id": ' + "9" * 5000 + "}"
+    for path in ("/v1/analyze", "/v1/analyze/batch"):
+        r = fetching.post(path, content=body, headers={"content-type": "application/json"})
+        assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_json"

@@ -229,8 +229,10 @@ def _write_html(target: Path, source: str, files, result, text: str, tables: dic
 @click.option(
     "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on."
 )
-@click.option("--max-body", default=1_000_000, show_default=True, help="Largest request body, in bytes.")
-@click.option("--max-batch", default=16, show_default=True, help="Most articles in one batch request.")
+@click.option("--max-body", default=1_000_000, show_default=True, type=click.IntRange(1000, 10**9),
+              help="Largest request body, in bytes.")  # fmt: skip
+@click.option("--max-batch", default=16, show_default=True, type=click.IntRange(1, 10_000),
+              help="Most articles in one batch request.")  # fmt: skip
 @click.option("--max-chars", default=300_000, show_default=True, type=click.IntRange(1000),
               help="Most characters of text one request may have analysed (a batch in all).")  # fmt: skip
 @click.option("--db", "corpus_db", default=None, type=click.Path(path_type=Path),

@@ -51,7 +51,8 @@ def read_sources(sources, lang, label_map, fmt, text_field, genre_from, frames_f
 )
 @model_option
 @read_options
-@click.option("--epochs", default=2, show_default=True, help="Epochs of fine-tuning the member's top layers.")
+@click.option("--epochs", default=2, show_default=True, type=click.IntRange(1, 1000),
+              help="Epochs of fine-tuning the member's top layers.")  # fmt: skip
 @click.option(
     "--heldout", default=0.3, show_default=True, help="Share of the articles held out to choose and check."
 )
@@ -130,7 +131,8 @@ def _print_report(report: dict) -> None:
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--n", "n", default=20, show_default=True, help="How many articles to suggest.")
+@click.option("--n", "n", default=20, show_default=True, type=click.IntRange(1, 1_000_000),
+              help="How many articles to suggest.")  # fmt: skip
 @click.option(
     "--out",
     "out_file",

@@ -50,7 +50,8 @@ from .main import main
     type=click.Path(path_type=Path),
     help="encoder: folder for caches and checkpoints; a rerun resumes there (default: OUT.work).",
 )
-@click.option("--epochs", default=None, type=int, help="encoder: fine-tuning epochs (default: the recipe's).")
+@click.option("--epochs", default=None, type=click.IntRange(1, 1000),
+              help="encoder: fine-tuning epochs (default: the recipe's).")  # fmt: skip
 @click.option("--lexical", "lexical_dir", default=None, type=click.Path(path_type=Path),
               help="encoder: the lexical model to ensemble with (default: the shipped one).")  # fmt: skip
 @click.option(

@@ -16,7 +16,8 @@ from .main import main
 @click.option("--db", required=True, type=click.Path(path_type=Path), help="The corpus store (SQLite).")
 @click.option("--once", is_flag=True, help="One round, then exit (for cron or a systemd timer).")
 @click.option("--every", default=None, help="A round every so often (30m, 2h), until interrupted.")
-@click.option("--delay", default=1.0, show_default=True, help="Seconds between two requests to one host.")
+@click.option("--delay", default=1.0, show_default=True, type=click.FloatRange(0, 3600),
+              help="Seconds between two requests to one host.")  # fmt: skip
 @click.option("--contact", default=None, help="A URL or e-mail address added to the User-Agent.")
 @click.option(
     "--allow-private",
@@ -47,8 +48,6 @@ def watch(sources, db, once, every, delay, contact, allow_private, model_dir) ->
     check_output_file(db, "--db")
     wait = parse_every(every) if every else 0.0
     user_agent(contact)  # (a contact that cannot be sent is refused before any work)
-    if not (delay >= 0 and delay <= 3600):
-        raise click.BadParameter(f"{delay}: expected seconds between 0 and 3600", param_hint="--delay")
     rounds = 0
     while True:
         rounds += 1
