@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 
 def make_input(data: Path, n: int, out: Path) -> int:
-    from spinscan.corpus.sources import iter_items, list_inputs
+    from spinscan.reading.sources import iter_items, list_inputs
 
     base = [i for i in iter_items(list_inputs([data])) if i.source.endswith("/test") and not i.error]
     rows, k = [], 0

@@ -39,6 +39,7 @@ def _unpacked_model() -> tuple[tuple, object]:
     """py3langid's model arrays from an unpacked copy in the cache folder (one .npy per array,
     memory-mapped): its packaged file is LZMA-compressed, and decompressing it was half a second
     of every cold analysis."""
+    import hashlib
     import lzma
     import shutil
     from array import array
@@ -50,8 +51,13 @@ def _unpacked_model() -> tuple[tuple, object]:
     from .cache import build_folder, cache_root
 
     src = Path(MODEL_FILE) if Path(MODEL_FILE).is_absolute() else Path(MODEL_DIR) / MODEL_FILE
-    st = src.stat()
-    path = cache_root() / f"langid-{st.st_size}-{int(st.st_mtime)}"
+    # named by the packaged file's content, so every install of the same py3langid (each venv,
+    # each clone) shares one copy; folders of the older size-and-mtime naming are removed
+    digest = hashlib.sha256(src.read_bytes()).hexdigest()[:16]
+    path = cache_root() / f"langid-{digest}"
+    for old in path.parent.glob("langid-*-*") if path.parent.is_dir() else []:
+        if old.name.count("-") == 2 and old.name.split("-")[1].isdigit():
+            shutil.rmtree(old, ignore_errors=True)
     names = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
 
     def unpack(tmp: Path) -> None:

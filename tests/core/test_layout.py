@@ -144,3 +144,53 @@ def test_one_http_client_in_reading_and_no_other_module_imports_an_http_or_warc_
                 if lib and lib not in ALLOWED_NETWORK.get(mod, set()):
                     found.setdefault(mod, set()).add(lib)
     assert not found, found
+
+
+def import_graph() -> dict[str, set[str]]:
+    """module -> the spinscan modules it imports (anywhere in it, lazily or for type checking)."""
+    mods = modules()
+    graph: dict[str, set[str]] = {}
+    for mod, tree in mods.items():
+        deps = set()
+        for node, target in imports(mod, tree):
+            names = [f"{target}.{a.name}" for a in node.names] if isinstance(node, ast.ImportFrom) else []
+            for c in [*names, target, target + ".__init__"]:
+                if c in mods and c != mod:
+                    deps.add(c)
+                    break
+        graph[mod] = deps
+    return graph
+
+
+def test_no_import_cycle_among_the_modules():
+    """A cycle means two modules cannot be understood apart (a package's __init__ re-exporting
+    its modules is not one: nothing inside imports the __init__ back)."""
+    graph = import_graph()
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                cycles.append(sorted(comp))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    assert not cycles, cycles

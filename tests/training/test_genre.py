@@ -10,14 +10,8 @@ from spinscan.labels import TECHNIQUES
 from spinscan.models.encoder.settings import EncoderSettings
 from spinscan.models.heads import with_temperature
 from spinscan.models.style import NAMES, style_features
-from spinscan.training.genre import (
-    GenreData,
-    choose_genre_head,
-    reliability,
-    replace_section,
-    splits,
-    temperature,
-)
+from spinscan.training.genre import GenreData, choose_genre_head, replace_section, splits
+from spinscan.training.genre_scores import reliability, temperature
 
 REPORT = 'The minister said on 12 March 2022 that 40 people died. "We act now," Jan Kowal told reporters.'
 OPINION = "I think we must ask: why do you accept this? We deserve better! I am tired of it, and so are you."

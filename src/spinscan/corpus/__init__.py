@@ -1,4 +1,4 @@
-"""Corpora: batch inputs (``sources``), the work on one item (``work``), the batch driver
+"""Corpora: the work on one batch item (``work``; items are read in ``reading.sources``), the batch driver
 (``batch``) over ``engines/`` (local, ray), the results store (``store``), statistics
 (``stats``) and charts (``charts``).
 

@@ -13,7 +13,7 @@ import resource
 from typing import Any
 
 from ..errors import InputError, InternalError, SpinscanError
-from .sources import Item
+from ..reading.sources import Item
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ def analyze_item(item: Item, model) -> dict[str, Any]:
     from ..analysis import analyze
 
     if item.fetch and item.text is None and not item.error:
-        from .pages import fetch_item
+        from ..reading.pages import fetch_item
 
         fetch_item(item)
     if item.error:

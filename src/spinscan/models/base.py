@@ -6,6 +6,7 @@ our own making, ``metrics.json`` (validation scores) and a short ``README.md``.
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
@@ -24,6 +25,9 @@ from ..types import Article, Span
 log = logging.getLogger(__name__)
 
 _KINDS: dict[str, type[Model]] = {}
+# where the built-in kinds live, imported by name when a model of theirs is loaded: this module
+# defines the interface they implement and so never imports them
+BUILT_IN = {"lexical": "spinscan.models.lexical", "encoder": "spinscan.models.encoder"}
 # the models shipped inside the package (the default model and its lexical partner)
 PRETRAINED = Path(__file__).resolve().parents[1] / "pretrained"
 
@@ -207,12 +211,12 @@ def load_model(path: str | Path) -> Model:
         )
     config = read_json_object(path / "config.json")
     kind = config.get("kind")
-    # Import the built-in kinds so they register themselves (the encoder's torch parts load later).
-    from . import encoder, lexical  # noqa: F401
-
+    if isinstance(kind, str) and kind in BUILT_IN and kind not in _KINDS:
+        importlib.import_module(BUILT_IN[kind])  # (it registers itself; the encoder's torch parts load later)
     if not isinstance(kind, str) or kind not in _KINDS:
         raise ModelError(
-            f"{path}/config.json: unknown model kind {kind!r}; known kinds: {', '.join(sorted(_KINDS))}"
+            f"{path}/config.json: unknown model kind {kind!r}; known kinds: "
+            + ", ".join(sorted({*_KINDS, *BUILT_IN}))
         )
     log.info("loading %s model from %s", kind, path)
     try:

@@ -1,8 +1,11 @@
-"""Reading inputs the way users have them: web pages (``html``), URLs (``fetch``), plain text
-with page clutter marked (``clutter``), as :class:`Document` s (``document``), through one
-entry point (``read``); ``metric`` is the extraction benchmark's shingle F1.
+"""Every input form, read in one place: web pages (``html``), URLs (``fetch`` through the one
+HTTP client ``http``, its address rule ``addresses`` and its streamed inflation ``inflate``),
+plain text with page clutter marked (``clutter``), as :class:`Document` s (``document``), through
+one entry point (``read``); batch inputs (files, folders, JSONL and CSV rows, official folders:
+``sources``; web pages and URL rows among them: ``pages``; WARC crawls: ``warc``); ``metric`` is
+the extraction benchmark's shingle F1.
 
-Imports only the core; trafilatura and httpx are imported when a page is read.
+Imports only the core; trafilatura, httpx and warcio are imported when a page is read.
 """
 
 from .clutter import mark_clutter

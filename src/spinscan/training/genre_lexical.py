@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..labels import GENRES
-from .genre import per_language
+from .genre_scores import language_view, per_language
 from .lexical import fit_head
 
 log = logging.getLogger(__name__)
@@ -55,8 +55,6 @@ def choose_weight(data, p_cv: np.ndarray, p_lex: np.ndarray) -> tuple[float, dic
     """The lexical weight with the best mean grouped-CV macro-F1 over the partnered languages
     (ties: the smaller weight), and every weight's per-language scores."""
     m = partnered(data)
-    from .genre_mix import language_view
-
     view = language_view(data, m)
     table = {str(w): per_language(view, blended(data, p_cv, p_lex, w)[m]) for w in LEXICAL_WEIGHTS}
     best = max(LEXICAL_WEIGHTS, key=lambda w: table[str(w)]["mean"] - 1e-9 * w)

@@ -35,7 +35,7 @@ import numpy as np
 
 from ..labels import GENRES
 from ..models.heads import CentredHead, with_class_weights, with_temperature
-from .genre import per_language, reliability, temperature
+from .genre_scores import language_view, per_language, reliability, temperature
 from .lexical import fit_head
 from .selection import macro_f1
 
@@ -204,17 +204,6 @@ def scores(data: MixData, p: np.ndarray, p_cv: np.ndarray) -> dict[str, Any]:
     }
 
 
-@dataclass
-class LanguageView:  # what per_language reads of a GenreData
-    langs: np.ndarray
-    y: np.ndarray
-
-
-def language_view(data: MixData, rows: np.ndarray) -> LanguageView:
-    """The languages and genres of ``rows``, for :func:`~spinscan.training.genre.per_language`."""
-    return LanguageView(data.langs[rows], data.y[rows])
-
-
 def objective(s: dict[str, Any]) -> float:
     """Held-out quality of a candidate, three equal parts: the SemEval languages' mean macro-F1
     each left out (other outlets), in grouped CV (their own outlets), and the outside sources'
@@ -354,7 +343,7 @@ def recipe_040(data: MixData, c: float = 0.01, satire_weight: float = 0.7) -> di
     """The 0.4.0 head's recipe (SemEval rows only, classes balanced, satire's probability times
     .7) on the same folds: a language left out is scored by a head of the other five, an outside
     source by the head of all SemEval (which never saw any outside row)."""
-    from .genre import fit_standardised
+    from .genre_scores import fit_standardised
 
     x = data.centred()
     cw = [satire_weight if g == "satire" else 1.0 for g in GENRES]

@@ -200,7 +200,7 @@ class Round:
                 self.progress(f"articles of {outlet}", n, len(items))
 
     def article(self, url: str, item: Listed, outlet: str) -> None:
-        from ..corpus.sources import Item
+        from ..reading.sources import Item
         from ..corpus.work import analyze_item
         from ..reading import read_bytes
 
@@ -242,7 +242,7 @@ class Round:
 
     def failed(self, url: str, outlet: str, e: SpinscanError) -> None:
         """One error row for an article that cannot be had (stored, so it is not tried again)."""
-        from ..corpus.sources import Item
+        from ..reading.sources import Item
         from ..corpus.work import error_record
 
         self.summary.failed += 1

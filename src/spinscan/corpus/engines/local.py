@@ -16,8 +16,8 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from ...text import MAX_BYTES
-from ..pages import fetch_item
-from ..sources import Item
+from ...reading.pages import fetch_item
+from ...reading.sources import Item
 from ..work import analyze_item, error_record, peak_rss_mb, threads_per_worker
 
 Event = tuple  # ("skip", id) | ("dup", item) | ("record", record, worker, peak RSS in MB)

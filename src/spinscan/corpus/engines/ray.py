@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import SpinscanError
-from ..sources import FileEntry, Item, parse_file
+from ...reading.sources import FileEntry, Item, parse_file
 from ..work import analyze_item, peak_rss_mb, threads_per_worker
 
 log = logging.getLogger(__name__)

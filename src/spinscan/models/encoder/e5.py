@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import ModelError
-from .backbones import require_torch
+from .interfaces import require_torch
 from .tokens import Encoding
 
 log = logging.getLogger(__name__)

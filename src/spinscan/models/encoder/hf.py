@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 
 from ...errors import ModelError
-from .backbones import BackboneSpec, require_torch
+from .interfaces import BackboneSpec, require_torch
 from .tokens import Encoding
 
 log = logging.getLogger(__name__)

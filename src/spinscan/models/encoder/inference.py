@@ -23,22 +23,13 @@ from typing import Protocol
 import numpy as np
 
 from ...types import Paragraph
-from .backbones import Tokenizer
+from .interfaces import ForwardOut, Tokenizer
 from .tokens import Encoding, token_char_ranges, windows
 
 BATCH_TOKENS = 4096  # paragraphs are batched by length up to about this many tokens
 MAX_PARAGRAPH_TOKENS = 1_000_000  # no truncation in practice (inputs are at most a few MB)
 
 Key = tuple[tuple[float, ...], str]  # (member weights, paragraph text)
-
-
-@dataclass
-class ForwardOut:
-    """A forward backend's output for one batch of windows (rows padded to T tokens)."""
-
-    probs: np.ndarray  # (B, L) paragraph probabilities, members averaged
-    token_probs: np.ndarray  # (B, T, L) token probabilities, members averaged
-    state_sums: np.ndarray  # (B, H) sum of frozen-layer states over each row's real tokens
 
 
 class Forward(Protocol):

@@ -204,7 +204,7 @@ class TorchForward:
 
     @torch.no_grad()
     def __call__(self, encs: list[Encoding], member_weights: np.ndarray):
-        from .inference import ForwardOut
+        from .interfaces import ForwardOut
 
         ids, mask = pad_batch(encs, self.pad_id)
         ids, mask = ids.to(self.device), mask.to(self.device)

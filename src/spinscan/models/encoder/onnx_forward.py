@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import ModelError
-from .inference import ForwardOut
+from .interfaces import ForwardOut
 from .tokens import Encoding
 
 log = logging.getLogger(__name__)

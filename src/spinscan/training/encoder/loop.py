@@ -10,7 +10,7 @@ import math
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -18,15 +18,26 @@ from ...labels import TECHNIQUES
 from ..selection import micro_f1
 from .config import EncoderTrainConfig
 
-if TYPE_CHECKING:
-    from .run import EncoderRun
+
+class Run(Protocol):
+    """What the loop needs of a run (:class:`~.run.EncoderRun` is one): its settings, data, frozen
+    states, seed, backbone, folder and epoch files; the run calls the loop, never the reverse."""
+
+    cfg: EncoderTrainConfig
+    data: Any
+    frozen: Any
+    init_seed: int
+    backbone: Any
+    work: Path
+    files: Any
+
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 
 
-def finetune(run: EncoderRun, progress: Progress | None = None) -> list[dict]:
+def finetune(run: Run, progress: Progress | None = None) -> list[dict]:
     """Train one member (resuming from its last checkpoint); return the per-epoch held-out scores."""
     import torch
 
@@ -158,7 +169,7 @@ def load_checkpoint(ckpt: Path, device: str) -> dict | None:
         return None
 
 
-def save_epoch(run: EncoderRun, epoch: int, top, held_rows: list[np.ndarray]) -> np.ndarray:
+def save_epoch(run: Run, epoch: int, top, held_rows: list[np.ndarray]) -> np.ndarray:
     """Held-out paragraph and token probabilities of an epoch, and its weights."""
     p, tp = predict_rows(top, held_rows, device=run.cfg.device, precision=run.cfg.precision)
     run.files.save(epoch, p, tp, {k: v.float().cpu() for k, v in top.state_dict().items()})
@@ -213,7 +224,7 @@ def predict_rows(
     return out, toks
 
 
-def score_heldout(run: EncoderRun, p: np.ndarray, held_idx: np.ndarray) -> dict:
+def score_heldout(run: Run, p: np.ndarray, held_idx: np.ndarray) -> dict:
     """Micro-F1 per language at the best single threshold (a quick epoch-to-epoch measure)."""
     t = run.data.paragraphs
     y, langs = t.y[held_idx], t.langs[held_idx]

@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 from spinscan.corpus.batch import run_batch
-from spinscan.corpus.sources import iter_items, list_inputs
 from spinscan.corpus.store import connect
+from spinscan.reading.sources import iter_items, list_inputs
 
-from ..reading.test_pages import PARAS, page, site  # noqa: F401  (the local web server fixture)
-from .test_batch import LEXICAL
+from ..corpus.test_batch import LEXICAL
+from .test_pages import PARAS, page, site  # noqa: F401  (the local web server fixture)
 
 
 def warc(path: Path, pages: dict[str, bytes]) -> Path:

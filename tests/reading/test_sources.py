@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from spinscan.corpus.sources import count_items, iter_items, join_title, list_inputs
 from spinscan.errors import InputError
+from spinscan.reading.sources import count_items, iter_items, join_title, list_inputs
 
 from ..conftest import write
 

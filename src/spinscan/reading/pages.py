@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from ..errors import InputError
-from ..reading import Document, read_bytes, read_source
-from ..reading.warc import WarcCount, warc_pages
+from .document import Document
+from .read import read_bytes, read_source
+from .warc import WarcCount, warc_pages
 from ..text import MAX_BYTES
 
 

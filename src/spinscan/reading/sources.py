@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 from ..errors import InputError
 from ..labels import LANGUAGES
-from ..reading.html import HTML_SUFFIXES
+from .html import HTML_SUFFIXES
 from ..text import MAX_BYTES, check_text, decode_bytes, join_title, too_big
 from .pages import page_item, warc_items
 
