@@ -165,9 +165,9 @@ def suggest(sources, n, out_file, annotated, lang, model_dir, as_json) -> None:
     from ..analysis import analyze, get_model
     from ..annotations import doccano_row, label_studio_task, read_annotations
     from ..annotations.suggest import article_vector, candidate, choose
-    from ..reading.sources import iter_items, list_inputs
     from ..errors import SpinscanError
     from ..languages import normalise_language
+    from ..reading.sources import iter_items, list_inputs
     from .common import check_output_file
 
     if out_file is not None:

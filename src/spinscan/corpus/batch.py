@@ -17,9 +17,9 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import InputError, ModelError
+from ..reading.sources import FileEntry, count_items, iter_items, list_inputs
 from ..text import MAX_BYTES
 from .engines.local import Event, local_engine
-from ..reading.sources import FileEntry, count_items, iter_items, list_inputs
 from .store import open_store
 
 log = logging.getLogger(__name__)

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from ..errors import InputError
+from ..text import MAX_BYTES
 from .document import Document
 from .read import read_bytes, read_source
 from .warc import WarcCount, warc_pages
-from ..text import MAX_BYTES
 
 
 def fill_from_page(item, doc: Document) -> None:

@@ -21,8 +21,8 @@ from typing import BinaryIO
 
 from ..errors import InputError
 from ..labels import LANGUAGES
-from .html import HTML_SUFFIXES
 from ..text import MAX_BYTES, check_text, decode_bytes, join_title, too_big
+from .html import HTML_SUFFIXES
 from .pages import page_item, warc_items
 
 FIELDS = ("id", "text", "html", "lang", "title", "source", "date", "url", "author", "site")

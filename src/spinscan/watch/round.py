@@ -200,9 +200,9 @@ class Round:
                 self.progress(f"articles of {outlet}", n, len(items))
 
     def article(self, url: str, item: Listed, outlet: str) -> None:
-        from ..reading.sources import Item
         from ..corpus.work import analyze_item
         from ..reading import read_bytes
+        from ..reading.sources import Item
 
         fetched = now()
         try:
@@ -242,8 +242,8 @@ class Round:
 
     def failed(self, url: str, outlet: str, e: SpinscanError) -> None:
         """One error row for an article that cannot be had (stored, so it is not tried again)."""
-        from ..reading.sources import Item
         from ..corpus.work import error_record
+        from ..reading.sources import Item
 
         self.summary.failed += 1
         self.summary.article_errors.append(str(e))

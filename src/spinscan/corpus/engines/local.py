@@ -15,9 +15,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from ...text import MAX_BYTES
 from ...reading.pages import fetch_item
 from ...reading.sources import Item
+from ...text import MAX_BYTES
 from ..work import analyze_item, error_record, peak_rss_mb, threads_per_worker
 
 Event = tuple  # ("skip", id) | ("dup", item) | ("record", record, worker, peak RSS in MB)
