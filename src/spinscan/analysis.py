@@ -273,7 +273,30 @@ def _analyze(
     result = to_analysis(article, pred, m, guess is not None, skipped, without)
     if guess is not None:
         result.lang_confidence, result.lang_note = guess.confidence, guess.note
+    else:
+        result.lang_note = given_language_note(analysed, code)
     return result
+
+
+def given_language_note(text: str, code: str) -> str | None:
+    """A warning when the language given is plainly not the text's (``--lang de`` on English):
+    the identifier at least 90 % sure of another language, over 20 words or more."""
+    from .errors import UnsupportedLanguageError
+    from .language import words
+    from .languages import language_name
+
+    if words(text) < 20:
+        return None
+    try:
+        guess = identify(text)
+    except UnsupportedLanguageError:
+        return None
+    if guess.code == code or guess.confidence < 0.9:
+        return None
+    return (
+        f"given as {language_name(code)} ({code}), but the text reads as {language_name(guess.code)} "
+        f"({guess.code}, {guess.confidence:.0%} sure); analysed as {language_name(code)}, as asked"
+    )
 
 
 def analyze_document(

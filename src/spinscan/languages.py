@@ -117,11 +117,29 @@ def normalise_language(code: str) -> str:
     found = code_of(c) or code_of(c.split("-")[0])
     if found:
         return found
+    hint = suggest_code(c)
     raise UnsupportedLanguageError(
-        f"unknown language code {code!r}: give the ISO 639-1 code of one of "
-        f"{list_sentence()}; the SemEval codes ge, po, gr also work",
+        f"unknown language code {code!r}"
+        + (f"; did you mean {hint} ({language_name(hint)})?" if hint else "")
+        + " Give an ISO 639-1 code (en, fr, de, pt-BR ...); `spinscan languages` lists the 93",
         setting="lang",
     )
+
+
+def suggest_code(given: str) -> str | None:
+    """The code a mistaken ``--lang`` most likely meant: by the language's English name
+    ("english" -> en, "portugese" -> pt), else a code one letter away."""
+    import difflib
+
+    names = {language_name(c).lower(): c for c in all_codes()}
+    word = given.strip().lower()
+    if word in names:
+        return names[word]
+    close = difflib.get_close_matches(word, list(names), n=1, cutoff=0.85)
+    if close:
+        return names[close[0]]
+    close = difflib.get_close_matches(word, sorted(all_codes()), n=1, cutoff=0.5) if len(word) <= 3 else []
+    return close[0] if close else None
 
 
 def language_table(trained: Iterable[str], detectable: Iterable[str] = ()) -> list[dict[str, object]]:

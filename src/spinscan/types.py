@@ -133,6 +133,9 @@ class ParagraphResult:
         return trimmed(self.start, self.text)
 
 
+GENRE_CLOSE = 0.15  # the top two genre probabilities this close: the genre is uncertain
+
+
 @dataclass
 class Analysis:
     """What spinscan says about one article."""
@@ -182,6 +185,13 @@ class Analysis:
         return out
 
     @property
+    def genre_uncertain(self) -> bool:
+        """Whether the top two genre probabilities are closer than :data:`GENRE_CLOSE`: the genre
+        is then said to be uncertain everywhere (report, web page, JSON)."""
+        ranked = sorted(self.genre_scores.values(), reverse=True)
+        return len(ranked) > 1 and ranked[0] - ranked[1] < GENRE_CLOSE
+
+    @property
     def techniques(self) -> dict[str, int]:
         """How many paragraphs use each technique, most frequent first."""
         counts: dict[str, int] = {}
@@ -204,6 +214,7 @@ class Analysis:
         """A JSON-ready dict: the structure of ``spinscan analyze --json``."""
         d = asdict(self)
         d["techniques"] = self.techniques
+        d["genre_uncertain"] = self.genre_uncertain
         for p in d["paragraphs"]:
             p["text"] = p["text"].rstrip("\r")
         return d

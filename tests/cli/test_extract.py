@@ -59,7 +59,7 @@ def test_analyze_reads_a_page_a_url_and_skips_clutter(tmp_path: Path, site):  # 
     assert skipped == {1: "navigation", 2: "navigation", 3: "navigation", 9: "boilerplate", 10: "duplicate"}
     assert all(not p["techniques"] and not p["spans"] for p in d["paragraphs"] if p["skipped"])
     report = CliRunner().invoke(main, ["analyze", *LEXICAL, "--no-color", "--all", str(pasted)]).output
-    assert "not analysed (duplicate)" in report and "page clutter not analysed" in report
+    assert "not analysed (duplicate)" in report and "clutter skipped" in report
 
 
 def test_bad_pages_and_urls_are_one_line_errors(tmp_path: Path, site):  # noqa: F811

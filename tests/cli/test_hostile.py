@@ -137,3 +137,41 @@ def test_hostile_trial_values_are_one_line_before_any_work(args, says, tmp_path,
 def test_a_device_without_end_is_read_only_up_to_the_limit():
     r = run("extract", "/dev/zero")
     assert r.exit_code == 2 and "limit" in one_error_line(r)
+
+
+def test_help_lists_commands_by_task_with_whole_summaries():
+    out = run("-h").output
+    for section in ("Analyse articles:", "Corpora over time:", "Annotate and learn:", "Research:"):
+        assert section in out
+    assert "..." not in out.split("Analyse articles:")[1]
+    assert "\\\n" in run("train", "-h").output.replace(" \\\n", "\\\n")  # the examples keep their line breaks
+
+
+def test_a_language_name_gets_a_did_you_mean(tmp_path):
+    r = run("analyze", "--lang", "english", str(tmp_path / "x.txt"))
+    line = one_error_line(r)
+    assert r.exit_code == 2 and "did you mean en (English)?" in line and len(line) < 200
+
+
+def test_a_mistyped_scheme_is_one_line_naming_it_once(tmp_path):
+    r = run("extract", "htps://example.com/story")
+    line = one_error_line(r)
+    assert line.count("htps://example.com/story") == 1 and "https://" in line
+
+
+def test_a_batch_of_an_empty_folder_says_so(tmp_path):
+    (tmp_path / "empty").mkdir()
+    r = run("batch", str(tmp_path / "empty"), "--db", str(tmp_path / "c.sqlite"), "--model", LEXICAL)
+    assert r.exit_code == 2 and "no article file" in one_error_line(r)
+
+
+def test_a_given_language_that_is_plainly_wrong_is_warned_of(tmp_path):
+    text = ("Council vote\n\nThe city council voted on Monday to approve a new budget for schools, roads and "
+            "hospitals after a long debate that lasted well into the night and divided the members.\n")  # fmt: skip
+    f = tmp_path / "a.txt"
+    f.write_text(text)
+    r = run("analyze", "--lang", "de", "--json", "--model", LEXICAL, str(f))
+    assert r.exit_code == 0 and "warning:" in r.stderr and "reads as English" in r.stderr
+    assert "reads as English" in json.loads(r.stdout)["lang_note"]
+    r = run("analyze", "--lang", "en", "--json", "--model", LEXICAL, str(f))
+    assert "warning" not in r.stderr and json.loads(r.stdout)["lang_note"] is None

@@ -55,10 +55,10 @@ def test_plain_report_folds_brackets_and_warns_of_a_close_genre():
     assert TEXT[11:18] == "corrupt" and "[LL: corrupt]" in out and "[NAME: traitors]" in out
     assert "uncertain: opinion or reporting" in out
     assert "in quotes" in out.split("Strongest passages:")[0]  # the technique table counts quoted spans
-    assert "… 1 page clutter (line 7) …" in out
+    assert "(line 7)" not in out and "without techniques (line 4-5)" in out  # a run at the end: no line
     assert "… 2 paragraphs without techniques (line 4-5) …" in out
     assert "… 1 paragraph without techniques (line 1) …" in out
-    assert "1 page clutter not analysed (1 boilerplate)" in out
+    assert "1 clutter skipped (1 boilerplate)" in out
     assert out.index("Strongest passages:") < out.index("Paragraphs with techniques:")
     assert "¶6 NAME .70 │" in out and "Tags: LL Loaded_Language" in out
 

@@ -446,3 +446,47 @@ def test_the_language_list_offers_every_language_and_a_zero_shot_article_says_so
     assert "Zero-shot: no Portuguese articles trained this model" in page.inner_text(".lang-warn")
     assert "Portuguese (pt)" in page.inner_text(".meta")  # given, not detected
     page.close()
+
+
+def test_link_field_uncertain_genre_quoted_spans_and_scores_read_right(server, browser):
+    """Issue 39: the link field stays hidden on a server that does not fetch, and a pasted link is
+    answered as such; a close genre says "uncertain"; quoted highlights look unlike the author's;
+    a highlight's tooltip tells its own score from the paragraph's; one span is "1 span"."""
+    need_shared()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/")
+    page.wait_for_timeout(500)  # (the page asks /healthz whether the server fetches)
+    assert not page.locator("#url").is_visible() and not page.locator("#url-row").is_visible()
+    page.fill("#text", "https://example.com/news/story")
+    page.click("#analyse")
+    expect(page.locator("#status")).to_contain_text("does not fetch pages")
+    assert page.locator("#genre").count() == 0
+    page.close()
+    text = EXAMPLE.read_text(encoding="utf-8")
+    data = httpx.post(server + "/v1/analyze", json={"text": text}, timeout=120).json()
+    page = analysed_page(browser, server, text)
+    head = page.inner_text("#genre h2")
+    assert ("uncertain" in head) == data["genre_uncertain"], (head, data["genre_scores"])
+    quoted = page.locator("mark.seg.quoted")
+    n_quoted = sum(s["voice"] == "quoted" for p in data["paragraphs"] for s in p["spans"])
+    assert (quoted.count() > 0) == (n_quoted > 0)
+    if n_quoted:
+        author = page.locator("mark.seg:not(.quoted)").first
+        style = "(m) => { const c = getComputedStyle(m); return [c.fontStyle, c.borderBottomStyle]; }"
+        assert quoted.first.evaluate(style) != author.evaluate(style)
+    assert "inside quotations" in page.inner_text("#voice-key")
+    mark = page.locator("mark.seg:not(.off)").first
+    mark.hover()
+    tip = page.wait_for_selector(".tip", timeout=5000).inner_text()
+    assert "these words" in tip and "the paragraph" in tip
+    assert not re.search(r"\b1 spans\b", page.inner_text(".legend"))
+    page.close()
+    # a genre whose top two are close is called uncertain on the page (a crafted answer)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/")
+    close = {**data, "genre": "reporting", "genre_scores": {"reporting": 0.45, "opinion": 0.40, "satire": 0.15},
+             "genre_uncertain": True}  # fmt: skip
+    page.evaluate("([d]) => Spinscan.defs().then((defs) => Spinscan.render(d, defs, document.getElementById('report-root')))",
+                  [close])  # fmt: skip
+    expect(page.locator("#genre-uncertain")).to_contain_text("uncertain: reporting or opinion")
+    page.close()

@@ -20,6 +20,7 @@ from .common import (
     friendly_errors,
     max_bytes_option,
     model_option,
+    progress,
     report_failure,
 )
 from .main import main
@@ -37,7 +38,7 @@ allow_private_option = click.option(
 )
 
 
-@main.command()
+@main.command(short_help="Analyse articles: text files, saved web pages, URLs or standard input.")
 @click.argument("files", nargs=-1, required=True)
 @click.option(
     "--lang",
@@ -114,7 +115,15 @@ def analyze(
     as_json = as_json or out_format == "json"
     tasks: list[dict] = []  # --format label-studio: one JSON list, written at the end
     version = f"{model.name} {model.version}"
-    for f in files:
+    # a bar on stderr when several articles go to a file or a pipe (a terminal shows the reports)
+    shown = out_format or ("json" if as_json else "report")
+    bar = progress() if len(files) > 1 and (shown != "report" or not sys.stdout.isatty()) else None
+    task = bar.add_task("analysing", total=len(files)) if bar else None
+    if bar:
+        bar.start()
+    for k, f in enumerate(files):
+        if bar:
+            bar.update(task, completed=k)
         try:
             doc = read_source(f, max_bytes, allow_private, keep_clutter, stdin=sys.stdin.buffer)
             text = doc.text
@@ -123,6 +132,8 @@ def analyze(
             failed += 1
             report_failure(f, e, as_json)
             continue
+        if lang and result.lang_note and shown != "report":  # (the report shows it)
+            click.echo(f"warning: {f}: {result.lang_note}", err=True)
         if out_format in ("label-studio", "doccano"):
             from ..annotations import doccano_row, label_studio_task
 
@@ -141,6 +152,9 @@ def analyze(
             print_report(out, result, source=f, every=every, reliability=tables[result.zero_shot])
         if html_out:
             _write_html(html_out, f, files, result, text, tables)
+    if bar:
+        bar.update(task, completed=len(files))
+        bar.stop()
     if out_format == "label-studio":
         click.echo(json.dumps(tasks, ensure_ascii=False, indent=1))
     if failed:  # every input failed: a user mistake; some of several: 1
@@ -162,7 +176,7 @@ def source_id(source: str) -> str:
     return name or "article"
 
 
-@main.command()
+@main.command(short_help="Show what spinscan reads from a page or file: metadata, paragraphs, clutter.")
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input (JSON Lines).")
 @max_bytes_option("Refuse inputs larger than this.")
@@ -281,7 +295,7 @@ def serve(
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
-@main.command()
+@main.command(short_help="Build a model's ONNX graphs in the cache ahead of the first analysis.")
 @model_option
 @friendly_errors
 def prepare(model_dir) -> None:

@@ -44,7 +44,7 @@ def read_sources(sources, lang, label_map, fmt, text_field, genre_from, frames_f
     )
 
 
-@main.command()
+@main.command(short_help="Teach a model your annotated articles (Label Studio, doccano, JSONL).")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--out", "out_dir", required=True, type=click.Path(path_type=Path), help="The new model's folder."
@@ -129,7 +129,7 @@ def _print_report(report: dict) -> None:
         )
 
 
-@main.command()
+@main.command(short_help="Pick the articles whose annotation would teach the model most.")
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--n", "n", default=20, show_default=True, type=click.IntRange(1, 1_000_000),
               help="How many articles to suggest.")  # fmt: skip

@@ -63,8 +63,10 @@ def batch(inputs, out, workers, engine, retry_errors, max_bytes, as_json, model_
       RAY_ADDRESS=head:6379 spinscan batch /shared/corpus --engine ray -j 16
     """
     from ..corpus.batch import run_batch
+    from ..reading.sources import list_inputs
 
     check_output_file(out, "--db/--out")
+    list_inputs(list(inputs))  # (a missing file or an empty folder: one line before any work)
 
     with progress() as prog:
         prog.columns = (*prog.columns, RateColumn())

@@ -39,7 +39,6 @@ TAGS = {
     "Name_Calling-Labeling": "NAME", "Doubt": "DOUBT", "Guilt_by_Association": "GUILT",
     "Appeal_to_Hypocrisy": "HYPO", "Questioning_the_Reputation": "REPUT",
 }  # fmt: skip
-CLOSE = 0.15  # genre: the top two this close are reported as uncertain
 STRONGEST = 3  # passages quoted in the summary
 
 
@@ -78,13 +77,13 @@ def summary(a: Analysis, source: str | None, colour: bool, reliability: dict | N
     meta = f"{n_analysed} paragraphs analysed"
     if clutter:
         kinds = ", ".join(f"{n} {r}" for r, n in sorted(Counter(p.skipped for p in clutter).items()))
-        meta += f"; {len(clutter)} page clutter not analysed ({kinds})"
+        meta += f"; {len(clutter)} clutter skipped ({kinds})"
     parts += [Text(meta, style="dim"), Text("")]
     ranked = sorted(a.genre_scores.items(), key=lambda kv: -kv[1])
     genre = Text.assemble(("Genre: ", "bold"), (a.genre, "bold"))
     genre.append("   " + " · ".join(f"{g} {s:.2f}" for g, s in ranked), style="dim")
     parts.append(genre)
-    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < CLOSE:
+    if a.genre_uncertain:
         parts.append(
             Text(f"  uncertain: {ranked[0][0]} or {ranked[1][0]} (their scores are close)", style="yellow")
         )
@@ -238,10 +237,13 @@ def render(
             continue
         fold()
         parts += paragraph(p, colour)
-    fold()
+    if len(folded) == len(
+        analysis.paragraphs
+    ):  # (a run at the very end is not worth a line, unless it is all)
+        fold()
     if analysis.techniques:
         legend = ", ".join(f"{TAGS[t]} {t}" for t in analysis.techniques)
-        parts += [Text(""), Text(f"Tags: {legend}", style="dim")]
+        parts.append(Text(f"Tags: {legend}", style="dim"))
     return Group(*parts)
 
 

@@ -128,13 +128,13 @@ def train(
     Examples:
       spinscan train --data ../shared/data/semeval2023 --out models/my-lexical
       spinscan train --kind encoder --data ../shared/data/semeval2023 --out models/my-encoder
-      spinscan train --kind encoder --data ../shared/data/semeval2023 --out models/xlmr \
+      spinscan train --kind encoder --data ../shared/data/semeval2023 --out models/xlmr \\
           --backbone FacebookAI/xlm-roberta-large --device cuda
-      spinscan train --kind encoder --data ../shared/data/semeval2023 --out models/more \
+      spinscan train --kind encoder --data ../shared/data/semeval2023 --out models/more \\
           --init-from models/my-encoder --epochs 2 --lr-layers 2e-5 --lr-head 5e-4
-      spinscan train --kind encoder --data ../shared/data/semeval2023 --out models/with-en \
+      spinscan train --kind encoder --data ../shared/data/semeval2023 --out models/with-en \\
           --init-from models/my-encoder --lang en --epochs 2 --lr-layers 3e-5 --language-member
-      spinscan train --kind genre --data ../shared/data/semeval2023 --out models/new-genre \
+      spinscan train --kind genre --data ../shared/data/semeval2023 --out models/new-genre \\
           --init-from models/my-encoder --outside ../shared/data/genre-en
     """
     if outside_dir is not None and kind != "genre":

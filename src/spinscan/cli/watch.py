@@ -11,7 +11,7 @@ from .common import check_output_file, friendly_errors, model_option, progress
 from .main import main
 
 
-@main.command()
+@main.command(short_help="Follow outlets' feeds, sitemaps and home pages into a store, round after round.")
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--db", required=True, type=click.Path(path_type=Path), help="The corpus store (SQLite).")
 @click.option("--once", is_flag=True, help="One round, then exit (for cron or a systemd timer).")

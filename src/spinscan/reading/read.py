@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..errors import InputError
@@ -81,6 +82,14 @@ def read_source(
     if source == "-":
         data = (stdin.read(max_bytes + 1)) if stdin is not None else b""
         return read_bytes(data, "<stdin>", max_bytes=max_bytes, keep_clutter=keep_clutter)
+    scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):/", source)
+    if scheme and not Path(source).exists():  # htps://..., ftp://..., a URL that is not http(s)
+        hint = (
+            " (did you mean https://?)"
+            if scheme.group(1).lower() in ("htps", "htp", "http", "https", "hhtp", "htttp", "htttps")
+            else ""
+        )
+        raise InputError(f"{source}: neither a file nor an http(s) URL{hint}")
     p = Path(source)
     if p.is_dir():
         raise InputError(f"{p}: is a folder; give article files or URLs (`spinscan batch` reads folders)")

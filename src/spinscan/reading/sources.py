@@ -104,7 +104,13 @@ def list_inputs(inputs: list[str | Path]) -> list[FileEntry]:
                 entries += _official_entries(p)
                 continue
             files = sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
-            entries += [FileEntry(str(f), _kind(f), str(p)) for f in files if _kind(f)]  # type: ignore
+            found = [FileEntry(str(f), _kind(f), str(p)) for f in files if _kind(f)]  # type: ignore
+            if not found:
+                raise InputError(
+                    f"{p}: a folder with no article file in it ({len(files)} other files); expected .txt, "
+                    ".html, .warc(.gz), .jsonl or .csv files"
+                )
+            entries += found
         elif p.is_file():
             kind = _kind(p)
             if not kind:

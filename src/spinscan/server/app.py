@@ -29,7 +29,7 @@ from ..errors import InputError, SpinscanError
 from ..reading import read_bytes, text_document
 from ..reading.html import looks_like_html
 from ..text import check_text
-from .body import json_body as _json_body
+from .body import json_body
 from .corpus import corpus_router
 from .errors import ApiError, error_response
 from .fetching import PageFetcher
@@ -212,7 +212,7 @@ def create_app(
     )
     async def analyze_batch(request: Request) -> dict[str, Any]:
         """Analyse up to `max_batch` articles; a bad article gets an error entry, the others go on."""
-        payload = _json_body(await request.body())
+        payload = json_body(await request.body())
         articles = payload.get("articles") if isinstance(payload, dict) else None
         if not isinstance(articles, list) or not articles or set(payload) - {"articles"}:
             raise ApiError(
@@ -338,7 +338,7 @@ async def _read_item(request: Request, max_bytes: int) -> tuple[AnalyzeIn, Uploa
     if ctype not in ("application/json", ""):
         raise ApiError(415, "unsupported_media_type", f"content type {ctype!r}; send application/json, "
                        "multipart/form-data (field 'file') or text/plain")  # fmt: skip
-    return _validated(_json_body(body)), None
+    return _validated(json_body(body)), None
 
 
 HTML_TEXT_SHARE = 4  # a web page's markup is about four times its text (an estimate for the queue)

@@ -101,6 +101,12 @@ AnalysisOut = from_dataclass(
     "AnalysisOut",
     extra={
         "techniques": (dict[str, int], Field(..., description="How many paragraphs use each technique.")),
+        "genre_uncertain": (
+            bool,
+            Field(
+                False, description="The top two genre probabilities are within .15: the genre is uncertain."
+            ),
+        ),
         "text": (str, Field(..., description="The analysed text; all offsets index it.")),
         "kind": (str, Field("text", description="What was read: text or html.")),
         **{

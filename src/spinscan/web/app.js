@@ -52,6 +52,9 @@
       el("span", { class: "bar-value", text: score.toFixed(2) }));
   }
 
+  function plural(n, word) { return `${n} ${word}${n === 1 ? "" : "s"}`; }
+  function paraScore(s) { return s.para === undefined ? "" : s.para.toFixed(2); }
+
   /* --- the article with highlighted spans --------------------------------------------------- */
   function segments(p) {
     // Offsets are Unicode code points (Python); index the text the same way.
@@ -61,7 +64,7 @@
     const spans = p.spans.map((s) => {
       const wide = s.focus_start !== null && s.focus_start !== undefined;
       const a = wide ? s.focus_start : s.start, b = wide ? s.focus_end : s.end;
-      return { t: s.technique, score: s.score, voice: s.voice, wide,
+      return { t: s.technique, score: s.score, voice: s.voice, wide, para: p.scores[s.technique],
         a: Math.max(0, a - p.start), b: Math.min(chars.length, b - p.start) };
     }).filter((s) => s.b > s.a);
     const cuts = new Set([0, chars.length]);
@@ -85,7 +88,9 @@
     const text = el("div", { class: "ptext", dir: "auto" }); // right-to-left scripts read their way
     for (const seg of segments(p)) {
       if (!seg.active.length) { text.append(seg.text); continue; }
-      const s = el("mark", { class: "seg", tabindex: "0", "data-t": seg.active.map((x) => x.t).join("|") }, seg.text);
+      const quoted = seg.active.every((x) => x.voice === "quoted"); // a speaker's words, not the author's
+      const s = el("mark", { class: "seg" + (quoted ? " quoted" : ""), tabindex: "0", "data-t": seg.active.map((x) => x.t).join("|"),
+        "data-voice": quoted ? "quoted" : "author" }, seg.text);
       s._active = seg.active;
       s.addEventListener("mouseenter", () => showTip(s, defs));
       s.addEventListener("focus", () => showTip(s, defs));
@@ -97,7 +102,8 @@
     const labels = el("div", { class: "plabels", "aria-label": "techniques of this paragraph" });
     for (const t of p.techniques) {
       labels.append(el("span", { class: "chip", "data-t": t, style: `background:${COLOUR[t]}`,
-        title: `${label(t)} ${p.scores[t].toFixed(2)}` }, `${label(t)} ${p.scores[t].toFixed(2)}`));
+        title: `${label(t)}: the paragraph's score ${p.scores[t].toFixed(2)} (a highlight's own score says how sure the model is of those words)` },
+        `${label(t)} ${p.scores[t].toFixed(2)}`));
     }
     return el("div", { class: "para" + (p.techniques.length ? "" : " plain") },
       el("span", { class: "lineno", text: p.line_no }), text, labels);
@@ -135,7 +141,7 @@
     for (const s of target._active) {
       if (!enabled.has(s.t)) continue;
       tip.append(el("div", { class: "tip-row" },
-        el("strong", { text: label(s.t) }), ` (score ${s.score.toFixed(2)}${s.voice === "quoted" ? "; in a quotation: a speaker's words, not the author's" : ""}${s.wide ? "; found in this paragraph, most likely in this sentence" : ""})`,
+        el("strong", { text: label(s.t) }), ` (these words ${s.score.toFixed(2)}; the paragraph ${paraScore(s)}${s.voice === "quoted" ? "; in a quotation: a speaker's words, not the author's" : ""}${s.wide ? "; found in this paragraph, most likely in this sentence" : ""})`,
         el("div", { class: "tip-def", text: (defs[s.t] || {}).definition || "" }),
         el("div", { class: "tip-trust", text: trust(s.t, defs) })));
     }
@@ -178,7 +184,13 @@
       if (s.voice === "quoted") quotedCount[s.technique] = (quotedCount[s.technique] || 0) + 1;
     }));
 
-    const genre = el("section", { class: "card", id: "genre" }, el("h2", { text: `Genre: ${data.genre}` }));
+    const ranked = Object.entries(data.genre_scores).sort((a, b) => b[1] - a[1]);
+    const genreHead = el("h2", { text: `Genre: ${data.genre}` });
+    if (data.genre_uncertain && ranked.length > 1) {
+      genreHead.append(" ", el("span", { class: "genre-uncertain", id: "genre-uncertain",
+        text: `uncertain: ${ranked[0][0]} or ${ranked[1][0]} (their probabilities are close)` }));
+    }
+    const genre = el("section", { class: "card", id: "genre" }, genreHead);
     Object.entries(data.genre_scores).sort((a, b) => b[1] - a[1])
       .forEach(([g, s]) => genre.append(bar(g, s, g === data.genre)));
     const frames = el("section", { class: "card", id: "frames" },
@@ -194,7 +206,8 @@
       counts.append(row);
     });
 
-    const legend = el("fieldset", { class: "legend" }, el("legend", { text: "Show techniques (spans found; how many lie inside quotations)" }));
+    const legend = el("fieldset", { class: "legend" }, el("legend", { text: "Show techniques (spans found; how many lie inside quotations)" }),
+      el("span", { class: "voice-key", id: "voice-key" }, "Highlights in italics, with \u201C and a dotted line, are inside quotations: a speaker's words that the author reports."));
     legend.append(el("button", { type: "button", class: "small", onclick: () => { TECHNIQUES.forEach((t) => enabled.add(t)); applyFilter(root); } }, "all"),
       el("button", { type: "button", class: "small", onclick: () => { enabled.clear(); applyFilter(root); } }, "none"));
     TECHNIQUES.filter((t) => used.includes(t) || spanCount[t]).forEach((t) => {
@@ -204,7 +217,7 @@
       box.addEventListener("change", () => { box.checked ? enabled.add(t) : enabled.delete(t); applyFilter(root); });
       legend.append(el("label", { for: id, class: "legend-item", title: (defs[t] || {}).definition || "" }, box,
         el("span", { class: "swatch", style: `background:${COLOUR[t]}` }),
-        ` ${label(t)}: ${spanCount[t] || 0} spans` + (quotedCount[t] ? `, ${quotedCount[t]} in quotes` : "")));
+        ` ${label(t)}: ${plural(spanCount[t] || 0, "span")}` + (quotedCount[t] ? `, ${quotedCount[t]} in quotes` : "")));
     });
 
     const actions = el("div", { class: "actions" },
@@ -310,6 +323,14 @@
         body = new FormData(); body.append("file", file); if (lang) body.append("lang", lang);
       } else if (url) {
         body = JSON.stringify(lang ? { url, lang } : { url }); headers = { "Content-Type": "application/json" };
+      } else if (/^https?:\/\/\S+$/i.test(text.trim())) { // a link pasted into the text box
+        if (urlBox && !urlBox.closest("[hidden]")) {
+          body = JSON.stringify(lang ? { url: text.trim(), lang } : { url: text.trim() }); headers = { "Content-Type": "application/json" };
+        } else {
+          status("That is a link, and this server does not fetch pages (it was started without --allow-fetch): " +
+            "paste the article's text, or save the page and choose it as a file.", true);
+          return;
+        }
       } else {
         if (!text.trim()) { status("Please paste an article or choose a file first.", true); return; }
         body = JSON.stringify(lang ? { text, lang } : { text }); headers = { "Content-Type": "application/json" };
