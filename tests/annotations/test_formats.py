@@ -73,7 +73,7 @@ def test_label_studio_utf16_offsets_become_code_points_and_choices_become_genre_
                 **region("corrompus", "Loaded_Language"),
                 "value": {**region("corrompus", "x")["value"], "text": "autre"},
             },
-            "is not the text at",
+            "is nowhere in the task's text",
         ),
         (region("corrompus", "Propaganda_Rays"), "unknown technique 'Propaganda_Rays'"),
         (
@@ -160,3 +160,21 @@ def test_the_official_layout_is_read_with_its_gold(tiny_data):
     fr = [a for a in arts if a.lang == "fr"]
     assert fr and all(a.techniques is not None for a in fr)
     assert any(a.spans for a in fr) and {a.genre for a in fr} <= {"opinion", "reporting", "satire", None}
+
+
+def test_label_studio_regions_are_read_in_code_points_and_older_utf16_ones_by_their_text(tmp_path):
+    """Issue 40: Label Studio's editor counts code points; spinscan before 0.8 wrote UTF-16 units.
+    A region is found by its text: code points first, UTF-16 second, else the nearest occurrence."""
+    s = TEXT.index("corrompus")
+    by_points = {"id": "p", "from_name": "label", "to_name": "text", "type": "labels",
+                 "value": {"start": s, "end": s + 9, "text": "corrompus", "labels": ["Loaded_Language"]}}  # fmt: skip
+    t = TEXT.index("traîtres")
+    by_units = region("traîtres", "Name_Calling-Labeling", "u")  # (UTF-16: shifted by the emoji before it?)
+    drifted = {"id": "d", "from_name": "label", "to_name": "text", "type": "labels",
+               "value": {"start": s + 3, "end": s + 12, "text": "corrompus", "labels": ["Doubt"]}}  # fmt: skip
+    no_text = {"id": "n", "from_name": "label", "to_name": "text", "type": "labels",
+               "value": {"start": t, "end": t + 8, "labels": ["Slogans"]}}  # fmt: skip
+    (a,) = read_annotations([write(tmp_path, "ls.json", [task([by_points, by_units, drifted, no_text])])])
+    got = {(sp.technique, TEXT[sp.start : sp.end]) for sp in a.spans}
+    assert got == {("Loaded_Language", "corrompus"), ("Name_Calling-Labeling", "traîtres"),
+                   ("Doubt", "corrompus"), ("Slogans", "traîtres")}  # fmt: skip

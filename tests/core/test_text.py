@@ -96,3 +96,28 @@ def test_the_language_identifier_is_unpacked_once_and_a_damaged_copy_is_replaced
         assert not list(tmp_path.glob(".langid-*"))  # no temporary file left
     finally:
         language._identifier.cache_clear()
+
+
+def test_every_install_of_one_identifier_shares_one_cached_copy(tmp_path, monkeypatch):
+    """Named by the packaged file's content, not its path or time: a second venv (another
+    mtime) finds the first one's copy; copies named the old way (size-mtime) are removed."""
+    import os
+
+    import spinscan.language as language
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    src = Path(MODEL_FILE) if Path(MODEL_FILE).is_absolute() else Path(MODEL_DIR) / MODEL_FILE
+    monkeypatch.setenv("SPINSCAN_CACHE", str(tmp_path))
+    (tmp_path / "langid-123-456").mkdir()  # an older spinscan's copy
+    language._identifier.cache_clear()
+    stat = src.stat()
+    try:
+        language.detect_language("The government lied to the people again, he said.")
+        first = sorted(p.name for p in tmp_path.glob("langid-*"))
+        os.utime(src, (stat.st_atime, stat.st_mtime + 1000))  # as another install would have it
+        language._identifier.cache_clear()
+        language.detect_language("The government lied to the people again, he said.")
+        assert sorted(p.name for p in tmp_path.glob("langid-*")) == first and len(first) == 1
+    finally:
+        os.utime(src, (stat.st_atime, stat.st_mtime))
+        language._identifier.cache_clear()

@@ -1,8 +1,10 @@
 """Label Studio: a text project's JSON export in, tasks with predictions out.
 
-Label Studio counts a region's ``start``/``end`` in UTF-16 code units (JavaScript strings), so an
-emoji or any character outside the Basic Multilingual Plane counts twice there and once here:
-offsets are converted both ways. A task's latest annotation that was not cancelled is the one
+Label Studio's text editor stores a region's ``start``/``end`` in code points, as spinscan counts
+them, and that is what spinscan writes. Regions are read by their ``text`` rather than by trusting
+one convention: at the code-point offsets first, then as UTF-16 code units (what spinscan before
+0.8 wrote: an emoji counted twice), else at the occurrence of that text nearest the offsets; a
+region without a ``text`` is taken in code points. A task's latest annotation that was not cancelled is the one
 read; ``labels`` regions become technique spans, ``choices`` the genre or the frames (by the
 control's ``from_name`` when given, else by what the choices name). In a project that labels
 spans (a ``labels`` region anywhere in the export), an annotation without one says the article
@@ -127,6 +129,30 @@ def read_label_studio(
     return out
 
 
+def region_offsets(text: str, value: dict, to_points: list[int], at: str) -> tuple[int, int]:
+    """A labels region's code-point offsets, found by its ``text`` (see the module)."""
+    raw_s, raw_e = value.get("start"), value.get("end")
+    if not is_int(raw_s) or not is_int(raw_e) or not 0 <= raw_s < raw_e:
+        raise InputError(f"{at}: offsets {raw_s!r}..{raw_e!r} are not a range of whole numbers")
+    said = value.get("text")
+    if said is None:
+        return offsets(raw_s, raw_e, len(text), at)
+    if not isinstance(said, str) or not said:
+        raise InputError(f"{at}: its text should be the words the region covers, found {str(said)[:40]!r}")
+    if raw_e <= len(text) and text[raw_s:raw_e] == said:
+        return raw_s, raw_e  # code points (Label Studio's editor, spinscan from 0.8)
+    if raw_e < len(to_points) and min(to_points[raw_s], to_points[raw_e]) >= 0:
+        s, e = to_points[raw_s], to_points[raw_e]
+        if text[s:e] == said:
+            return s, e  # UTF-16 code units (spinscan before 0.8)
+    found = [i for i in range(len(text)) if text.startswith(said, i)]
+    if not found:
+        raise InputError(f"{at}: its text {said[:40]!r} is nowhere in the task's text")
+    s = min(found, key=lambda i: abs(i - raw_s))
+    log.info("%s: %r found at %d, not at %d (offsets counted another way)", at, said[:40], s, raw_s)
+    return s, s + len(said)
+
+
 def _regions(result: list, text: str, where: str, names: Names, genre_from, frames_from):
     to_points = utf16_to_points(text)
     spans: list[Span] | None = None
@@ -141,14 +167,7 @@ def _regions(result: list, text: str, where: str, names: Names, genre_from, fram
         kind = r.get("type")
         if kind == "labels":
             spans = spans if spans is not None else []
-            s16, e16 = offsets(value.get("start"), value.get("end"), len(to_points) - 1, at)
-            s, e = to_points[s16], to_points[e16]
-            if s < 0 or e < 0:
-                raise InputError(f"{at}: offsets {s16}..{e16} cut a character in two")
-            if "text" in value and value["text"] != text[s:e]:
-                raise InputError(
-                    f"{at}: its text {str(value['text'])[:40]!r} is not the text at {s16}..{e16}"
-                )
+            s, e = region_offsets(text, value, to_points, at)
             for label in strings(value.get("labels") or [], at, "labels"):
                 t = names.find(label)
                 if t is None:
@@ -178,8 +197,9 @@ def _regions(result: list, text: str, where: str, names: Names, genre_from, fram
 def label_studio_task(
     analysis: Analysis, text: str, model_version: str, from_name: str = "label", to_name: str = "text"
 ) -> dict[str, Any]:
-    """A Label Studio task for ``text`` with the analysis as its prediction (offsets in UTF-16
-    units; a score per region), ready to import into a project that labels the 23 techniques."""
+    """A Label Studio task for ``text`` with the analysis as its prediction (offsets in code
+    points, as Label Studio's editor counts them; a score per region), ready to import into a
+    project that labels the 23 techniques."""
     result: list[dict[str, Any]] = []
     for p in analysis.paragraphs:
         for k, sp in enumerate(p.spans):
@@ -191,8 +211,8 @@ def label_studio_task(
                     "type": "labels",
                     "score": round(sp.score, 4),
                     "value": {
-                        "start": points_to_utf16(text, sp.start),
-                        "end": points_to_utf16(text, sp.end),
+                        "start": sp.start,
+                        "end": sp.end,
                         "text": text[sp.start : sp.end],
                         "labels": [sp.technique],
                     },
@@ -200,7 +220,12 @@ def label_studio_task(
             )
     result.append(_choices("genre", to_name, [analysis.genre], analysis.genre_scores.get(analysis.genre, 0)))
     result.append(
-        _choices("frames", to_name, analysis.frames, min(analysis.frame_scores.values(), default=0))
+        _choices(
+            "frames",
+            to_name,
+            analysis.frames,
+            min((analysis.frame_scores[f] for f in analysis.frames), default=0),
+        )
     )
     scores = [r["score"] for r in result if "score" in r]
     return {
