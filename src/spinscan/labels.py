@@ -197,3 +197,18 @@ def technique_labels(
         )
         for d in label_list("techniques")
     ]
+
+
+# One colour per technique, light enough for black text; the web page's highlights use the same
+# (its script holds a copy, checked equal by tests/server/test_colours.py), and so do the labeling
+# configs spinscan writes for Label Studio and doccano.
+TECHNIQUE_COLOURS: dict[str, str] = {
+    "Loaded_Language": "#fad542", "Name_Calling-Labeling": "#9cccfc", "Doubt": "#b07efc",
+    "Exaggeration-Minimisation": "#fa6742", "Appeal_to_Fear-Prejudice": "#fb60ad", "Repetition": "#9cfcf3",
+    "Flag_Waving": "#c4f2a6", "Questioning_the_Reputation": "#e8b0b0", "Causal_Oversimplification": "#bcaaa4",
+    "Appeal_to_Authority": "#80cbc4", "Slogans": "#90a4ae", "Appeal_to_Values": "#b39ddb",
+    "Appeal_to_Hypocrisy": "#ffcc80", "Conversation_Killer": "#b0bec5", "Guilt_by_Association": "#e8a17d",
+    "False_Dilemma-No_Choice": "#9fa8da", "Appeal_to_Popularity": "#80deea", "Appeal_to_Time": "#fff59d",
+    "Consequential_Oversimplification": "#d7ccc8", "Obfuscation-Vagueness-Confusion": "#e1bee7",
+    "Straw_Man": "#ffe0b2", "Red_Herring": "#f8bbd0", "Whataboutism": "#b2dfdb",
+}  # fmt: skip

@@ -118,8 +118,33 @@ def evaluate_ptc(ptc_dir, split, model_dir) -> None:
 
 
 @main.command()
-def labels() -> None:
-    """List the genres, frames and techniques with what each means."""
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "label-studio", "doccano", "doccano-categories"]),
+    default="table",
+    show_default=True,
+    help="label-studio: the labeling config (XML) for a project spinscan can learn from; doccano: the "
+    "span label file to import into a sequence-labelling project; doccano-categories: the genres and "
+    "frames for a text-classification project.",
+)
+def labels(fmt: str) -> None:
+    """List the genres, frames and techniques with what each means, or write them for an
+    annotation tool.
+
+    \b
+    Examples:
+      spinscan labels
+      spinscan labels --format label-studio > config.xml    # paste into Label Studio's Labeling Interface
+      spinscan labels --format doccano > labels.json        # doccano: Labels > Actions > Import
+    """
+    if fmt != "table":
+        from ..annotations.configs import doccano_labels, label_studio_config
+
+        out = {"label-studio": label_studio_config, "doccano": lambda: doccano_labels("span"),
+               "doccano-categories": lambda: doccano_labels("category")}[fmt]()  # fmt: skip
+        click.echo(out, nl=False)
+        return
     from ..analysis import technique_reliability
     from ..labels import FRAME_DEFINITIONS, GENRE_DEFINITIONS
     from .report import labels_table
