@@ -67,3 +67,27 @@ def test_the_web_page_and_the_tools_share_one_palette():
     js = WEB.read_text(encoding="utf-8")
     block = js[js.index("const COLOUR = {") : js.index("};", js.index("const COLOUR = {"))]
     assert dict(re.findall(r'"([\w-]+)": "(#[0-9a-f]{6})"', block)) == TECHNIQUE_COLOURS
+
+
+def test_learn_check_counts_what_would_be_learned_and_what_is_skipped(tmp_path):
+    text = "Title here\n\nThe corrupt elite lied \U0001f621 to us again and again.\n"
+    s = text.index("corrupt elite")
+    tasks = [
+        {"id": 1, "data": {"text": text, "lang": "en"}, "annotations": [{"result": [
+            {"from_name": "label", "to_name": "text", "type": "labels",
+             "value": {"start": s, "end": s + 13, "text": "corrupt elite", "labels": ["Loaded_Language"]}},
+            {"from_name": "genre", "to_name": "text", "type": "choices", "value": {"choices": ["opinion"]}}]}]},
+        {"id": 2, "data": {"text": "Another\n\nText here", "lang": "en"}, "annotations": []},
+    ]  # fmt: skip
+    f = tmp_path / "export.json"
+    f.write_text(json.dumps(tasks))
+    r = CliRunner().invoke(main, ["learn", "--check", "--json", str(f)])
+    assert r.exit_code == 0, r.output
+    got = json.loads(r.stdout)
+    assert (got["articles"], got["spans"]) == (1, 1) and got["languages"]["en"]["genres"] == {"opinion": 1}
+    assert len(got["skipped"]) == 1 and "task 2" in got["skipped"][0]
+    assert not list(tmp_path.glob("*.work")) and sorted(p.name for p in tmp_path.iterdir()) == ["export.json"]
+    r = CliRunner().invoke(main, ["learn", "--check", str(f)])
+    assert "1 articles, 1 spans" in r.stdout and "skipped:" in r.stdout
+    r = CliRunner().invoke(main, ["learn", str(f)])
+    assert r.exit_code == 2 and "--out" in r.output

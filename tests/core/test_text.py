@@ -103,8 +103,9 @@ def test_every_install_of_one_identifier_shares_one_cached_copy(tmp_path, monkey
     mtime) finds the first one's copy; copies named the old way (size-mtime) are removed."""
     import os
 
-    import spinscan.language as language
     from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    import spinscan.language as language
 
     src = Path(MODEL_FILE) if Path(MODEL_FILE).is_absolute() else Path(MODEL_DIR) / MODEL_FILE
     monkeypatch.setenv("SPINSCAN_CACHE", str(tmp_path))

@@ -4,11 +4,11 @@ Label Studio's text editor stores a region's ``start``/``end`` in code points, a
 them, and that is what spinscan writes. Regions are read by their ``text`` rather than by trusting
 one convention: at the code-point offsets first, then as UTF-16 code units (what spinscan before
 0.8 wrote: an emoji counted twice), else at the occurrence of that text nearest the offsets; a
-region without a ``text`` is taken in code points. A task's latest annotation that was not cancelled is the one
-read; ``labels`` regions become technique spans, ``choices`` the genre or the frames (by the
-control's ``from_name`` when given, else by what the choices name). In a project that labels
-spans (a ``labels`` region anywhere in the export), an annotation without one says the article
-has no technique; otherwise its techniques stay unknown.
+region without a ``text`` is taken in code points. A task's latest annotation that was not
+cancelled is the one read; ``labels`` regions become technique spans, ``choices`` the genre or
+the frames (by the control's ``from_name`` when given, else by what the choices name). In a
+project that labels spans (a ``labels`` region anywhere in the export), an annotation without one
+says the article has no technique; otherwise its techniques stay unknown.
 """
 
 from __future__ import annotations

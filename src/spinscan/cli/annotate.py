@@ -4,6 +4,7 @@ articles to annotate next), over the annotation formats of ``spinscan.annotation
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -46,9 +47,11 @@ def read_sources(sources, lang, label_map, fmt, text_field, genre_from, frames_f
 
 @main.command(short_help="Teach a model your annotated articles (Label Studio, doccano, JSONL).")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--out", "out_dir", required=True, type=click.Path(path_type=Path), help="The new model's folder."
-)
+@click.option("--out", "out_dir", default=None, type=click.Path(path_type=Path),
+              help="The new model's folder (required unless --check).")  # fmt: skip
+@click.option("--check", is_flag=True,
+              help="Only read and validate SOURCES: what would be learned, per language, and what is "
+              "skipped and why; nothing is trained or written.")  # fmt: skip
 @model_option
 @read_options
 @click.option("--epochs", default=2, show_default=True, type=click.IntRange(1, 1000),
@@ -63,8 +66,8 @@ def read_sources(sources, lang, label_map, fmt, text_field, genre_from, frames_f
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the held-out report as JSON.")
 @friendly_errors
-def learn(sources, out_dir, model_dir, lang, label_map, fmt, text_field, genre_from, frames_from, epochs,
-          heldout, work_dir, force, as_json) -> None:  # fmt: skip
+def learn(sources, out_dir, check, model_dir, lang, label_map, fmt, text_field, genre_from, frames_from,
+          epochs, heldout, work_dir, force, as_json) -> None:  # fmt: skip
     """Teach a model your annotated articles (Label Studio JSON export, doccano JSONL, spinscan
     JSONL or an official SemEval folder) and write the taught model to --out.
 
@@ -74,6 +77,7 @@ def learn(sources, out_dir, model_dir, lang, label_map, fmt, text_field, genre_f
 
     \b
     Examples:
+      spinscan learn --check export.json --lang pt       # what it would learn, in seconds
       spinscan learn export.json --lang pt --out models/pt
       spinscan learn doccano.jsonl --map labels.csv --out models/ours
       spinscan analyze --model models/pt article.txt
@@ -82,6 +86,11 @@ def learn(sources, out_dir, model_dir, lang, label_map, fmt, text_field, genre_f
     from ..languages import normalise_language
     from ..training.learn import LearnOptions, learn
 
+    if check:
+        _check(sources, lang, label_map, fmt, text_field, genre_from, frames_from, as_json)
+        return
+    if out_dir is None:
+        raise click.UsageError("give --out DIR for the taught model (or --check to only validate)")
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise OutputError(f"--out {out_dir}: exists and is not an empty folder; give a new folder")
     if not out_dir.parent.is_dir():
@@ -103,6 +112,26 @@ def learn(sources, out_dir, model_dir, lang, label_map, fmt, text_field, genre_f
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
     _print_report(report)
+    if not report["written"]:
+        sys.exit(1)  # (the line above said why: the base did better)
+
+
+def _check(sources, lang, label_map, fmt, text_field, genre_from, frames_from, as_json) -> None:
+    """`learn --check`: the sources read as learn reads them, counted; nothing written."""
+    from ..annotations.check import collecting, lines, summary
+
+    handler, loggers = collecting()
+    try:
+        articles = read_sources(sources, lang, label_map, fmt, text_field, genre_from, frames_from)
+    finally:
+        for lg in loggers:
+            lg.removeHandler(handler)
+    s = summary(articles, handler.lines)
+    if as_json:
+        click.echo(json.dumps(s, ensure_ascii=False))
+    else:
+        for line in lines(s):
+            click.echo(line)
 
 
 def _print_report(report: dict) -> None:
