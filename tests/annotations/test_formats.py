@@ -138,7 +138,8 @@ def test_predictions_written_for_the_next_round_come_back_exactly(tmp_path):
     (d,) = read_annotations(
         [write(tmp_path, "round.jsonl", json.dumps(doccano_row(a, TEXT), ensure_ascii=False))]
     )
-    assert {(s.technique, s.start, s.end) for s in d.spans} == want and d.genre == "opinion"
+    # the spans come back; the genre and frames were spinscan's guess (meta), never gold
+    assert {(s.technique, s.start, s.end) for s in d.spans} == want and (d.genre, d.frames) == (None, None)
     (j,) = read_annotations([write(tmp_path, "own.jsonl", json.dumps(jsonl_row(back), ensure_ascii=False))])
     assert {(s.technique, s.start, s.end) for s in j.spans} == want and j.frames == ["Political"]
 
@@ -178,3 +179,34 @@ def test_label_studio_regions_are_read_in_code_points_and_older_utf16_ones_by_th
     got = {(sp.technique, TEXT[sp.start : sp.end]) for sp in a.spans}
     assert got == {("Loaded_Language", "corrompus"), ("Name_Calling-Labeling", "traîtres"),
                    ("Doubt", "corrompus"), ("Slogans", "traîtres")}  # fmt: skip
+
+
+def test_every_export_shape_is_read(tmp_path):
+    """Issue 40: Label Studio's JSON_MIN, a doccano zip, a doccano intent-and-slot project
+    (``entities`` beside ``cats``), a Prodigy db-out file (accepted only), each with an emoji and
+    CRLF, read with the right articles and spans."""
+    import zipfile
+
+    text = "Titre 🔥\r\n\r\nCes traîtres 😡 corrompus nous mentent.\r\n"
+    s = text.index("corrompus")
+    ls_min = [{"id": 1, "text": text, "lang": "fr", "annotation_id": 7,
+               "label": [{"start": s, "end": s + 9, "text": "corrompus", "labels": ["Loaded_Language"]}],
+               "genre": "opinion", "frames": {"choices": ["Political"]}, "title": "Ces traîtres"}]  # fmt: skip
+    (a,) = read_annotations([write(tmp_path, "min.json", ls_min)])
+    assert [(x.technique, text[x.start : x.end]) for x in a.spans] == [("Loaded_Language", "corrompus")]
+    assert (a.genre, a.frames) == ("opinion", ["Political"])
+    row = {"id": 3, "text": text, "lang": "fr", "label": [[s, s + 9, "Doubt"], [s - 4, s + 9, "Slogans"]]}
+    z = tmp_path / "doccano.zip"
+    with zipfile.ZipFile(z, "w") as f:
+        f.writestr("admin.jsonl", json.dumps(row, ensure_ascii=False) + "\n")
+    (b,) = read_annotations([z])
+    assert sorted(x.technique for x in b.spans) == ["Doubt", "Slogans"]  # overlapping spans both kept
+    slot = {"id": 4, "text": text, "lang": "fr", "entities": [[s, s + 9, "Doubt"]], "cats": ["satire"]}
+    (c,) = read_annotations([write(tmp_path, "slots.jsonl", json.dumps(slot, ensure_ascii=False) + "\n")])
+    assert (c.genre, [x.technique for x in c.spans]) == ("satire", ["Doubt"])
+    lines = [{"text": text, "spans": [{"start": s, "end": s + 9, "label": "Loaded_Language"}], "answer": a_,
+              "_input_hash": h, "_task_hash": h, "meta": {"lang": "fr"}}
+             for a_, h in (("accept", 1), ("reject", 2), ("ignore", 3))]  # fmt: skip
+    p = write(tmp_path, "prodigy.jsonl", "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines))
+    (d,) = read_annotations([p])
+    assert [(x.technique, text[x.start : x.end]) for x in d.spans] == [("Loaded_Language", "corrompus")]

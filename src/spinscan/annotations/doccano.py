@@ -10,6 +10,7 @@ frames. spinscan's own JSONL is ``{"id", "text", "lang", "genre", "frames", "spa
 from __future__ import annotations
 
 import json
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,24 +20,48 @@ from ..types import Analysis, Article, Span
 from .names import Names
 from .spans import offsets, strings, with_paragraph_techniques
 
+MAX_ZIP_BYTES = 500_000_000  # what the JSONL files of one export may inflate to
 
-def _lines(path: Path) -> Iterator[tuple[int, dict]]:
+
+def texts(path: Path) -> Iterator[tuple[str, str]]:
+    """(where, text) of an export: the file itself, or each JSONL file inside a zip (doccano
+    exports a zip of one ``.jsonl`` per user or ``all.jsonl``)."""
+    if zipfile.is_zipfile(path):
+        try:
+            with zipfile.ZipFile(path) as z:
+                members = [
+                    m for m in z.infolist() if m.filename.endswith((".jsonl", ".json")) and not m.is_dir()
+                ]
+                if not members:
+                    raise InputError(f"{path}: a zip with no .jsonl file in it")
+                if sum(m.file_size for m in members) > MAX_ZIP_BYTES:
+                    raise InputError(f"{path}: its JSONL files inflate to over {MAX_ZIP_BYTES / 1e6:.0f} MB")
+                for m in members:
+                    yield f"{path}!{m.filename}", z.read(m).decode("utf-8")
+        except (zipfile.BadZipFile, UnicodeDecodeError, OSError) as e:
+            raise InputError(f"{path}: cannot read the zip's files ({e})") from e
+        return
     try:
-        raw = path.read_text(encoding="utf-8")
+        yield str(path), path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(f"{path}: cannot read it as UTF-8 text ({e})") from e
+
+
+def lines_of(path: Path) -> Iterator[tuple[str, dict]]:
+    """(where, row) of every JSON line of an export (a file or a zip of them)."""
     found = False
-    for n, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except ValueError as e:
-            raise InputError(f"{path}:{n}: not valid JSON ({e})") from e
-        if not isinstance(row, dict):
-            raise InputError(f"{path}:{n}: expected a JSON object per line")
-        found = True
-        yield n, row
+    for name, raw in texts(path):
+        for n, line in enumerate(raw.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError as e:
+                raise InputError(f"{name}:{n}: not valid JSON ({e})") from e
+            if not isinstance(row, dict):
+                raise InputError(f"{name}:{n}: expected a JSON object per line")
+            found = True
+            yield f"{name}:{n}", row
     if not found:
         raise InputError(f"{path}: the file is empty; export the annotated articles into it")
 
@@ -71,8 +96,7 @@ def read_doccano(path: str | Path, names: Names | None = None, lang: str | None 
     """The articles of a doccano JSONL export."""
     p, names = Path(path), names or Names()
     out = []
-    for n, row in _lines(p):
-        where = f"{p}:{n}"
+    for n, (where, row) in enumerate(lines_of(p), start=1):
         text = _text(row, where)
         spans: list[Span] = []
         triples = row.get("label", row.get("labels"))
@@ -108,8 +132,7 @@ def read_jsonl(path: str | Path, names: Names | None = None, lang: str | None = 
     """The articles of spinscan's own annotation JSONL (see the module's docstring)."""
     p, names = Path(path), names or Names()
     out = []
-    for n, row in _lines(p):
-        where = f"{p}:{n}"
+    for n, (where, row) in enumerate(lines_of(p), start=1):
         text = _text(row, where)
         a = Article(id=str(row.get("id", n)), text=text, lang=_lang(row, where) or lang)
         a.meta["where"] = where
@@ -139,11 +162,14 @@ def read_jsonl(path: str | Path, names: Names | None = None, lang: str | None = 
 
 
 def doccano_row(analysis: Analysis, text: str) -> dict[str, Any]:
-    """One doccano JSONL row for ``text`` with the analysis's spans as labels (code points),
-    the genre and frames as classification labels in ``cats``."""
+    """One doccano JSONL row for ``text`` with the analysis's spans as labels (code points) to
+    correct, and its genre and frames in ``meta.spinscan`` (never read back as gold)."""
     spans = [[s.start, s.end, s.technique] for p in analysis.paragraphs for s in p.spans]
+    # the genre and frames are spinscan's guesses, not a person's: they travel in the metadata,
+    # which doccano shows beside the text and `learn` never takes for gold
+    guess = {"genre": analysis.genre, "frames": analysis.frames, "model": analysis.model.get("version")}
     return {"id": analysis.id, "text": text, "lang": analysis.lang, "label": spans,
-            "cats": [analysis.genre, *analysis.frames]}  # fmt: skip
+            "meta": {"spinscan": guess}}  # fmt: skip
 
 
 def jsonl_row(a: Article) -> dict[str, Any]:

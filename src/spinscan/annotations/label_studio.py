@@ -59,6 +59,32 @@ def _order(x: object) -> tuple[int, str]:
     return (int(x), "") if is_int(x) else (2**62, str(x))
 
 
+def from_json_min(row: dict, text_field: str, names: Names) -> dict:
+    """A row of Label Studio's JSON_MIN export as a full task: the data fields at the top level,
+    each control's result under its name (labels: a list of ``{start, end, text, labels}``; a
+    single choice: a string; several: ``{"choices": [...]}``)."""
+    result: list[dict] = []
+    data: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, list) and value and all(isinstance(v, dict) and "start" in v for v in value):
+            result += [{"from_name": key, "type": "labels", "value": v} for v in value]
+        elif isinstance(value, dict) and "choices" in value:
+            result.append({"from_name": key, "type": "choices", "value": {"choices": value["choices"]}})
+        elif (
+            isinstance(value, str)
+            and key != text_field
+            and (names.find(value, "genres") or names.find(value, "frames"))
+        ):
+            result.append({"from_name": key, "type": "choices", "value": {"choices": [value]}})
+        else:
+            data[key] = value
+    return {
+        "id": row.get("id"),
+        "data": data,
+        "annotations": [{"id": row.get("annotation_id"), "result": result}],
+    }
+
+
 def _list(x: object) -> list:
     return x if isinstance(x, list) else []
 
@@ -109,6 +135,8 @@ def read_label_studio(
         where = f"{p}: task {task.get('id', n) if isinstance(task, dict) else n}"
         if not isinstance(task, dict):
             raise InputError(f"{where}: expected a task object")
+        if "data" not in task and "annotations" not in task:  # the JSON_MIN export: one flat row a task
+            task = from_json_min(task, text_field, names)
         ann = _latest(task, where)
         if ann is None:
             log.warning("%s: no annotation that was not cancelled; skipped", where)

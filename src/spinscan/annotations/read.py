@@ -12,15 +12,17 @@ from ..types import Article
 from .doccano import read_doccano, read_jsonl
 from .label_studio import read_label_studio
 from .names import Names
+from .prodigy import is_prodigy, read_prodigy
 from .spans import with_paragraph_techniques
 
 log = logging.getLogger(__name__)
-FORMATS = ("label-studio", "doccano", "jsonl", "semeval")
+FORMATS = ("label-studio", "doccano", "jsonl", "prodigy", "semeval")
 
 
 def format_of(path: Path) -> str:
-    """Which format ``path`` is in: a folder is the official layout; a JSON list is Label Studio;
-    JSONL whose rows carry ``spans`` is spinscan's own, else doccano's."""
+    """Which format ``path`` is in: a folder is the official layout; a JSON list is Label Studio
+    (full or JSON_MIN); JSONL whose rows carry an ``answer`` is Prodigy's, ``spans`` spinscan's own,
+    else doccano's (a zip too: doccano exports one)."""
     if path.is_dir():
         return "semeval"
     head = path.read_text(encoding="utf-8", errors="replace")[:200_000].lstrip()
@@ -33,6 +35,8 @@ def format_of(path: Path) -> str:
         return "doccano"  # (its reader names the broken line)
     if isinstance(row, dict) and ("annotations" in row and "data" in row):
         return "label-studio"
+    if is_prodigy(row):  # (spans with a label and an answer: not spinscan's own JSONL)
+        return "prodigy"
     return (
         "jsonl"
         if isinstance(row, dict) and ("spans" in row or "genre" in row or "frames" in row)
@@ -86,6 +90,8 @@ def _read(p: Path, kind: str, names: Names, code: str | None, label_studio: dict
         return read_doccano(p, names, code)
     if kind == "jsonl":
         return read_jsonl(p, names, code)
+    if kind == "prodigy":
+        return read_prodigy(p, names, code)
     return read_semeval(p, code)
 
 

@@ -17,7 +17,7 @@ READ_OPTIONS = [
     click.option("--lang", default=None, help="Language of articles that do not name theirs (ISO 639-1)."),
     click.option("--map", "label_map", default=None, type=click.Path(path_type=Path),
                  help="Your label names -> spinscan's: JSON {\"yours\": \"Doubt\"} or two CSV columns."),
-    click.option("--format", "fmt", type=click.Choice(["label-studio", "doccano", "jsonl", "semeval"]),
+    click.option("--format", "fmt", type=click.Choice(["label-studio", "doccano", "prodigy", "jsonl", "semeval"]),
                  default=None, help="Input format (default: told from each file)."),
     click.option("--text-field", default="text", show_default=True, help="Label Studio: the text's field."),
     click.option("--genre-from", default=None, help="Label Studio: the choices control holding the genre."),
