@@ -1,7 +1,9 @@
 """Which articles to annotate next: those the model is least sure about, unlike one another.
 
 Uncertainty: the share of an article's paragraphs on which some technique's score lies near its
-threshold (within :data:`MARGIN`: a small change of the model would flip the label there), with
+threshold (within :data:`MARGIN` in log-odds: a small change of the model would flip the label
+there; measured in log-odds because most thresholds are low, and a raw margin of .1 around a
+threshold of .15 took in nearly every paragraph of every article), with
 the genre's margin between its top two. Diversity: the distance of the article's vector (the mean
 state of its paragraphs) to those already chosen and to the articles already annotated. Articles
 are taken greedily, each maximising ``uncertainty x (0.5 + distance)``, so a second copy of a
@@ -17,7 +19,12 @@ import numpy as np
 from ..models.heads import thresholds_for
 from ..types import Analysis, split_paragraphs
 
-MARGIN = 0.1  # a technique score this close to its threshold could go either way
+MARGIN = 0.5  # log-odds: a technique score this close to its threshold could go either way
+
+
+def logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return float(np.log(p / (1 - p)))
 
 
 @dataclass
@@ -29,6 +36,7 @@ class Candidate:
     vector: np.ndarray
     thresholds: dict[str, float]
     uncertainty: float = 0.0
+    unsure: int = 0  # paragraphs with some technique near its threshold
     near: dict[str, int] = field(default_factory=dict)  # technique -> paragraphs where it is near
     reason: str = ""
 
@@ -58,12 +66,13 @@ def measure(c: Candidate) -> Candidate:
     paras = [p for p in c.analysis.paragraphs if not p.skipped]
     unsure = 0
     for p in paras:
-        close = [t for t, s in p.scores.items() if abs(s - c.thresholds.get(t, 0.5)) <= MARGIN]
+        close = [t for t, s in p.scores.items() if abs(logit(s) - logit(c.thresholds.get(t, 0.5))) <= MARGIN]
         unsure += bool(close)
         for t in close:
             c.near[t] = c.near.get(t, 0) + 1
     top = sorted(c.analysis.genre_scores.values(), reverse=True) + [0.0, 0.0]
     genre_doubt = 1.0 - (top[0] - top[1])
+    c.unsure = unsure
     c.uncertainty = 0.7 * (unsure / max(len(paras), 1)) + 0.3 * genre_doubt
     return c
 
@@ -96,7 +105,7 @@ def choose(candidates: list[Candidate], n: int, annotated: np.ndarray | None = N
 def reason(c: Candidate, distance: float, compared: bool) -> str:
     """Why ``c`` was chosen, in a line."""
     paras = sum(1 for p in c.analysis.paragraphs if not p.skipped)
-    unsure = max(c.near.values(), default=0)
+    unsure = c.unsure
     techs = ", ".join(t for t, _ in sorted(c.near.items(), key=lambda kv: -kv[1])[:3])
     top = sorted(c.analysis.genre_scores.items(), key=lambda kv: -kv[1])
     parts = []
