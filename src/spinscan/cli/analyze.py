@@ -257,18 +257,32 @@ def _write_html(target: Path, source: str, files, result, text: str, tables: dic
     is_flag=True,
     help="With --allow-fetch: also loopback, private and link-local addresses (trusted users only).",
 )
+@click.option("--label-studio-dir", default=None, type=click.Path(path_type=Path),
+              help="Keep the annotations Label Studio sends to /label-studio/webhook here, one export "
+              "per project, for `spinscan learn`.")  # fmt: skip
 @model_option
 @backend_option
 @friendly_errors
 def serve(
-    host, port, max_body, max_batch, max_chars, corpus_db, allow_fetch, allow_private_fetch, model_dir
+    host,
+    port,
+    max_body,
+    max_batch,
+    max_chars,
+    corpus_db,
+    allow_fetch,
+    allow_private_fetch,
+    label_studio_dir,
+    model_dir,
 ) -> None:
-    """Serve the web page (/) and the HTTP API (/v1/..., docs at /docs).
+    """Serve the web page (/), the HTTP API (/v1/..., docs at /docs) and Label Studio's ML
+    backend (/label-studio: pre-annotations in the editor).
 
     \b
     Examples:
       spinscan serve --port 8000      # then open http://127.0.0.1:8000/
       spinscan serve --db corpus.sqlite   # with the Corpus view of a batch store
+      spinscan serve --label-studio-dir ls-annotations   # Label Studio: Settings > Model > http://127.0.0.1:8000/label-studio
     """
     try:
         import uvicorn
@@ -287,9 +301,11 @@ def serve(
         from ..corpus.store import connect
 
         connect(corpus_db, readonly=True).close()  # so is a missing or foreign store
+    if label_studio_dir is not None:
+        check_output_folder(label_studio_dir, "--label-studio-dir")
     app = create_app(
         model_dir, max_body_bytes=max_body, max_batch=max_batch, max_chars=max_chars, corpus_db=corpus_db,
-        allow_fetch=allow_fetch, allow_private_fetch=allow_private_fetch,
+        allow_fetch=allow_fetch, allow_private_fetch=allow_private_fetch, label_studio_dir=label_studio_dir,
     )  # fmt: skip
     click.echo(f"spinscan {__version__}: http://{host}:{port}/ (API docs: /docs)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info")

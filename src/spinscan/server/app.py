@@ -33,7 +33,8 @@ from .body import json_body
 from .corpus import corpus_router
 from .errors import ApiError, error_response
 from .fetching import PageFetcher
-from .labels import labels_router
+from .label_studio import label_studio_router
+from .labels import labels_router, model_version
 from .limits import BodyLimit, Gate, too_long
 from .schema import (
     AnalysisOut,
@@ -110,6 +111,7 @@ def create_app(
     corpus_db: str | Path | None = None,
     allow_fetch: bool = False,
     allow_private_fetch: bool = False,
+    label_studio_dir: str | Path | None = None,
 ) -> FastAPI:
     """The app: /v1 API, /healthz, the web page at /, docs at /docs; /v1/corpus with a store.
 
@@ -255,6 +257,21 @@ def create_app(
 
     app.include_router(labels_router(model_path))
     app.include_router(corpus_router(corpus_db))
+
+    def analyse_text(text: str, lang: str | None):
+        try:
+            if len(text) > max_chars:
+                raise too_long(len(text), max_chars)
+            model = state.get("model") or get_model(model_path)
+            return analyze(text, lang=lang, model=model)
+        except SpinscanError as e:
+            raise ApiError.of(e) from e
+
+    async def queued(text: str, lang: str | None):
+        return await gate.run(analyse_text, text, lang, chars=min(len(text), max_chars))
+
+    version = model_version(model_path)
+    app.include_router(label_studio_router(queued, version, label_studio_dir, max_batch))
 
     @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     async def index() -> FileResponse:

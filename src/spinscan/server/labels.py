@@ -15,6 +15,13 @@ from ..models.base import read_json, trained_languages
 from .schema import LabelOut, LanguagesOut, TechniqueOut
 
 
+def model_version(model_path: str | Path | None = None) -> str:
+    """ "name version" of the served model, as its config.json says (what Label Studio shows)."""
+    path = Path(model_path) if model_path else default_model_path()
+    config = read_json(path / "config.json") if (path / "config.json").is_file() else {}
+    return f"{config.get('name', path.name)} {config.get('version', '')}".strip()
+
+
 def labels_router(model_path: str | Path | None = None) -> APIRouter:
     """The routes, computed once from the model directory (its config and metrics)."""
     from ..language import detectable_codes
