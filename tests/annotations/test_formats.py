@@ -210,3 +210,16 @@ def test_every_export_shape_is_read(tmp_path):
     p = write(tmp_path, "prodigy.jsonl", "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines))
     (d,) = read_annotations([p])
     assert [(x.technique, text[x.start : x.end]) for x in d.spans] == [("Loaded_Language", "corrompus")]
+
+
+def test_a_frames_region_the_annotator_removed_means_no_frames(tmp_path):
+    """Issue 40: in a project with a frames control, a submitted annotation without a frames region
+    says "no frames", not "unknown"."""
+    frames = {"id": "f", "from_name": "frames", "type": "choices", "value": {"choices": ["Political"]}}
+    t1 = {"id": 1, "data": {"text": TEXT, "lang": "fr"}, "predictions": [{"result": [frames]}],
+          "annotations": [{"id": 1, "result": []}]}  # fmt: skip
+    (a,) = read_annotations([write(tmp_path, "ls.json", [t1])])
+    assert a.frames == []
+    t2 = {"id": 2, "data": {"text": TEXT, "lang": "fr"}, "annotations": [{"id": 1, "result": []}]}
+    (b,) = read_annotations([write(tmp_path, "other.json", [t2])])
+    assert b.frames is None  # (a project without frames: unknown)

@@ -130,6 +130,18 @@ def read_label_studio(
         if isinstance(a, dict)
         for r in _list(a.get("result"))
     )
+    # likewise frames: where the project has a frames control (a region of it anywhere, predicted or
+    # annotated), an annotation without one says "no frames" (the annotator removed them)
+    frames_project = any(
+        isinstance(r, dict) and r.get("type") == "choices" and isinstance(r.get("value"), dict)
+        and (r.get("from_name") == frames_from or (frames_from is None and any(
+            isinstance(c, str) and names.find(c, "frames") for c in _list(r["value"].get("choices")))))
+        for t in tasks
+        if isinstance(t, dict)
+        for a in [*_list(t.get("annotations")), *_list(t.get("predictions"))]
+        if isinstance(a, dict)
+        for r in _list(a.get("result"))
+    )  # fmt: skip
     out = []
     for n, task in enumerate(tasks, start=1):
         where = f"{p}: task {task.get('id', n) if isinstance(task, dict) else n}"
@@ -152,7 +164,7 @@ def read_label_studio(
         if not isinstance(result, list):
             raise InputError(f"{where}: the annotation's 'result' should be a list of regions")
         a.spans, genre, frames = _regions(result, text, where, names, genre_from, frames_from)
-        a.genre, a.frames = genre, frames
+        a.genre, a.frames = genre, (frames if frames is not None or not frames_project else [])
         out.append(with_paragraph_techniques(a, known=a.spans is not None or spans_project))
     return out
 
