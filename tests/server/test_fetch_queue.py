@@ -14,23 +14,15 @@ from spinscan.analysis import default_lexical_path
 from spinscan.server import fetching
 from spinscan.server.app import create_app
 
-from .test_hostile import PAGE
+from .test_hostile import Page
 
 ARTICLE = "Council vote\n\nThe corrupt elite lied to us again, and the council voted on the budget today."
 
 
-class Slow(http.server.BaseHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
+class Slow(Page):
     def do_GET(self) -> None:
         time.sleep(2.0)
-        body = PAGE.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        super().do_GET()
 
 
 @pytest.fixture(scope="module")
