@@ -223,3 +223,28 @@ def test_a_frames_region_the_annotator_removed_means_no_frames(tmp_path):
     t2 = {"id": 2, "data": {"text": TEXT, "lang": "fr"}, "annotations": [{"id": 1, "result": []}]}
     (b,) = read_annotations([write(tmp_path, "other.json", [t2])])
     assert b.frames is None  # (a project without frames: unknown)
+
+
+RECORDED = Path(__file__).parent / "recorded"
+
+
+@pytest.mark.parametrize("export", ["label-studio-json.json", "label-studio-json-min.json"])
+def test_exports_recorded_from_a_real_label_studio_are_read_exactly(export):
+    """Recorded from Label Studio 1.23.2 by scripts/record_label_studio.py: invented articles with an
+    emoji and CRLF, overlapping spans, a cancelled annotation; both export shapes give the same."""
+    want = json.loads((RECORDED / "label-studio-expected.json").read_text())
+    arts = read_annotations([RECORDED / export])
+    spans = [s for a in arts for s in a.spans]
+    assert len(arts) == want["articles"] and len(spans) == want["spans"]
+    for a in arts:
+        for s in a.spans:
+            assert a.text[s.start : s.end].strip() and s.start > a.text.index("\n")  # after the emoji title
+    first = next(a for a in arts if "corrupt elite" in a.text)
+    got = {(s.technique, first.text[s.start : s.end]) for s in first.spans}
+    assert got == {
+        ("Loaded_Language", "corrupt elite"),
+        ("Name_Calling-Labeling", "Traitors"),
+        ("Name_Calling-Labeling", "The corrupt elite betrayed the nation"),
+    }  # overlapping, both kept
+    assert (first.genre, first.frames) == ("opinion", ["Political", "Morality"])
+    assert "\r\n" in first.text  # CRLF kept as exported: the offsets count each CR
