@@ -35,7 +35,6 @@ VARIANTS = {
         b'{"techniques": {"*": {"Loaded_Language": "high"}}, "frames": {}}',
     ),
     "thresholds_list": ("thresholds.json", b"[[1]]"),
-    "thresholds_no_frames": ("thresholds.json", b'{"techniques": {}}'),
     "weights_random": ("weights.safetensors", os.urandom(1000)),
     "weights_empty": ("weights.safetensors", b""),
 }

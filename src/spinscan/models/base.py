@@ -144,8 +144,8 @@ def read_json_object(path: Path) -> dict[str, Any]:
 
 
 def check_thresholds(path: Path, thresholds: Any) -> dict[str, Any]:
-    """thresholds.json: head -> language (or '*') -> label -> number, for the multi-label heads
-    (the genre is the likeliest of three: it has none)."""
+    """thresholds.json: head -> language (or '*') -> label -> number (a model may have none for
+    a head it decides otherwise: the genre is the likeliest of three)."""
     ok = isinstance(thresholds, dict) and all(
         isinstance(by_lang, dict)
         and all(
@@ -155,13 +155,8 @@ def check_thresholds(path: Path, thresholds: Any) -> dict[str, Any]:
         )
         for by_lang in thresholds.values()
     )
-    missing = [h for h in ("frames", "techniques") if ok and h not in thresholds]
-    if not ok or missing:
-        raise ModelError(
-            f"{path}: expected head -> language -> label -> number"
-            + (f" (no {', '.join(missing)})" if missing else "")
-            + "; rebuild the model"
-        )
+    if not ok:
+        raise ModelError(f"{path}: expected head -> language -> label -> number; rebuild the model")
     return thresholds
 
 
