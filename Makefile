@@ -57,7 +57,7 @@ docs: install
 # The unit tier, for the edit-test loop: no shipped encoder model, no browser, no ../shared
 # beyond tiny files the tests write (under a minute).
 test-fast: install
-	$(BIN)/python -m pytest -q -m "not integration and not browser"
+	$(BIN)/python -m pytest -q -n 2 -m "not integration and not browser and not slow"
 
 lint: install
 	$(BIN)/ruff check src tests scripts

@@ -12,6 +12,8 @@ from spinscan.analysis import analyze, default_lexical_path, get_model
 from spinscan.errors import InputError
 from spinscan.reading import read_bytes
 
+pytestmark = pytest.mark.slow  # (seconds each: in `make test`, not `make test-fast`)
+
 SPECIALS = [
     "\r\n", "\r", "\n", "\n\n", "\ufeff", "\x00", "\u200f", "\u200e", "\u200b", "\u202e", "e\u0301", "\u0915\u094d",
     "🙂", "👩🏽‍⚕️", "!!!", "...", "«»", "„“", " ", "\t", "\u00a0", "\u2028", "שלום", "مرحبا", "Ελλάδα", "ქართული",

@@ -20,6 +20,8 @@ from spinscan.models import load_model
 
 from .test_batch import LEXICAL
 
+pytestmark = pytest.mark.slow  # (seconds each: in `make test`, not `make test-fast`)
+
 SENTENCES = [
     "The council voted to close the bridge, and the mayor called it a betrayal of every family.",
     "Officials said the decision would be reviewed next year after a study of traffic in the city.",

@@ -10,6 +10,8 @@ torch = pytest.importorskip("torch")
 from spinscan.models.encoder.e5 import E5Tokenizer, build_bert, read_packed  # noqa: E402
 from spinscan.models.encoder.tokens import token_char_ranges  # noqa: E402
 
+pytestmark = pytest.mark.slow  # (seconds each: in `make test`, not `make test-fast`)
+
 TEXTS = {
     "en": "The Kremlin warned the West on Wednesday.",
     "fr": "Les traîtres ont menti, c'est honteux !",

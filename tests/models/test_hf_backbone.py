@@ -26,6 +26,8 @@ from spinscan.types import split_paragraphs  # noqa: E402
 
 from .tiny_backbones import tiny_bert, tiny_deberta_v3  # noqa: E402
 
+pytestmark = pytest.mark.slow  # (seconds each: in `make test`, not `make test-fast`)
+
 SENTENCE = "The corrupt traitors lie again, said the government on Tuesday. "
 TEXT = (
     "A title\n\n"

@@ -206,6 +206,7 @@ def test_too_long_text_is_refused_before_any_work():
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 def test_openapi_schema_fuzzing(case):
@@ -272,6 +273,7 @@ def test_corpus_endpoints():
 corpus_schema = schemathesis.openapi.from_asgi("/openapi.json", CORPUS_APP).include(path_regex="^/v1/corpus")
 
 
+@pytest.mark.slow
 @corpus_schema.parametrize()
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 def test_corpus_schema_fuzzing(case):

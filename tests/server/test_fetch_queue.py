@@ -16,6 +16,8 @@ from spinscan.server.app import create_app
 
 from .test_hostile import Page
 
+pytestmark = pytest.mark.slow  # (seconds each: in `make test`, not `make test-fast`)
+
 ARTICLE = "Council vote\n\nThe corrupt elite lied to us again, and the council voted on the budget today."
 
 

@@ -44,6 +44,7 @@ def test_leave_one_language_out_never_trains_on_the_language_it_scores():
         assert not set(data.groups[tr]) & set(data.groups[te])
 
 
+@pytest.mark.slow
 def test_the_features_that_carry_over_between_languages_win():
     data = synthetic()
     xl = np.zeros((len(data.y), 1), np.float32)  # no lexical signal

@@ -137,6 +137,7 @@ def test_the_satire_rule_keeps_false_satire_on_real_news_under_its_limit():
     assert s["*"] == 1.0  # the other languages' satire is found as well as it can be
 
 
+@pytest.mark.slow
 def test_the_chosen_head_learns_genre_not_the_sources_era():
     data = mix()
     head, m = choose(data)

@@ -18,6 +18,8 @@ from spinscan.watch.round import watch_once
 
 from .site import Site, page, rss
 
+pytestmark = pytest.mark.slow  # (seconds each: in `make test`, not `make test-fast`)
+
 LEXICAL = str(default_lexical_path())
 D1 = "Mon, 02 Nov 2026 08:00:00 GMT"
 

@@ -20,6 +20,8 @@ from spinscan.watch.round import parse_every, watch_once
 
 from .site import Site, atom, page, rss, sitemap
 
+pytestmark = pytest.mark.slow  # (seconds each: in `make test`, not `make test-fast`)
+
 LEXICAL = str(default_lexical_path())
 D1, D2, D3 = "Mon, 02 Nov 2026 08:00:00 GMT", "2026-11-03T09:30:00Z", "2026-11-04"
 
