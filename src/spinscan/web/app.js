@@ -207,7 +207,7 @@
     });
 
     const legend = el("fieldset", { class: "legend" }, el("legend", { text: "Show techniques (spans found; how many lie inside quotations)" }),
-      el("span", { class: "voice-key", id: "voice-key" }, "Highlights in italics, with \u201C and a dotted line, are inside quotations: a speaker's words that the author reports."));
+      el("span", { class: "voice-key", id: "voice-key" }, "Highlights in italics over a dotted line are inside quotations: a speaker's words that the author reports."));
     legend.append(el("button", { type: "button", class: "small", onclick: () => { TECHNIQUES.forEach((t) => enabled.add(t)); applyFilter(root); } }, "all"),
       el("button", { type: "button", class: "small", onclick: () => { enabled.clear(); applyFilter(root); } }, "none"));
     TECHNIQUES.filter((t) => used.includes(t) || spanCount[t]).forEach((t) => {
