@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 
 from .. import __version__
-from ..errors import InputError, SpinscanError
+from ..errors import InputError, ModelError, SpinscanError
 from .common import (
     USER_ERROR,
     backend_option,
@@ -96,7 +96,7 @@ def analyze(
       spinscan analyze --format label-studio *.txt > tasks.json   # to correct in Label Studio
       cat article.txt | spinscan analyze -
     """
-    from ..analysis import analyze_document, get_model, reliability_tables
+    from ..analysis import analyze_document, default_model_path, get_model, reliability_tables
     from ..languages import normalise_language
     from ..reading import read_source
     from .report import print_report
@@ -108,13 +108,28 @@ def analyze(
             check_output_folder(html_out, "--html")
         else:
             check_output_file(html_out, "--html")
-    model = get_model(model_dir)  # once, before any file, so a bad model fails early
+    # a bad model folder fails before any file is read; the model itself (the slow, large part) is
+    # loaded once the first input is read, so input that is refused (a gzip bomb, a bad URL) never
+    # costs a model's memory
+    from ..models.base import read_json_object
+
+    where = Path(model_dir) if model_dir else default_model_path()
+    if not where.is_dir():
+        raise ModelError(f"{where}: no such model directory; give a model directory (or train one)",
+                         setting="model")  # fmt: skip
+    read_json_object(where / "config.json")
+    loaded: list = []
+
+    def the_model():
+        if not loaded:
+            loaded.append(get_model(model_dir))
+        return loaded[0]
+
     tables = reliability_tables(model_dir)  # an article analysed zero-shot gets the unseen languages' table
     out = Console(force_terminal=color, no_color=color is False, highlight=False)
     failed = 0
     as_json = as_json or out_format == "json"
     tasks: list[dict] = []  # --format label-studio: one JSON list, written at the end
-    version = f"{model.name} {model.version}"
     # a bar on stderr when several articles go to a file or a pipe (a terminal shows the reports)
     shown = out_format or ("json" if as_json else "report")
     bar = progress() if len(files) > 1 and (shown != "report" or not sys.stdout.isatty()) else None
@@ -127,7 +142,7 @@ def analyze(
         try:
             doc = read_source(f, max_bytes, allow_private, keep_clutter, stdin=sys.stdin.buffer)
             text = doc.text
-            result = analyze_document(doc, lang=lang, model=model, id=source_id(f))
+            result = analyze_document(doc, lang=lang, model=the_model(), id=source_id(f))
         except SpinscanError as e:
             failed += 1
             report_failure(f, e, as_json)
@@ -140,7 +155,7 @@ def analyze(
             if out_format == "doccano":
                 click.echo(json.dumps(doccano_row(result, text), ensure_ascii=False))
             else:
-                tasks.append(label_studio_task(result, text, version))
+                tasks.append(label_studio_task(result, text, f"{the_model().name} {the_model().version}"))
         elif as_json:
             meta = {
                 k: v
