@@ -57,7 +57,7 @@ def test_analyze_json_structure_and_offsets():
     need_shared()
     r = run("analyze", "--json", str(EXAMPLE))
     assert r.exit_code == 0
-    d = json.loads(r.output)
+    d = json.loads(r.stdout)
     text = EXAMPLE.read_bytes().decode("utf-8")
     assert d["genre"] in GENRES and set(d["genre_scores"]) == set(GENRES)
     assert abs(sum(d["genre_scores"].values()) - 1) < 1e-3
@@ -76,7 +76,7 @@ def test_analyze_json_structure_and_offsets():
 def test_stdin_and_explicit_language():
     r = run("analyze", "--json", "--lang", "de", "-", input="Titel\n\nDie Regierung lügt uns alle an!\n")
     assert r.exit_code == 0, r.output
-    assert json.loads(r.output)["lang"] == "ge"
+    assert json.loads(r.stdout)["lang"] == "ge"
 
 
 def test_a_bad_file_among_good_ones_does_not_stop_the_others(tmp_path: Path):

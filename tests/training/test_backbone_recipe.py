@@ -97,7 +97,7 @@ def test_a_tiny_bert_trains_from_the_cli_and_answers_alike_on_both_backends(tmp_
             main, ["analyze", "--model", str(out), "--backend", backend, "--json", str(example)]
         )
         assert r.exit_code == 0, r.output
-        answers[backend] = json.loads(r.output)
+        answers[backend] = json.loads(r.stdout)
     a, b = answers["torch"], answers["onnx"]
     # the encoder's own readings agree too (the blend may give a random tiny encoder no weight)
     from spinscan.models import load_model
@@ -132,4 +132,4 @@ def test_a_tiny_bert_trains_from_the_cli_and_answers_alike_on_both_backends(tmp_
     recorded = json.loads((more.with_name("M2.work") / "train-config.json").read_text())
     assert (recorded["precision"], recorded["batch_size"], recorded["grad_accum"]) == ("bf16", 4, 2)
     r = CliRunner().invoke(main, ["analyze", "--model", str(more), "--lang", "fr", "--json", str(example)])
-    assert r.exit_code == 0 and json.loads(r.output)["genre"] in ("opinion", "reporting", "satire")
+    assert r.exit_code == 0 and json.loads(r.stdout)["genre"] in ("opinion", "reporting", "satire")
