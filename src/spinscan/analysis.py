@@ -296,3 +296,10 @@ def given_language_note(text: str, code: str) -> str | None:
         f"given as {language_name(code)} ({code}), but the text reads as {language_name(best)} "
         f"({best}, {prob:.0%} sure); analysed as {language_name(code)}, as asked"
     )
+
+
+def analyze_document(
+    doc, lang: str | None = None, model: Model | str | Path | None = None, id: str | None = None
+) -> Analysis:
+    """Analyse a :class:`~spinscan.reading.Document` (its clutter marks as it holds them)."""
+    return analyze(doc.text, lang=lang, model=model, id=id, skipped=doc.skipped)
