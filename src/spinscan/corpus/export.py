@@ -146,7 +146,8 @@ def _parquet(names: list[str], it: Iterator[tuple], out: Path, what: str) -> int
         [(c, pa.int64() if c in _INTS else pa.float64() if c in _FLOATS else pa.string()) for c in names]
     )
     n = 0
-    with pq.ParquetWriter(out, schema) as w:
+    tmp = part_of(out)
+    with pq.ParquetWriter(tmp, schema) as w:
         batch: list[tuple] = []
         for r in it:
             batch.append(r)
@@ -157,6 +158,8 @@ def _parquet(names: list[str], it: Iterator[tuple], out: Path, what: str) -> int
         if batch or not n:
             w.write_table(_table(pa, schema, batch))
             n += len(batch)
+    if tmp != out:
+        tmp.replace(out)
     log.info("%s: %d rows of %s", out, n, what)
     return n
 
