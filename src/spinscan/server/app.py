@@ -177,15 +177,22 @@ def create_app(
                               max_bytes=max_body_bytes, keep_clutter=keep)  # fmt: skip
         return text_document(check_text(item.full_text(), "text", max_body_bytes), "text", keep_clutter=keep)
 
+    def analysis_of(text: str, lang: str | None, id: str | None = None, skipped=None):
+        """One analysis in a worker thread, for the API and Label Studio's backend alike."""
+        if len(text) > max_chars:  # (a fetched page or html: known only once read)
+            raise too_long(len(text), max_chars)
+        try:
+            model = state.get("model") or get_model(model_path)
+            return analyze(text, lang=lang, model=model, id=id, skipped=skipped)
+        except SpinscanError as e:  # input and language errors; model errors fail at start-up
+            raise ApiError.of(e) from e
+
     def run_one(item: AnalyzeIn, upload: Upload | None = None, page=None) -> dict[str, Any]:
         try:
             doc = page if page is not None else read(item, upload)
-            if len(doc.text) > max_chars:  # (a fetched page or html: known only once read)
-                raise too_long(len(doc.text), max_chars)
-            model = state.get("model") or get_model(model_path)
-            result = analyze(doc.text, lang=item.lang, model=model, id=item.id, skipped=doc.skipped)
-        except SpinscanError as e:  # input and language errors; model errors fail at start-up
+        except SpinscanError as e:
             raise ApiError.of(e) from e
+        result = analysis_of(doc.text, item.lang, item.id, doc.skipped)
         meta = {k: getattr(doc, k) for k in ("kind", "title", "author", "date", "site", "url")}
         return {**result.to_dict(), "text": doc.text, **meta}
 
@@ -258,17 +265,8 @@ def create_app(
     app.include_router(labels_router(model_path))
     app.include_router(corpus_router(corpus_db))
 
-    def analyse_text(text: str, lang: str | None):
-        try:
-            if len(text) > max_chars:
-                raise too_long(len(text), max_chars)
-            model = state.get("model") or get_model(model_path)
-            return analyze(text, lang=lang, model=model)
-        except SpinscanError as e:
-            raise ApiError.of(e) from e
-
     async def queued(text: str, lang: str | None):
-        return await gate.run(analyse_text, text, lang, chars=min(len(text), max_chars))
+        return await gate.run(analysis_of, text, lang, chars=min(len(text), max_chars))
 
     version = model_version(model_path)
     app.include_router(label_studio_router(queued, version, label_studio_dir, max_batch))
