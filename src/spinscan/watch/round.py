@@ -82,7 +82,7 @@ class Round:
         self.con = store.con
         self.summary = Summary()
         self.read: set[str] = set()  # sources read this round (a sitemap index naming itself: once)
-        self.bounds_said: set[int] = set()
+        self.bound_said = False  # the bound on sources a round reads, said once
 
     def run(self, sources: list[str]) -> Summary:
         """Read every source; the user's own are trusted as named (see :mod:`spinscan.reading.http`)."""
@@ -111,12 +111,11 @@ class Round:
     def fetch_source(self, url: str):
         """The source's document (a ``.gz`` one inflated), or None when it did not change since
         the last round or was read already this round."""
-        check_url(url)
         if url in self.read:
             return None
         if len(self.read) >= MAX_SOURCE_FETCHES:  # said once; the rest wait for the next round
-            if MAX_SOURCE_FETCHES not in self.bounds_said:
-                self.bounds_said.add(MAX_SOURCE_FETCHES)
+            if not self.bound_said:
+                self.bound_said = True
                 raise InputError(f"{url}: not read, nor any source after it: this round already read "
                                  f"{MAX_SOURCE_FETCHES} feeds and sitemaps")  # fmt: skip
             return None
