@@ -30,7 +30,7 @@ from urllib.parse import urljoin
 
 from ..errors import InputError
 from ..text import MAX_BYTES
-from .addresses import AddressRefused, origin, public_addresses, resolve
+from .addresses import AddressRefused, check_public, origin, public_addresses, resolve
 from .inflate import Inflater
 
 log = logging.getLogger(__name__)
@@ -213,18 +213,14 @@ class HttpClient:
             check_url(url)
             guard = self.guarded(url)
             if guard:  # said before anything else is asked of that host (robots.txt included)
-                try:
-                    _, host, port = origin(url)
-                    public_addresses(host, port)
-                except InputError as e:
-                    raise type(e)(f"{url}: {e}", setting=e.setting) from e
+                check_public(url)
             if before_hop is not None:  # (politeness waits do not count against the deadline)
                 started = time.monotonic()
                 before_hop(url, redirected)
                 deadline += time.monotonic() - started
             _call.deadline, _call.guard = deadline, guard
             try:
-                r = self._get_once(url, headers or {}, accept, limit, deadline)
+                r = self._get_once(url, headers or {}, accept, limit)
             finally:
                 _call.deadline = None
             if isinstance(r, Response):
@@ -239,7 +235,7 @@ class HttpClient:
             url, redirected = nxt, True
         raise InputError(f"{url}: more than {MAX_REDIRECTS} redirects; give the page's final address")
 
-    def _get_once(self, url, headers, accept, limit, deadline) -> Response | str:
+    def _get_once(self, url, headers, accept, limit) -> Response | str:
         """The response, or the Location of a redirect."""
         import httpx
 
@@ -267,7 +263,7 @@ class HttpClient:
                 size = h.get("content-length", "")
                 if size.isdigit() and int(size) > limit:
                     raise over_limit(url, int(size), limit)
-                return Response(str(r.url), r.status_code, self._body(r, h, url, limit, deadline), h)
+                return Response(str(r.url), r.status_code, self._body(r, h, url, limit), h)
         except InputError as e:  # the address rule or DNS, raised at connect time
             if str(e).startswith(url):
                 raise
@@ -280,15 +276,13 @@ class HttpClient:
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as e:
             raise InputError(f"{url}: the download failed ({type(e).__name__}: {e})") from e
 
-    def _body(self, r, h: dict[str, str], url: str, limit: int, deadline: float) -> bytes:
+    def _body(self, r, h: dict[str, str], url: str, limit: int) -> bytes:
         encoding = h.get("content-encoding", "identity").strip().lower()
         if encoding not in ("identity", "", "gzip", "x-gzip", "deflate"):
             raise InputError(f"{url}: sent in an encoding that was not asked for ({encoding})")
         inflater = Inflater(encoding, limit, url) if encoding not in ("identity", "") else None
         chunks, n = [], 0
-        for raw in r.iter_raw():
-            if time.monotonic() > deadline:
-                raise InputError(f"{url}: timed out after {self.timeout:.0f} s")
+        for raw in r.iter_raw():  # (the deadline is kept by every socket read: DeadlineStream)
             for chunk in inflater.feed(raw) if inflater else (raw,):
                 n += len(chunk)
                 if n > limit:
