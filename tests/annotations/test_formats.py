@@ -248,3 +248,27 @@ def test_exports_recorded_from_a_real_label_studio_are_read_exactly(export):
     }  # overlapping, both kept
     assert (first.genre, first.frames) == ("opinion", ["Political", "Morality"])
     assert "\r\n" in first.text  # CRLF kept as exported: the offsets count each CR
+
+
+def test_own_jsonl_items_with_paragraph_labels_only_keep_their_spans_unknown(tmp_path):
+    rows = [
+        {"id": "a:p_001", "text": "Ils mentent.\nToujours.", "techniques": ["Loaded_Language"], "spans": [],
+         "has_spans": False, "source": "s2", "meta": {"page_id": "p"}},
+        {"id": "b", "text": "Un.\n\nDeux.", "techniques": {"3": ["Doubt"]}, "article": "q"},
+        {"id": "c", "text": "Tout va bien.", "spans": [], "has_spans": True},
+    ]  # fmt: skip
+    p = write(tmp_path, "own.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    a, b, c = read_annotations([p], lang="fr")
+    assert a.spans is None and a.text == "Ils mentent. Toujours." and a.techniques == {1: ["Loaded_Language"]}
+    assert a.meta["group"] == "p" and a.meta["source"] == "s2"
+    assert b.spans is None and b.techniques == {1: [], 3: ["Doubt"]} and b.meta["group"] == "q"
+    assert c.spans == [] and c.techniques == {1: []}  # spans annotated: none is an answer
+    back = read_annotations([write(tmp_path, "back.jsonl", json.dumps(jsonl_row(b)) + "\n")], lang="fr")
+    assert back[0].techniques == b.techniques and back[0].spans is None and back[0].meta["group"] == "q"
+    bad = {"id": "d", "text": "Un.", "techniques": {"7": ["Doubt"]}}
+    with pytest.raises(InputError, match="line '7', which the text does not have"):
+        read_annotations([write(tmp_path, "bad.jsonl", json.dumps(bad) + "\n")], lang="fr")
+    with pytest.raises(InputError, match="has_spans' is false but the item has spans"):
+        spans = [{"technique": "Doubt", "start": 0, "end": 2}]
+        read_annotations([write(tmp_path, "b2.jsonl", json.dumps({"text": "Un.", "spans": spans,
+                                                                  "has_spans": False}) + "\n")], lang="fr")  # fmt: skip

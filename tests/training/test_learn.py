@@ -114,3 +114,50 @@ def test_a_work_folder_spinscan_did_not_make_is_refused_and_only_its_own_files_a
     assert (ours / "fingerprint").read_text().strip() == "second"
     with pytest.raises(OutputError, match="is a file"):
         prepare_work(ours / "notes.txt", "x")
+
+
+def arabic_items(tmp_path: Path) -> Path:
+    """16 ArMPro news paragraphs with spans (two pages of several paragraphs among them) and 14
+    ArAIEval paragraphs and tweets with labels only, as the Arabic release writes them."""
+    need_shared()
+    rows = [json.loads(x) for x in (DATA.parent / "arabic" / "arabic-techniques.jsonl").open(encoding="utf-8")]
+    pages: dict[str, list] = {}
+    for r in rows:
+        if r["source"] == "armpro_v2":
+            pages.setdefault(r["meta"]["page_id"], []).append(r)
+    multi = [p for p in pages.values() if len(p) >= 3][:2]
+    spans = [r for p in multi for r in p]
+    spans += [r for r in rows if r["source"] == "armpro_v2" and r not in spans][: 16 - len(spans)]
+    labels = [r for r in rows if r["source"] == "araieval23_task1B" and r["techniques"]][:14]
+    p = tmp_path / "ar.jsonl"
+    p.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in spans + labels), encoding="utf-8")
+    return p
+
+
+def test_span_items_and_labels_only_items_are_learned_together(encoder_model, tmp_path):
+    from spinscan.training.encoder.run import EncoderRun
+    from spinscan.training.encoder.spans import HeldoutSpans
+
+    base_dir, _, _ = encoder_model
+    arts = read_annotations([arabic_items(tmp_path)], lang="ar")
+    only = [a for a in arts if a.spans is None]
+    assert len(arts) == 30 and len(only) == 14 and all(a.techniques for a in only)
+    out, work = tmp_path / "taught", tmp_path / "work"
+    report = learn(arts, base_dir, out, work, opts=LearnOptions(epochs=1, force=True))
+    assert report["language"] == "ar" and report["articles"] == 30 and report["written"]
+    run = EncoderRun(work / "data", work / "run")
+    tt, held = run.data.token_table(), run.data.heldout()
+    ids = json.loads((work / "data" / "ids.json").read_text())
+    unknown = {n for n, own in ids.items() if any(a.id == own and a.spans is None for a in arts)}
+    # labels-only rows: no span loss, no span gold; their paragraph labels are in the table
+    assert [not k for k in tt.known] == [i in unknown for i in tt.ids]
+    assert run.data.paragraphs.y[[i in unknown for i in tt.ids]].sum() > 0
+    hs = HeldoutSpans(run, run.heldout_token_probs(0), run.data.paragraphs.y[held], tt)
+    assert not set(hs.arts) & unknown
+    # the paragraphs of one page are held out together
+    group = {a.id: a.meta.get("group") for a in arts}
+    side: dict[str, set] = {}
+    for i, h in zip(tt.ids, held):
+        if group[ids[i]]:
+            side.setdefault(group[ids[i]], set()).add(bool(h))
+    assert side and all(len(s) == 1 for s in side.values())

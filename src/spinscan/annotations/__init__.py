@@ -4,7 +4,8 @@ and the same formats written from an analysis, for the next round of annotation.
 
 from __future__ import annotations
 
-from .doccano import doccano_row, jsonl_row, read_doccano, read_jsonl
+from .doccano import doccano_row, read_doccano
+from .jsonl import jsonl_row, read_jsonl
 from .label_studio import label_studio_task, read_label_studio
 from .names import Names
 from .read import read_annotations

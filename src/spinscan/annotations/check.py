@@ -40,13 +40,17 @@ def summary(articles: list[Article], skipped: list[str]) -> dict[str, Any]:
     by_lang: dict[str, dict[str, Any]] = {}
     for a in articles:
         row = by_lang.setdefault(a.lang or "?", {"articles": 0, "with_spans": 0, "spans": 0,
-                                                "paragraph_labels": 0, "genres": Counter(),
-                                                "with_frames": 0, "frames": 0})  # fmt: skip
+                                                "labels_only": 0, "paragraph_labels": 0,
+                                                "genres": Counter(), "with_frames": 0, "frames": 0,
+                                                "sources": Counter()})  # fmt: skip
         row["articles"] += 1
+        row["sources"][a.meta.get("source") or "-"] += 1
         if a.spans is not None:
             row["with_spans"] += 1
             row["spans"] += len(a.spans)
-            row["paragraph_labels"] += sum(len(t) for t in (a.techniques or {}).values())
+        elif a.techniques is not None:  # paragraph labels without spans: the span head skips them
+            row["labels_only"] += 1
+        row["paragraph_labels"] += sum(len(t) for t in (a.techniques or {}).values())
         if a.genre:
             row["genres"][a.genre] += 1
         if a.frames is not None:
@@ -54,6 +58,7 @@ def summary(articles: list[Article], skipped: list[str]) -> dict[str, Any]:
             row["frames"] += len(a.frames)
     for row in by_lang.values():
         row["genres"] = dict(row["genres"])
+        row["sources"] = dict(row["sources"]) if set(row["sources"]) != {"-"} else {}
     return {
         "articles": len(articles),
         "spans": sum(r["spans"] for r in by_lang.values()),
@@ -67,10 +72,13 @@ def lines(s: dict[str, Any]) -> list[str]:
     out = [f"{s['articles']} articles, {s['spans']} spans would be learned from"]
     for lang, r in sorted(s["languages"].items()):
         genres = ", ".join(f"{n} {g}" for g, n in sorted(r["genres"].items())) or "no genre"
+        only = f", {r['labels_only']} with paragraph labels only" if r["labels_only"] else ""
         out.append(
             f"  {lang}: {r['articles']} articles; {r['with_spans']} with span annotations ({r['spans']} "
-            f"spans, {r['paragraph_labels']} paragraph labels); {genres}; {r['with_frames']} with frames "
-            f"({r['frames']})"
+            f"spans){only}; {r['paragraph_labels']} paragraph labels; {genres}; {r['with_frames']} with "
+            f"frames ({r['frames']})"
         )
+        if r["sources"]:
+            out.append("    by source: " + ", ".join(f"{k} {n}" for k, n in sorted(r["sources"].items())))
     out += [f"  skipped: {x}" for x in s["skipped"]]
     return out

@@ -3,8 +3,7 @@
 doccano writes one JSON object a line, ``text`` with ``label: [[start, end, "Tag"], ...]`` (or
 ``entities: [{"start_offset", "end_offset", "label"}]``), code-point offsets as Python counts
 them. A text-classification label (a plain string in ``label``, or ``cats``) names the genre or
-frames. spinscan's own JSONL is ``{"id", "text", "lang", "genre", "frames", "spans": [{"technique",
-"start", "end"}]}``; a key that is absent is not learned.
+frames. spinscan's own JSONL is read in ``jsonl``; it shares this module's line reader.
 """
 
 from __future__ import annotations
@@ -128,39 +127,6 @@ def read_doccano(path: str | Path, names: Names | None = None, lang: str | None 
     return out
 
 
-def read_jsonl(path: str | Path, names: Names | None = None, lang: str | None = None) -> list[Article]:
-    """The articles of spinscan's own annotation JSONL (see the module's docstring)."""
-    p, names = Path(path), names or Names()
-    out = []
-    for n, (where, row) in enumerate(lines_of(p), start=1):
-        text = _text(row, where)
-        a = Article(id=str(row.get("id", n)), text=text, lang=_lang(row, where) or lang)
-        a.meta["where"] = where
-        if row.get("genre") is not None:
-            if not isinstance(row["genre"], str):
-                raise InputError(f"{where}: 'genre' should be one name, found {str(row['genre'])[:40]!r}")
-            a.genre = _classes([row["genre"]], names, where)[0]
-            if a.genre is None:
-                raise InputError(f"{where}: unknown genre {row['genre']!r}")
-        if row.get("frames") is not None:
-            a.frames = _classes(strings(row["frames"], where, "frames"), names, where)[1] or []
-        spans = []
-        rows = row.get("spans") or []
-        if not isinstance(rows, list):
-            raise InputError(f"{where}: 'spans' should be a list of {{technique, start, end}}")
-        for k, s in enumerate(rows, start=1):
-            t = names.find(str(s.get("technique", ""))) if isinstance(s, dict) else None
-            if t is None:
-                raise InputError(
-                    f"{where}, span {k}: expected {{technique, start, end}} with a known technique"
-                )
-            start, end = offsets(s.get("start"), s.get("end"), len(text), f"{where}, span {k}")
-            spans.append(Span(t, start, end, 1.0))
-        a.spans = spans
-        out.append(with_paragraph_techniques(a, known="spans" in row))
-    return out
-
-
 def doccano_row(analysis: Analysis, text: str) -> dict[str, Any]:
     """One doccano JSONL row for ``text`` with the analysis's spans as labels (code points) to
     correct, and its genre and frames in ``meta.spinscan`` (never read back as gold)."""
@@ -170,15 +136,3 @@ def doccano_row(analysis: Analysis, text: str) -> dict[str, Any]:
     guess = {"genre": analysis.genre, "frames": analysis.frames, "model": analysis.model.get("version")}
     return {"id": analysis.id, "text": text, "lang": analysis.lang, "label": spans,
             "meta": {"spinscan": guess}}  # fmt: skip
-
-
-def jsonl_row(a: Article) -> dict[str, Any]:
-    """spinscan's own annotation JSONL row of an article with gold."""
-    row: dict[str, Any] = {"id": a.id, "text": a.text, "lang": a.lang}
-    if a.genre is not None:
-        row["genre"] = a.genre
-    if a.frames is not None:
-        row["frames"] = a.frames
-    if a.spans is not None:
-        row["spans"] = [{"technique": s.technique, "start": s.start, "end": s.end} for s in a.spans]
-    return row

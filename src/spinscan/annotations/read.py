@@ -9,7 +9,8 @@ from pathlib import Path
 from ..errors import InputError
 from ..languages import normalise_language
 from ..types import Article
-from .doccano import read_doccano, read_jsonl
+from .doccano import read_doccano
+from .jsonl import read_jsonl
 from .label_studio import read_label_studio
 from .names import Names
 from .prodigy import is_prodigy, read_prodigy
@@ -39,7 +40,7 @@ def format_of(path: Path) -> str:
         return "prodigy"
     return (
         "jsonl"
-        if isinstance(row, dict) and ("spans" in row or "genre" in row or "frames" in row)
+        if isinstance(row, dict) and any(k in row for k in ("spans", "genre", "frames", "techniques"))
         else "doccano"
     )
 

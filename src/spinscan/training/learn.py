@@ -28,6 +28,7 @@ from ..errors import InputError, ModelError, OutputError
 from ..labels import TECHNIQUES
 from ..models.base import load_model
 from ..semeval.data import write_spans, write_subtask1, write_subtask2, write_subtask3
+from .encoder.data import LAYOUT_EXTRAS
 from ..types import Article
 
 log = logging.getLogger(__name__)
@@ -68,11 +69,15 @@ def write_dataset(articles: list[Article], root: Path, lang: str) -> dict[str, s
     tmp = root.with_name(root.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     d = tmp / lang
-    ids = {}
+    ids, groups, unknown = {}, {}, []
     rows1, rows2, rows3, spans = [], [], [], []
     for n, a in enumerate(articles, start=1):
         num = str(n)
         ids[num] = a.id
+        if a.meta.get("group"):  # paragraph items of one article: held out together
+            groups[num] = f"group:{a.meta['group']}"
+        if a.spans is None:  # paragraph labels only: the span head must not read "no span" here
+            unknown.append(num)
         for st in (1, 2, 3):
             if st == 3 or (st == 1 and a.genre) or (st == 2 and a.frames is not None):
                 folder = d / f"train-articles-subtask-{st}"
@@ -97,6 +102,9 @@ def write_dataset(articles: list[Article], root: Path, lang: str) -> dict[str, s
     for num, rows in by_article.items():
         write_spans(span_dir / f"article{num}-labels-subtask-3.txt", rows)
     (tmp / "ids.json").write_text(json.dumps(ids, ensure_ascii=False), encoding="utf-8")
+    (tmp / LAYOUT_EXTRAS).write_text(
+        json.dumps({"groups": groups, "spans_unknown": unknown}, ensure_ascii=False), encoding="utf-8"
+    )
     shutil.rmtree(root, ignore_errors=True)
     tmp.rename(root)
     return ids
@@ -108,6 +116,7 @@ def fingerprint(articles: list[Article], lang: str, base: Path, opts: LearnOptio
     for a in articles:
         h.update(a.text.encode("utf-8"))
         h.update(json.dumps([(s.technique, s.start, s.end) for s in a.spans or []]).encode())
+        h.update(json.dumps([a.spans is None, a.meta.get("group"), a.techniques], sort_keys=True).encode())
     return h.hexdigest()[:16]
 
 

@@ -24,6 +24,20 @@ class TokenTable:
     bounds: list[tuple[int, int]] = field(default_factory=list)  # the paragraph's trimmed text
     gold: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)  # article -> spans
     texts: dict[str, str] = field(default_factory=dict)  # article -> raw text (the offsets index it)
+    known: list[bool] = field(default_factory=list)  # whether the row's spans are annotated at all
+
+
+# beside an official layout written by ``learn``: article number -> the article it is a paragraph
+# of ("groups", held out together), and the numbers annotated with paragraph labels only
+LAYOUT_EXTRAS = "layout-extras.json"
+
+
+def layout_extras(root: Path) -> dict:
+    import json
+
+    p = Path(root) / LAYOUT_EXTRAS
+    d = json.loads(p.read_text(encoding="utf-8")) if p.is_file() else {}
+    return {"groups": dict(d.get("groups") or {}), "spans_unknown": set(d.get("spans_unknown") or [])}
 
 
 def heldout_mask(
@@ -63,6 +77,7 @@ class RunData:
         self.ds, self.cfg = ds, cfg
         self.backbone = backbone or backbone_for(BackboneSpec())  # its tokenizer cuts the token rows
         self._tabs: dict[str, Table] | None = None
+        self.extras = layout_extras(ds.root)
 
     @property
     def tables(self) -> dict[str, Table]:
@@ -78,6 +93,10 @@ class RunData:
         """True for the paragraph rows of held-out articles (never trained on)."""
         t = self.paragraphs
         fixed = {"en": ptc_dev_ids(self.ds.root)} if self.cfg.heldout_en_ptc_dev else None
+        groups = self.extras["groups"]
+        if groups:  # paragraph items of one article go to one side together
+            by = np.array([groups.get(g, g) for g in t.groups.tolist()])
+            return heldout_mask(by, t.langs, self.cfg.heldout, self.cfg.seed, fixed)
         return heldout_mask(t.groups, t.langs, self.cfg.heldout, self.cfg.seed, fixed)
 
     def ptc_dev_dir(self) -> Path | None:
@@ -101,6 +120,7 @@ class RunData:
                 if a.techniques is None:
                     continue
                 spans = a.spans or []
+                known = a.id not in self.extras["spans_unknown"]
                 tt.gold[a.id] = [(sp.technique, sp.start, sp.end) for sp in spans]
                 tt.texts[a.id] = a.text
                 paras = a.paragraphs
@@ -118,6 +138,7 @@ class RunData:
                     tt.ends.append(ends)
                     tt.ids.append(a.id)
                     tt.bounds.append(p.trimmed)
+                    tt.known.append(known)
         if len(tt.labels) != len(self.paragraphs.texts):
             raise RuntimeError("token labels and paragraph table disagree; the data changed during the run")
         return tt

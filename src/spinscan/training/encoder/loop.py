@@ -50,7 +50,9 @@ def finetune(run: Run, progress: Progress | None = None) -> list[dict]:
     rows = run.frozen.rows(progress)
     y = torch.from_numpy(run.data.paragraphs.y.astype(np.float32))
     tt = run.data.token_table()
-    tok_labels, tok_valid = tt.labels, [st >= 0 for st in tt.starts]
+    # tokens of rows annotated with paragraph labels only carry no span loss (unknown, not "none")
+    tok_labels = tt.labels
+    tok_valid = [(st >= 0) & known for st, known in zip(tt.starts, tt.known or [True] * len(tt.starts))]
     if any(len(t) != len(r) for t, r in zip(tok_labels, rows)):
         raise RuntimeError("token labels do not match the cached states; delete the lower-*.npz cache")
     held = run.data.heldout()
@@ -122,7 +124,9 @@ def finetune(run: Run, progress: Progress | None = None) -> list[dict]:
             with autocast(dev, cfg.precision):
                 para_logits, tok_logits = top(h, m)
             para_logits, tok_logits = para_logits.float(), tok_logits.float()
-            loss = loss_fn(para_logits, y[b].to(dev)) + cfg.token_weight * loss_fn(tok_logits[tv], tl[tv])
+            loss = loss_fn(para_logits, y[b].to(dev))
+            if tv.any():  # (a batch of labels-only rows has no token to learn from)
+                loss = loss + cfg.token_weight * loss_fn(tok_logits[tv], tl[tv])
             scaler.scale(loss / accum).backward()
             if (k + 1) % accum == 0 or k + 1 == len(batches):
                 scaler.unscale_(opt)

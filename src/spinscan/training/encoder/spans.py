@@ -38,7 +38,8 @@ class HeldoutSpans:
         self.tp = token_probs
         self.labels = list(TECHNIQUES)
         self.chosen = [[self.labels[j] for j in np.flatnonzero(decisions[k])] for k in range(len(self.hi))]
-        self.arts = sorted({self.tt.ids[i] for i in self.hi})
+        known = self.tt.known or [True] * len(self.tt.ids)  # (rows with paragraph labels only: no span gold)
+        self.arts = sorted({self.tt.ids[i] for i in self.hi if known[i]})
         self.lang_of = {self.tt.ids[i]: str(tab.langs[i]) for i in self.hi}
         self.gold = [(a, t, s, e) for a in self.arts for t, s, e in self.tt.gold[a]]
 
@@ -46,7 +47,10 @@ class HeldoutSpans:
         """Spans of the held-out rows decoded with ``cfg`` (settings, or their config dict)."""
         settings = cfg if isinstance(cfg, SpanSettings) else SpanSettings.from_dict(cfg)
         tt, rows = self.tt, []
+        arts = set(self.arts)
         for k, i in enumerate(self.hi):
+            if tt.ids[i] not in arts:
+                continue
             args = (
                 tt.starts[i],
                 tt.ends[i],
