@@ -47,8 +47,9 @@ def split(work: Path) -> None:
     for name, rows in (("train", train), ("test", test)):
         with open(work / f"{name}.jsonl", "w", encoding="utf-8") as f:
             f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    left = len(items) - len(test) - len(train)
     print(f"{len(pages)} ArMPro pages, {len(test_pages)} test pages: {len(test)} test paragraphs, "
-          f"{len(train)} training items ({len(items) - len(test) - len(train)} more left out: same pages)")  # fmt: skip
+          f"{len(train)} training items ({left} more left out: same pages)")  # fmt: skip
 
 
 def test_articles(work: Path) -> list:
@@ -104,7 +105,9 @@ def curve(work: Path, sizes: list[int], epochs: int) -> None:
     arts = test_articles(work)
     base = score(str(ROOT / "src" / "spinscan" / "pretrained" / "encoder-0.2"), arts)
     print(f"test: {len(arts)} articles, {base['paragraphs']} paragraphs")
-    print("| taught with | paragraph micro-F1 | span F1 (aware) | learn: wall s | peak MB | learn's verdict |")
+    print(
+        "| taught with | paragraph micro-F1 | span F1 (aware) | learn: wall s | peak MB | learn's verdict |"
+    )
     print("|---|---|---|---|---|---|")
     print(f"| 0 (zero-shot) | {base['techniques']:.3f} | {base['spans']:.3f} | | | |", flush=True)
     for n in sizes:
@@ -127,9 +130,9 @@ def curve(work: Path, sizes: list[int], epochs: int) -> None:
             continue
         report = json.loads(r.stdout.strip().splitlines()[0])
         got = score(str(out), arts)
-        verdict = "better" if report["better"] else "worse (forced here)"
+        verdict = f"{'better' if report['better'] else 'worse (forced here)'}, {report['heldout_articles']} held out"
         print(f"| {name} ({report['articles']} items) | {got['techniques']:.3f} | {got['spans']:.3f} | "
-              f"{wall:.0f} | {peak:.0f} | {verdict}, {report['heldout_articles']} held out |", flush=True)  # fmt: skip
+              f"{wall:.0f} | {peak:.0f} | {verdict} |", flush=True)  # fmt: skip
 
 
 def main() -> None:

@@ -93,6 +93,34 @@ def zero_shot_quality(model_dir: str | Path | None = None) -> dict[str, Any]:
     }
 
 
+def taught_quality(model_dir: str | Path | None = None) -> dict[str, dict[str, Any]]:
+    """Per language taught through ``spinscan learn``: paragraph technique micro-F1 and span F1
+    (aware) with where they were measured: a test set of its own where one was run (metrics.json
+    ``taught``), else learn's held-out share of the annotations; {} when none was taught."""
+    path = Path(model_dir) if model_dir else default_model_path()
+    try:
+        metrics = json.loads((path / "metrics.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for r in metrics.get("language_members") or []:
+        shipped = (r.get("as_shipped") or {}).get("taught")
+        lang = r.get("language") or (r.get("languages") or [None])[0]
+        if not isinstance(shipped, dict) or not isinstance(lang, str):
+            continue
+        out[lang] = {
+            "techniques": shipped.get("techniques"),
+            "spans": shipped.get("spans"),
+            "measured_on": f"{r['heldout_articles']} held-out annotated items (learn's own share)"
+            if "heldout_articles" in r
+            else "learn's held-out share of the annotations",
+        }
+    for lang, m in (metrics.get("taught") or {}).items():  # a test of its own, where one was run
+        if isinstance(m, dict):
+            out[lang] = {k: m.get(k) for k in ("techniques", "spans", "measured_on")}
+    return out
+
+
 def in_ten(x: float | None) -> str:
     """0.43 -> "4 in 10" (how a reader hears a precision); None -> "not measured"."""
     return "not measured" if x is None else f"{round(10 * x)} in 10"
@@ -214,6 +242,7 @@ def to_analysis(
         model={"name": model.name, "kind": model.kind, "version": model.version},
         lang_name=language_name(article.lang),
         zero_shot=bool(article.lang) and article.lang not in model.trained_languages,
+        zero_shot_heads=model.zero_shot_heads(article.lang),
     )
 
 

@@ -163,6 +163,13 @@ class Analysis:
             "for unseen languages (`spinscan languages`)."
         },
     )
+    zero_shot_heads: list[str] = field(
+        default_factory=list,
+        metadata={
+            "doc": "The heads that read this language zero-shot: all three when `zero_shot`; genre "
+            "and frames for a language taught only its techniques (`spinscan learn`)."
+        },
+    )
     lang_confidence: float | None = field(
         default=None,
         metadata={"doc": "The language identifier's probability (null when the language was given)."},

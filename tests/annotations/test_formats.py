@@ -272,3 +272,40 @@ def test_own_jsonl_items_with_paragraph_labels_only_keep_their_spans_unknown(tmp
         spans = [{"technique": "Doubt", "start": 0, "end": 2}]
         read_annotations([write(tmp_path, "b2.jsonl", json.dumps({"text": "Un.", "spans": spans,
                                                                   "has_spans": False}) + "\n")], lang="fr")  # fmt: skip
+
+
+def test_arabic_news_with_its_gold_spans_survives_the_label_studio_and_doccano_round_trips(tmp_path):
+    """Real ArMPro paragraphs (right to left, with a right-to-left mark, tatweel and an emoji
+    before them): every span comes back on the same code points and the same words."""
+    from ..conftest import DATA, need_shared
+
+    need_shared()
+    rows = [
+        json.loads(x) for x in (DATA.parent / "arabic" / "arabic-techniques.jsonl").open(encoding="utf-8")
+    ]
+    paras = [r for r in rows if r["source"] == "armpro_v2" and len(r["spans"]) >= 3][:3]
+    head = "عاجل 🔥 \u200fالخبر\u0640\u0640 الكامل"
+    text, spans, results = head + "\n", [], []
+    for no, r in enumerate(paras, start=2):
+        base = len(text)
+        line = r["text"].replace("\n", " ")
+        got = [Span(s["technique"], base + s["start"], base + s["end"], 0.9) for s in r["spans"]]
+        results.append(ParagraphResult(no, base, base + len(line), line, sorted({s.technique for s in got}),
+                                       {s.technique: 0.9 for s in got}, got))  # fmt: skip
+        spans += got
+        text += line + "\n"
+    a = Analysis(lang="ar", lang_detected=True, genre="reporting", genre_scores={"reporting": 0.8}, frames=[],
+                 frame_scores={}, paragraphs=results, model={"name": "m", "kind": "encoder", "version": "1"},
+                 id="ar1")  # fmt: skip
+    want = {(s.technique, s.start, s.end, text[s.start : s.end]) for s in spans}
+    t = label_studio_task(a, text, "m 1")
+    assert {(r["value"]["labels"][0], r["value"]["start"], r["value"]["end"], r["value"]["text"])
+            for r in t["predictions"][0]["result"] if r["type"] == "labels"} == want  # fmt: skip
+    t["annotations"] = [{"id": 1, "result": t["predictions"][0]["result"]}]
+    (back,) = read_annotations([write(tmp_path, "ar.json", [t])])
+    assert {(s.technique, s.start, s.end, text[s.start : s.end]) for s in back.spans} == want
+    (d,) = read_annotations(
+        [write(tmp_path, "ar.jsonl", json.dumps(doccano_row(a, text), ensure_ascii=False))]
+    )
+    assert {(s.technique, s.start, s.end, text[s.start : s.end]) for s in d.spans} == want
+    assert back.lang == d.lang == "ar"

@@ -60,6 +60,12 @@ def test_a_label_studio_export_is_learned_as_a_member_for_its_language(encoder_m
     assert (
         base.settings.unseen("pt") and not taught.settings.unseen("pt") and "pt" in taught.trained_languages
     )
+    # only the techniques were taught: genre and frames still read Portuguese zero-shot
+    assert taught.settings.unseen("pt", "frames") and taught.zero_shot_heads("pt") == ["genre", "frames"]
+    assert (
+        base.zero_shot_heads("pt") == ["genre", "frames", "techniques"] and taught.zero_shot_heads("fr") == []
+    )
+    assert taught.settings.blend("frames", "pt") == base.settings.blend("frames", "pt")
     assert len(json.loads((out / "config.json").read_text())["member_weights"]["pt"]) == 2
     # the language's own thresholds and span settings only where they beat the base's (cross-fitted)
     kept = report["as_shipped"]
@@ -120,7 +126,9 @@ def arabic_items(tmp_path: Path) -> Path:
     """16 ArMPro news paragraphs with spans (two pages of several paragraphs among them) and 14
     ArAIEval paragraphs and tweets with labels only, as the Arabic release writes them."""
     need_shared()
-    rows = [json.loads(x) for x in (DATA.parent / "arabic" / "arabic-techniques.jsonl").open(encoding="utf-8")]
+    rows = [
+        json.loads(x) for x in (DATA.parent / "arabic" / "arabic-techniques.jsonl").open(encoding="utf-8")
+    ]
     pages: dict[str, list] = {}
     for r in rows:
         if r["source"] == "armpro_v2":

@@ -65,21 +65,21 @@ def lines_of(path: Path) -> Iterator[tuple[str, dict]]:
         raise InputError(f"{path}: the file is empty; export the annotated articles into it")
 
 
-def _text(row: dict, where: str) -> str:
+def row_text(row: dict, where: str) -> str:
     text = row.get("text", row.get("data"))
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"{where}: no 'text'")
     return text
 
 
-def _lang(row: dict, where: str) -> str | None:
+def row_lang(row: dict, where: str) -> str | None:
     lang = row.get("lang")
     if lang is not None and not isinstance(lang, str):
         raise InputError(f"{where}: 'lang' should be a language code, found {lang!r}")
     return lang
 
 
-def _classes(labels: list[str], names: Names, where: str) -> tuple[str | None, list[str] | None]:
+def row_classes(labels: list[str], names: Names, where: str) -> tuple[str | None, list[str] | None]:
     genre, frames = None, []
     for lab in labels:
         if g := names.find(lab, "genres"):
@@ -96,7 +96,7 @@ def read_doccano(path: str | Path, names: Names | None = None, lang: str | None 
     p, names = Path(path), names or Names()
     out = []
     for n, (where, row) in enumerate(lines_of(p), start=1):
-        text = _text(row, where)
+        text = row_text(row, where)
         spans: list[Span] = []
         triples = row.get("label", row.get("labels"))
         if triples is not None and not isinstance(triples, list):
@@ -119,9 +119,9 @@ def read_doccano(path: str | Path, names: Names | None = None, lang: str | None 
             if t is None:
                 raise InputError(f"{where}, region {k}: unknown technique {r[2]!r}; name it in a --map file")
             spans.append(Span(t, start, end, 1.0))
-        a = Article(id=str(row.get("id", n)), text=text, lang=_lang(row, where) or lang)
+        a = Article(id=str(row.get("id", n)), text=text, lang=row_lang(row, where) or lang)
         a.meta["where"] = where
-        a.genre, a.frames = _classes(classes, names, where)
+        a.genre, a.frames = row_classes(classes, names, where)
         a.spans = spans
         out.append(with_paragraph_techniques(a, known=bool(regions) or "entities" in row or triples == []))
     return out

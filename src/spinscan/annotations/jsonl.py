@@ -22,7 +22,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..types import Article, Span, split_paragraphs
-from .doccano import _classes, _lang, _text, lines_of
+from .doccano import lines_of, row_classes, row_lang, row_text
 from .names import Names
 from .spans import is_int, offsets, strings, with_paragraph_techniques
 
@@ -32,8 +32,8 @@ def read_jsonl(path: str | Path, names: Names | None = None, lang: str | None = 
     p, names = Path(path), names or Names()
     out = []
     for n, (where, row) in enumerate(lines_of(p), start=1):
-        text = _text(row, where)
-        a = Article(id=str(row.get("id", n)), text=text, lang=_lang(row, where) or lang)
+        text = row_text(row, where)
+        a = Article(id=str(row.get("id", n)), text=text, lang=row_lang(row, where) or lang)
         a.meta["where"] = where
         for key, value in (("group", _group(row, where)), ("source", row.get("source"))):
             if isinstance(value, str) and value:
@@ -41,11 +41,11 @@ def read_jsonl(path: str | Path, names: Names | None = None, lang: str | None = 
         if row.get("genre") is not None:
             if not isinstance(row["genre"], str):
                 raise InputError(f"{where}: 'genre' should be one name, found {str(row['genre'])[:40]!r}")
-            a.genre = _classes([row["genre"]], names, where)[0]
+            a.genre = row_classes([row["genre"]], names, where)[0]
             if a.genre is None:
                 raise InputError(f"{where}: unknown genre {row['genre']!r}")
         if row.get("frames") is not None:
-            a.frames = _classes(strings(row["frames"], where, "frames"), names, where)[1] or []
+            a.frames = row_classes(strings(row["frames"], where, "frames"), names, where)[1] or []
         has_spans = row.get("has_spans", "spans" in row)
         if not isinstance(has_spans, bool):
             raise InputError(f"{where}: 'has_spans' should be true or false, found {has_spans!r}")

@@ -28,10 +28,10 @@ def languages(model_dir: Path | None, as_json: bool) -> None:
       spinscan languages
       spinscan languages --json | jq '.languages[] | select(.status == "trained")'
     """
-    from ..analysis import default_model_path, zero_shot_quality
+    from ..analysis import default_model_path, taught_quality, zero_shot_quality
     from ..errors import ModelError
     from ..language import detectable_codes
-    from ..languages import language_table
+    from ..languages import language_name, language_table
     from ..models.base import read_json, trained_languages
     from .tables import names_table
 
@@ -40,10 +40,11 @@ def languages(model_dir: Path | None, as_json: bool) -> None:
         raise ModelError(f"{path}: no config.json; give a model directory")
     config = read_json(path / "config.json")
     table = language_table(trained_languages(config), detectable_codes())
-    quality = zero_shot_quality(path)
+    quality, taught = zero_shot_quality(path), taught_quality(path)
     if as_json:
         model = f"{config.get('name', path.name)} {config.get('version', '')}".strip()
-        click.echo(json.dumps({"model": model, "languages": table, "quality": quality}, ensure_ascii=False))
+        out = {"model": model, "languages": table, "quality": quality, "taught": taught}
+        click.echo(json.dumps(out, ensure_ascii=False))
         return
     t = names_table("language", "code", "status", "detected", names=[r["name"] for r in table])
     for r in table:
@@ -74,3 +75,13 @@ def languages(model_dir: Path | None, as_json: bool) -> None:
         )
     else:
         c.print("This model has no measurement of zero-shot quality.")
+    for lang, q in sorted(taught.items()):
+
+        def f(x):
+            return "not measured" if x is None else f"{x:.2f}"
+
+        c.print(
+            f"{language_name(lang)} was taught its techniques with spinscan learn: paragraph techniques "
+            f"{f(q['techniques'])}, spans {f(q['spans'])} (measured on {q['measured_on']}); its genre and "
+            "frames are zero-shot."
+        )

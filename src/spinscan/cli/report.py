@@ -63,6 +63,11 @@ def language_warnings(a: Analysis) -> list[str]:
             f"zero-shot: no {language_name(a.lang)} articles trained this model; expect about the quality "
             "measured for unseen languages (spinscan languages)"
         )
+    elif a.zero_shot_heads:
+        out.append(
+            f"{' and '.join(a.zero_shot_heads)}: zero-shot (no {language_name(a.lang)} article with these "
+            "labels trained this model; its techniques were taught)"
+        )
     if a.lang_note:
         out.append(f"language: {a.lang_note}")
     return out

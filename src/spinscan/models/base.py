@@ -71,6 +71,12 @@ def trained_languages(config: dict[str, Any], where: str = "config.json") -> tup
     return tuple(dict.fromkeys([*found, *taught]))  # (a language member's languages trained it too)
 
 
+def article_head_languages(config: dict[str, Any], where: str = "config.json") -> tuple[str, ...]:
+    """The languages whose articles trained the genre and frame heads: the training languages
+    without those only a language member taught (``learn`` teaches the techniques and spans)."""
+    return trained_languages({k: v for k, v in config.items() if k != "language_members"}, where)
+
+
 class Model(ABC):
     """Analyses articles for all three subtasks."""
 
@@ -92,6 +98,15 @@ class Model(ABC):
         """The languages whose articles trained the model; any other covered language is
         analysed zero-shot."""
         return trained_languages(self.config)
+
+    def zero_shot_heads(self, lang: str | None) -> list[str]:
+        """The heads that read ``lang``'s articles zero-shot: all three for a language no article
+        trained, genre and frames for one taught only its techniques (``spinscan learn``)."""
+        if not lang:
+            return []
+        if lang not in self.trained_languages:
+            return ["genre", "frames", "techniques"]
+        return [] if lang in article_head_languages(self.config) else ["genre", "frames"]
 
     @abstractmethod
     def predict(self, articles: list[Article], subtasks: tuple[int, ...] = (1, 2, 3)) -> list[Prediction]:

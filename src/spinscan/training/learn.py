@@ -28,8 +28,8 @@ from ..errors import InputError, ModelError, OutputError
 from ..labels import TECHNIQUES
 from ..models.base import load_model
 from ..semeval.data import write_spans, write_subtask1, write_subtask2, write_subtask3
-from .encoder.data import LAYOUT_EXTRAS
 from ..types import Article
+from .encoder.data import LAYOUT_EXTRAS
 
 log = logging.getLogger(__name__)
 
@@ -218,6 +218,9 @@ def learn(
     before, after = summary(report, lang, "base"), summary(report, lang, "taught")
     report["better"] = after["techniques"] + after["spans"] > before["techniques"] + before["spans"]
     report["written"] = bool(report["better"] or opts.force)
+    metrics = json.loads((candidate / "metrics.json").read_text())
+    metrics["language_members"][-1] = {k: v for k, v in report.items() if k not in ("out", "written")}
+    (candidate / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n")
     if report["written"]:
         tmp = out_dir.with_name(out_dir.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)

@@ -131,6 +131,7 @@
   function languageWarnings(data) {
     const out = [];
     if (data.zero_shot) out.push(`Zero-shot: no ${data.lang_name || data.lang} articles trained this model; expect about the quality measured for unseen languages.`);
+    else if ((data.zero_shot_heads || []).length) out.push(`${data.zero_shot_heads.join(" and ").replace(/^./, (c) => c.toUpperCase())}: zero-shot (no ${data.lang_name || data.lang} article with these labels trained this model; its techniques were taught).`);
     if (data.lang_note) out.push(`Language: ${data.lang_note}.`);
     return out.map((t) => el("p", { class: "warn lang-warn", text: t }));
   }

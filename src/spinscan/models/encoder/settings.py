@@ -12,7 +12,7 @@ from typing import Any
 from ...errors import ModelError
 from ...labels import TECHNIQUES, TRAIN_LANGUAGES
 from ...spans import SpanSettings
-from ..base import trained_languages
+from ..base import article_head_languages, trained_languages
 
 BLENDS = ("techniques", "genre", "frames")
 GENRE_FEATURES = ("state", "style")
@@ -83,6 +83,8 @@ class EncoderSettings:
     # per language where chosen for it ("*": the others)
     genre_class_weights: tuple[float, ...] | dict[str, tuple[float, ...]] = (1.0, 1.0, 1.0)
     trained: tuple[str, ...] = TRAIN_LANGUAGES  # the languages whose articles trained the model
+    # those whose articles trained the genre and frame heads (not a language member's only)
+    trained_articles: tuple[str, ...] = TRAIN_LANGUAGES
     zero_shot: ZeroShotSettings = field(default_factory=ZeroShotSettings)
 
     @classmethod
@@ -177,6 +179,7 @@ class EncoderSettings:
             per_language_map(t, float),
             per_language_map(cw, lambda v: tuple(float(x) for x in v)),
             trained_languages(config, where),
+            article_head_languages(config, where),
             ZeroShotSettings.from_dict(config.get("zero_shot"), f"{where}: zero_shot"),
         )
 
@@ -208,20 +211,20 @@ class EncoderSettings:
         moved = {t: round(v + d, 3) for t, v in self.spans.thresholds.items()}
         return replace(self.spans, threshold=round(self.spans.threshold + d, 3), thresholds=moved)
 
-    def unseen(self, lang: str | None) -> bool:
-        """Whether ``lang``'s articles are analysed zero-shot (none of them trained the model)."""
-        return bool(lang) and lang not in self.trained
+    def unseen(self, lang: str | None, head: str = "techniques") -> bool:
+        """Whether ``head`` reads ``lang``'s articles zero-shot (none of them trained it)."""
+        return bool(lang) and lang not in (self.trained if head == "techniques" else self.trained_articles)
 
     def blend(self, head: str, lang: str | None = None) -> float:
         """The encoder's weight beside the lexical partner for ``head`` (for ``lang``'s articles)."""
         z = {"techniques": self.zero_shot.techniques_weight, "frames": self.zero_shot.frames_weight}.get(head)
-        if z is not None and self.unseen(lang):
+        if z is not None and self.unseen(lang, head):
             return z
         return float(for_language(self.ensemble.get(head, 1.0), lang))
 
     def shift(self, head: str, lang: str | None) -> float:
         """What is added to ``head``'s thresholds for ``lang``'s articles (0 but zero-shot)."""
-        if not self.unseen(lang):
+        if not self.unseen(lang, head):
             return 0.0
         return {"techniques": self.zero_shot.techniques_shift, "frames": self.zero_shot.frames_shift}.get(
             head, 0.0
