@@ -130,7 +130,8 @@ def curve(work: Path, sizes: list[int], epochs: int) -> None:
             continue
         report = json.loads(r.stdout.strip().splitlines()[0])
         got = score(str(out), arts)
-        verdict = f"{'better' if report['better'] else 'worse (forced here)'}, {report['heldout_articles']} held out"
+        verdict = "better" if report["better"] else "worse (forced here)"
+        verdict += f", {report['heldout_articles']} held out"
         print(f"| {name} ({report['articles']} items) | {got['techniques']:.3f} | {got['spans']:.3f} | "
               f"{wall:.0f} | {peak:.0f} | {verdict} |", flush=True)  # fmt: skip
 
