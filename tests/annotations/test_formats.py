@@ -309,3 +309,26 @@ def test_arabic_news_with_its_gold_spans_survives_the_label_studio_and_doccano_r
     )
     assert {(s.technique, s.start, s.end, text[s.start : s.end]) for s in d.spans} == want
     assert back.lang == d.lang == "ar"
+
+
+@pytest.mark.parametrize("export", ["doccano-all.zip", "doccano-approved.zip"])
+def test_exports_recorded_from_a_real_doccano_are_read_exactly(export):
+    """Recorded from doccano 1.8.4 by scripts/record_doccano.py: spinscan's predictions imported,
+    corrected through the API (a prediction deleted, overlapping spans added), exported as the zip
+    doccano writes, everything or approved only; an emoji, CRLF and Arabic before the spans."""
+    want = json.loads((RECORDED / "doccano-expected.json").read_text())
+    arts = read_annotations([RECORDED / export])
+    assert len(arts) == want[export]["articles"]
+    assert sum(len(a.spans) for a in arts) == want[export]["spans"]
+    first = next(a for a in arts if "corrupt elite" in a.text)
+    assert "\r\n" in first.text and "🗳" in first.text
+    got = {(s.technique, first.text[s.start : s.end]) for s in first.spans}
+    assert got == {
+        ("Loaded_Language", "corrupt elite"),
+        ("Name_Calling-Labeling", "The corrupt elite betrayed the nation"),
+        ("Name_Calling-Labeling", "Traitors"),
+    }  # the deleted prediction is gone, the overlapping spans both kept
+    ar = next(a for a in arts if a.lang == "ar")
+    assert {ar.text[s.start : s.end] for s in ar.spans} == {"الفاسدة", "كذبت على الشعب"}
+    # spinscan's genre and frames travelled in meta: never read back as a person's
+    assert all(a.genre is None and a.frames is None for a in arts)
