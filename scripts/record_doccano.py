@@ -44,7 +44,8 @@ OUT = ROOT / "tests" / "annotations" / "recorded"
 ARTICLES = [  # invented, short: an emoji, CRLF, overlapping spans, Arabic
     "Vote \U0001f5f3 now or lose everything\r\n\r\nThe corrupt elite betrayed the nation again. Traitors! "
     "They lie to us every single day.\r\n\r\nThe council met on Monday.\r\n",
-    "عاجل \U0001f525 الحكومة\n\nقالت المعارضة إن الحكومة الفاسدة كذبت على الشعب مرة أخرى.\n\nانتهى الاجتماع.\n",
+    "عاجل \U0001f525 الحكومة\n\nقالت المعارضة إن الحكومة الفاسدة كذبت على الشعب مرة أخرى."
+    "\n\nانتهى الاجتماع.\n",
     "A quiet day\n\nNothing happened in the village today, residents said.\n",
 ]
 PREDICTED = [  # what spinscan would have written for each (words, technique)
@@ -92,7 +93,9 @@ def main() -> None:
     subprocess.run([*run, "createuser", "--username", "rec", "--password", "recording-pass-123"],
                    env=env, check=True, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
     procs = [
-        subprocess.Popen([*run, "webserver", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT),
+        subprocess.Popen(
+            [*run, "webserver", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+        ),
         subprocess.Popen([*run, "task"], env=env, stdout=log, stderr=subprocess.STDOUT),
     ]
     base = f"http://127.0.0.1:{port}"
@@ -106,7 +109,9 @@ def main() -> None:
                 pass
             time.sleep(2)
         c = httpx.Client(base_url=base, timeout=120)
-        c.post("/v1/auth/login/", json={"username": "rec", "password": "recording-pass-123"}).raise_for_status()
+        c.post(
+            "/v1/auth/login/", json={"username": "rec", "password": "recording-pass-123"}
+        ).raise_for_status()
         c.headers["X-CSRFToken"] = c.cookies.get("csrftoken", "")
         c.headers["Referer"] = base
         project = c.post("/v1/projects", json={
@@ -130,7 +135,8 @@ def main() -> None:
         up.raise_for_status()
         task = c.post(f"/v1/projects/{pid}/upload", json={
             "uploadIds": [up.text.strip()], "format": "JSONL", "task": "SequenceLabeling",
-            "column_data": "text", "column_label": "label", "delimiter": ",", "encoding": "utf_8"})  # fmt: skip
+            "column_data": "text", "column_label": "label", "delimiter": ",",
+            "encoding": "utf_8"})  # fmt: skip
         task.raise_for_status()
         wait_task(c, task.json()["task_id"])
         examples = c.get(f"/v1/projects/{pid}/examples", params={"limit": 100}).json()["results"]
@@ -155,7 +161,9 @@ def main() -> None:
             c.post(f"/v1/projects/{pid}/examples/{eid}/states", json={}).raise_for_status()
         OUT.mkdir(parents=True, exist_ok=True)
         for name, approved in (("doccano-all.zip", False), ("doccano-approved.zip", True)):
-            task = c.post(f"/v1/projects/{pid}/download", json={"format": "JSONL", "exportApproved": approved})
+            task = c.post(
+                f"/v1/projects/{pid}/download", json={"format": "JSONL", "exportApproved": approved}
+            )
             task.raise_for_status()
             tid = task.json()["task_id"]
             wait_task(c, tid)
