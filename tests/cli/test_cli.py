@@ -171,13 +171,15 @@ def test_languages_lists_every_language_with_its_status(tmp_path: Path):
     body = json.loads(r.stdout)
     assert len(body["languages"]) == 93 and body["model"].startswith("spinscan-encoder")
     trained = [x["code"] for x in body["languages"] if x["status"] == "trained"]
-    assert trained == ["en", "fr", "ge", "it", "po", "ru"]
+    assert sorted(trained) == ["ar", "en", "fr", "ge", "it", "po", "ru"]
+    assert body["taught"]["ar"]["techniques"] > 0.33 and "held out" in body["taught"]["ar"]["measured_on"]
     r = CliRunner().invoke(main, ["languages"])
     assert (
         r.exit_code == 0
         and "Portuguese" in r.stdout
         and "zero-shot" in r.stdout
         and "93 languages" in r.stdout
+        and "Arabic was taught its techniques" in " ".join(r.stdout.split())
     )
     r = CliRunner().invoke(main, ["languages", "--model", str(tmp_path)])
     assert r.exit_code == 2 and "no config.json" in r.stderr and "Traceback" not in r.output

@@ -140,3 +140,12 @@ def test_a_zero_shot_article_says_so_and_its_language_doubts_in_the_header():
     buf = io.StringIO()
     print_report(Console(file=buf, width=80, no_color=True), analysis(), "a.txt")
     assert "zero-shot" not in buf.getvalue() and "English (en, detected)" in buf.getvalue()
+    # a language taught only its techniques: its genre and frames are zero-shot, said in the header
+    taught = dataclasses.replace(
+        analysis(), lang="ar", lang_name="Arabic", zero_shot_heads=["genre", "frames"]
+    )
+    buf = io.StringIO()
+    print_report(Console(file=buf, width=80, no_color=True), taught, "a.txt")
+    head = " ".join(buf.getvalue().split("Genre:")[0].split())
+    assert "genre and frames: zero-shot (no Arabic article with these labels" in head
+    assert "zero-shot: no Arabic articles" not in head

@@ -20,10 +20,13 @@ def config(**kw):
 
 def test_the_shipped_config_reads_as_settings():
     cfg = json.loads((PRETRAINED / "encoder-0.2" / "config.json").read_text())
-    s = EncoderSettings.from_config(cfg, 1)
-    assert (s.n_frozen, s.max_tokens, s.members) == (8, 256, 1)
+    s = EncoderSettings.from_config(cfg, 2)
+    assert (s.n_frozen, s.max_tokens, s.members) == (8, 256, 2)
     assert s.spans == SpanSettings.from_dict(cfg["spans"]) and s.lexical == "../lexical-0.1"
-    assert s.blend("techniques") == cfg["ensemble"]["techniques"] and s.member_weights_for("en") == (1.0,)
+    assert s.blend("techniques") == cfg["ensemble"]["techniques"] and s.member_weights_for("en") == (1.0, 0.0)
+    # Arabic (taught through learn) runs its own member, its techniques trained, its frames zero-shot
+    assert s.member_weights_for("ar") == (0.0, 1.0) and not s.unseen("ar") and s.unseen("ar", "frames")
+    assert s.spans_for("ar") != s.spans and s.blend("frames", "ar") == s.blend("frames", "pt")
 
 
 def test_member_weights_and_span_settings_per_language():
