@@ -242,8 +242,18 @@ def to_analysis(
         model={"name": model.name, "kind": model.kind, "version": model.version},
         lang_name=language_name(article.lang),
         zero_shot=bool(article.lang) and article.lang not in model.trained_languages,
-        zero_shot_heads=model.zero_shot_heads(article.lang),
+        zero_shot_heads=model.zero_shot_heads(article.lang) + narrative_zero_shot(model, article.lang, pred),
+        narratives=pred.narratives,
+        subnarratives=pred.subnarratives,
+        narrative_scores={k: round(v, 4) for k, v in pred.narrative_scores.items()},
     )
+
+
+def narrative_zero_shot(model: Model, lang: str | None, pred: Prediction) -> list[str]:
+    """``["narratives"]`` when the narrative heads read ``lang`` without having learnt from it."""
+    if not pred.narratives or not lang:
+        return []
+    return [] if lang in model.narrative_languages() else ["narratives"]
 
 
 def analyze(

@@ -170,6 +170,22 @@ class Analysis:
             "and frames for a language taught only its techniques (`spinscan learn`)."
         },
     )
+    narratives: list[str] = field(
+        default_factory=list,
+        metadata={
+            "doc": "The narratives the article carries (SemEval-2025 Task 10 taxonomies of the "
+            "Ukraine war and climate change), `Other` for none; empty when the model has no "
+            "narrative head."
+        },
+    )
+    subnarratives: list[str] = field(
+        default_factory=list,
+        metadata={"doc": "Their subnarratives (`<narrative>: Other` when none of one's is told)."},
+    )
+    narrative_scores: dict[str, float] = field(
+        default_factory=dict,
+        metadata={"doc": "Every narrative's score, and the chosen subnarratives' scores, in [0, 1]."},
+    )
     lang_confidence: float | None = field(
         default=None,
         metadata={"doc": "The language identifier's probability (null when the language was given)."},

@@ -14,29 +14,50 @@ from ..errors import DataError
 from .common import backend_option, friendly_errors, model_option, progress
 from .main import main
 
+TASKS = ["techniques", "narratives"]
+
 
 @main.command()
 @click.option(
     "--data", "data_dir", required=True, type=click.Path(path_type=Path), help="Official data folder."
 )
-@click.option("--split", required=True, type=click.Choice(["train", "dev", "test"]), help="Which split.")
+@click.option("--split", default=None, type=click.Choice(["train", "dev", "test"]),
+              help="Which split (SemEval-2023; required there).")  # fmt: skip
 @click.option("--lang", "langs", multiple=True, help="Languages (default: all found for that split).")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Output folder.")
+@click.option("--task", default="techniques", show_default=True, type=click.Choice(TASKS),
+              help="techniques: SemEval-2023 Task 3; narratives: SemEval-2025 Task 10 ST2.")  # fmt: skip
 @model_option
 @backend_option
 @friendly_errors
-def predict(data_dir, split, langs, out_dir, model_dir) -> None:
-    """Write official prediction files OUT/<lang>/<split>-predictions-subtask-{1,2,3}.txt.
+def predict(data_dir, split, langs, out_dir, task, model_dir) -> None:
+    """Write official prediction files: OUT/<lang>/<split>-predictions-subtask-{1,2,3}.txt for
+    SemEval-2023 Task 3, or OUT/<LANG>/subtask-2.txt (narratives) for a SemEval-2025 Task 10
+    folder (<LANG>/raw-documents).
 
     \b
-    Example:
+    Examples:
       spinscan predict --data ../shared/data/semeval2023 --split test --out predictions/
+      spinscan predict --task narratives --data t10/dev --out t10-predictions/
     """
     from ..analysis import get_model
     from ..languages import normalise_language
     from ..semeval.data import Dataset
     from ..semeval.predict import count_articles, predict_split
 
+    if task == "narratives":
+        from ..semeval.t10 import predict_narratives
+
+        model = get_model(model_dir)
+        with progress() as prog:
+            bar = prog.add_task("predicting narratives", total=None)
+            done = predict_narratives(model, data_dir, out_dir, lambda n: prog.advance(bar, n))
+        click.echo(
+            f"wrote subtask-2.txt for {sum(done.values())} articles ({', '.join(done)}) under {out_dir}"
+        )
+        return
+    if split is None:
+        raise click.UsageError("--split is required for --task techniques")
     ds = Dataset(data_dir)
     langs = [normalise_language(x) for x in langs] or None
     if not ds.languages(split):
@@ -56,7 +77,8 @@ def predict(data_dir, split, langs, out_dir, model_dir) -> None:
 @click.option(
     "--data", "data_dir", required=True, type=click.Path(path_type=Path), help="Official data folder."
 )
-@click.option("--split", required=True, type=click.Choice(["train", "dev", "test"]), help="Which split.")
+@click.option("--split", default=None, type=click.Choice(["train", "dev", "test"]),
+              help="Which split (SemEval-2023; required there).")  # fmt: skip
 @click.option(
     "--pred", "pred_dir", required=True, type=click.Path(path_type=Path), help="Folder of `predict`."
 )
@@ -64,16 +86,43 @@ def predict(data_dir, split, langs, out_dir, model_dir) -> None:
 @click.option(
     "--scorers", default=None, type=click.Path(path_type=Path), help="Folder of the official scorers."
 )
+@click.option("--task", default="techniques", show_default=True, type=click.Choice(TASKS),
+              help="techniques: SemEval-2023 Task 3; narratives: SemEval-2025 Task 10 ST2.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @friendly_errors
-def evaluate(data_dir, split, pred_dir, langs, scorers, as_json) -> None:
-    """Score predictions with the official scorers where gold exists (language x subtask table).
+def evaluate(data_dir, split, pred_dir, langs, scorers, task, as_json) -> None:
+    """Score predictions with the official scorers where gold exists (language x subtask table);
+    with --task narratives, samples-F1 of narratives and subnarratives, articles paired by id
+    (the organisers' scorer pairs them by line order).
 
     \b
-    Example:
+    Examples:
       spinscan evaluate --data ../shared/data/semeval2023 --split train --pred predictions/
+      spinscan evaluate --task narratives --data t10/dev --pred t10-predictions/
     """
     from ..semeval.evaluate import evaluate as run
+
+    if task == "narratives":
+        from ..semeval.t10 import evaluate_narratives
+
+        got = evaluate_narratives(data_dir, pred_dir)
+        if not got:
+            raise DataError(f"nothing to score: no subtask-2 gold with matching predictions under {pred_dir}")
+        if as_json:
+            click.echo(json.dumps(got, indent=2))
+            return
+        t = Table(
+            "lang",
+            "narratives samples-F1",
+            "subnarratives samples-F1",
+            title="SemEval-2025 Task 10 subtask 2",
+        )
+        for lang, r in got.items():
+            t.add_row(lang, f"{r['narratives_f1']:.4f}", f"{r['subnarratives_f1']:.4f}")
+        Console().print(t)
+        return
+    if split is None:
+        raise click.UsageError("--split is required for --task techniques")
 
     res = run(data_dir, split, pred_dir, list(langs) or None, scorers)
     if not res:

@@ -66,7 +66,7 @@ def language_warnings(a: Analysis) -> list[str]:
     elif a.zero_shot_heads:
         out.append(
             f"{' and '.join(a.zero_shot_heads)}: zero-shot (no {language_name(a.lang)} article with these "
-            "labels trained this model; its techniques were taught)"
+            "labels trained this model)"
         )
     if a.lang_note:
         out.append(f"language: {a.lang_note}")
@@ -100,6 +100,7 @@ def summary(a: Analysis, source: str | None, colour: bool, reliability: dict | N
         frames.add_row(Text(f"{mark} {f}", style=style), Text(_bar(a.frame_scores[f]), style=style),
                        Text(f"{a.frame_scores[f]:.2f}", style=style))  # fmt: skip
     parts += [Text("Frames (✔ chosen):", style="bold"), frames, Text("")]
+    parts += narrative_lines(a)
     counts = a.techniques
     voices = a.voice_counts()
     if counts:
@@ -278,3 +279,19 @@ def labels_table(reliability: dict[str, dict] | None = None) -> Table:
             text.append("\nheld-out: never marked", style="dim")
         t.add_row(Text(name, style=COLOURS[name]), TAGS[name], text)
     return t
+
+
+def narrative_lines(a: Analysis) -> list[Text]:
+    """The narratives (SemEval-2025 Task 10) in a line or two, with their scores; none without the heads."""
+    if not a.narratives:
+        return []
+    if a.narratives == ["Other"]:
+        told = Text("none of the Ukraine-war or climate narratives", style="dim")
+    else:
+        told = Text("; ".join(f"{n} {a.narrative_scores.get(n, 0):.2f}" for n in a.narratives))
+    out = [Text.assemble(("Narratives: ", "bold"), told)]
+    subs = [x for x in a.subnarratives if not x.endswith(": Other") and x != "Other"]
+    if subs:
+        line = "; ".join(f"{x.split(': ')[-1]} {a.narrative_scores.get(x, 0):.2f}" for x in subs)
+        out.append(Text("  " + line, style="dim"))
+    return [*out, Text("")]

@@ -27,7 +27,7 @@ from .main import main
 )
 @click.option(
     "--kind",
-    type=click.Choice(["lexical", "encoder", "genre"]),
+    type=click.Choice(["lexical", "encoder", "genre", "narratives"]),
     default="lexical",
     show_default=True,
     help="lexical: TF-IDF (minutes). encoder: fine-tuned e5-small (or --backbone) + lexical ensemble "
@@ -136,12 +136,16 @@ def train(
           --init-from models/my-encoder --lang en --epochs 2 --lr-layers 3e-5 --language-member
       spinscan train --kind genre --data ../shared/data/semeval2023 --out models/new-genre \\
           --init-from models/my-encoder --outside ../shared/data/genre-en
+      spinscan train --kind narratives --data ../shared/data/semeval2025t10/train --out models/narr
     """
     if outside_dir is not None and kind != "genre":
         raise click.UsageError("--outside is for --kind genre")
     if kind == "genre":
         work = work_dir or out_dir.with_name(out_dir.name + ".work")
         _train_genre(data_dir, out_dir, langs, encoder_opts.get("init_from"), max_articles, outside_dir, work)
+        return
+    if kind == "narratives":
+        _train_narratives(data_dir, out_dir, encoder_opts.get("init_from"), max_articles, work_dir)
         return
     if kind == "encoder":
         opts = {k: v for k, v in encoder_opts.items() if v is not None}
@@ -165,6 +169,27 @@ def train(
         _, metrics = train_lexical(data_dir, out_dir, cfg, cb)
     _print_cv(metrics)
     click.echo(f"model written to {out_dir} ({metrics['train_seconds']} s)")
+
+
+def _train_narratives(data_dir, out_dir, init_from, max_articles, work=None) -> None:
+    from ..analysis import default_model_path
+    from ..training.narratives import add_narrative_heads
+
+    base = init_from or default_model_path()
+    cache = Path(work or out_dir.with_name(out_dir.name + ".work")) / "article-states.npz"
+    with progress() as prog:
+        task = prog.add_task("reading the articles", total=None)
+
+        def cb(stage: str, done: int, total: int) -> None:
+            prog.update(task, description=stage, completed=done, total=total)
+
+        r = add_narrative_heads(base, data_dir, out_dir, cache, cb, max_articles)
+    m, b = r["cross_validated"]["mean"], r["majority_baseline"]["mean"]
+    click.echo(
+        f"narratives / subnarratives samples-F1 (5 folds by text, mean over languages): "
+        f"{m['narratives']:.3f} / {m['subnarratives']:.3f} (majority baseline {b['narratives']:.3f} / "
+        f"{b['subnarratives']:.3f}); model written to {out_dir}"
+    )
 
 
 def _train_genre(data_dir, out_dir, langs, init_from, max_articles, outside=None, work=None) -> None:

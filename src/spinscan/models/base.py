@@ -44,6 +44,10 @@ class Prediction:
     paragraph_scores: list[dict[str, float]] = field(default_factory=list)
     # per paragraph, the technique spans located in it; empty lists when the model has no span head
     paragraph_spans: list[list[Span]] = field(default_factory=list)
+    # SemEval-2025 Task 10 narratives, where the model has the heads (else empty)
+    narratives: list[str] = field(default_factory=list)
+    subnarratives: list[str] = field(default_factory=list)
+    narrative_scores: dict[str, float] = field(default_factory=dict)
 
     def spans_by_paragraph(self, article: Article) -> list[list[Span]]:
         """The spans of each paragraph; for a model without a span head, each chosen technique
@@ -107,6 +111,10 @@ class Model(ABC):
         if lang not in self.trained_languages:
             return ["genre", "frames", "techniques"]
         return [] if lang in article_head_languages(self.config) else ["genre", "frames"]
+
+    def narrative_languages(self) -> tuple[str, ...]:
+        """The languages whose articles trained the narrative heads (none: no such heads)."""
+        return tuple((self.config.get("narratives") or {}).get("languages") or ())
 
     @abstractmethod
     def predict(self, articles: list[Article], subtasks: tuple[int, ...] = (1, 2, 3)) -> list[Prediction]:

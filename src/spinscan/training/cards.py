@@ -238,3 +238,29 @@ def _temperatures(t) -> str:
         return f"temperature {t}"
     own = [k for k in t if k != "*"]
     return f"temperature {t['*']}" + (f", {t[own[0]]} in {', '.join(own)} (their own)" if own else "")
+
+
+def narratives_section(r: dict) -> str:
+    """The README.md section of the narrative heads: cross-validated samples-F1 beside the baseline."""
+    langs = [k for k in r["cross_validated"] if k != "mean"]
+
+    def row(name: str, d: dict) -> str:
+        cells = [f"{d[k]['narratives']:.3f} / {d[k]['subnarratives']:.3f}" for k in [*langs, "mean"]]
+        return f"| {name} | " + " | ".join(cells) + " |"
+
+    return "\n".join([
+        "",
+        "## Narratives (SemEval-2025 Task 10, subtask 2)",
+        "",
+        f"Two one-vs-rest heads over the article vector (the frame head's input), C {r['c']}, thresholds "
+        f"{r['narrative_threshold']} (narratives) and {r['subnarrative_threshold']} (subnarratives), "
+        f"learnt from {r['articles']} articles of the training release ({', '.join(r['languages'])}; "
+        "research use only). Samples-F1 narratives / subnarratives, "
+        f"{r['folds']}:",
+        "",
+        "| | " + " | ".join([*langs, "mean"]) + " |",
+        "|---|" + "---|" * (len(langs) + 1),
+        row("these heads", r["cross_validated"]),
+        row("majority baseline", r["majority_baseline"]),
+        "",
+    ])  # fmt: skip

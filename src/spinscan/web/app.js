@@ -131,7 +131,7 @@
   function languageWarnings(data) {
     const out = [];
     if (data.zero_shot) out.push(`Zero-shot: no ${data.lang_name || data.lang} articles trained this model; expect about the quality measured for unseen languages.`);
-    else if ((data.zero_shot_heads || []).length) out.push(`${data.zero_shot_heads.join(" and ").replace(/^./, (c) => c.toUpperCase())}: zero-shot (no ${data.lang_name || data.lang} article with these labels trained this model; its techniques were taught).`);
+    else if ((data.zero_shot_heads || []).length) out.push(`${data.zero_shot_heads.join(" and ").replace(/^./, (c) => c.toUpperCase())}: zero-shot (no ${data.lang_name || data.lang} article with these labels trained this model).`);
     if (data.lang_note) out.push(`Language: ${data.lang_note}.`);
     return out.map((t) => el("p", { class: "warn lang-warn", text: t }));
   }
@@ -198,6 +198,17 @@
       el("h2", { text: `Frames: ${data.frames.length ? data.frames.map(label).join(", ") : "none above threshold"}` }));
     Object.entries(data.frame_scores).sort((a, b) => b[1] - a[1]).slice(0, Math.max(6, data.frames.length))
       .forEach(([f, s]) => frames.append(bar(f, s, data.frames.includes(f))));
+    // SemEval-2025 Task 10's narratives, where the model has the heads
+    const narr = data.narratives || [];
+    const narratives = narr.length ? el("section", { class: "card", id: "narratives" },
+      el("h2", { text: narr[0] === "Other" ? "Narratives: none of the Ukraine-war or climate ones" : `Narratives: ${narr.join("; ")}` })) : null;
+    if (narratives) {
+      Object.entries(data.narrative_scores || {}).filter(([n]) => !n.includes(": ", n.indexOf(": ") + 2))
+        .sort((a, b) => b[1] - a[1]).slice(0, Math.max(4, narr.length))
+        .forEach(([n, s]) => narratives.append(bar(n, s, narr.includes(n))));
+      const subs = (data.subnarratives || []).filter((x) => x !== "Other" && !x.endsWith(": Other"));
+      if (subs.length) narratives.append(el("p", { class: "hint", text: "Told as: " + subs.map((x) => x.split(": ").slice(2).join(": ")).join("; ") }));
+    }
     const counts = el("section", { class: "card", id: "counts" }, el("h2", { text: "Techniques (paragraphs that use each)" }));
     const maxN = Math.max(1, ...Object.values(data.techniques));
     if (!used.length) counts.append(el("p", { text: "No persuasion technique found." }));
@@ -231,7 +242,7 @@
     const article = el("section", { class: "card article", id: "article" }, el("h2", { text: "Article" }), legend);
     data.paragraphs.forEach((p) => article.append(paragraphNode(p, defs)));
     root.append(el("div", { class: "report" }, meta, ...languageWarnings(data), actions,
-      el("div", { class: "summary" }, genre, frames, counts), article));
+      el("div", { class: "summary" }, genre, frames, ...(narratives ? [narratives] : []), counts), article));
     applyFilter(root);
   }
 

@@ -46,6 +46,7 @@ from .settings import EncoderSettings
 log = logging.getLogger(__name__)
 
 CACHE_PARAGRAPHS = 20_000  # paragraphs whose readings are kept (about 10 kB each)
+NARRATIVE_HEADS = ("narratives", "subnarratives")  # optional article heads (SemEval-2025 Task 10)
 BACKENDS = ("onnx", "torch")  # onnx: 4-bit frozen layers on ONNX Runtime, no torch; torch: the reference
 
 
@@ -187,9 +188,28 @@ class EncoderModel(Model):
             )
             for a, pred, row in zip(articles, out, p):
                 pred.frame_scores, pred.frames = self._decide("frames", a.lang, head.labels, row)
+        if 2 in subtasks and "narratives" in self.article_heads:
+            self._narratives(feats, out)
         if 3 in subtasks:
             self._techniques(articles, paras, out, enc, lex, bounds)
         return out
+
+    def _narratives(self, feats: np.ndarray, out: list[Prediction]) -> None:
+        """The article's narratives and subnarratives (SemEval-2025 Task 10) from the article
+        vector the frame head reads; the taxonomy decides (see ``training.narratives``)."""
+        hn, hs = self.article_heads["narratives"], self.article_heads["subnarratives"]
+        cfg = self.config.get("narratives") or {}
+        tn, ts = float(cfg.get("narrative_threshold", 0.5)), float(cfg.get("subnarrative_threshold", 0.5))
+        for pred, pn, ps in zip(out, hn.proba(feats), hs.proba(feats)):
+            narr = [n for n, p in zip(hn.labels, pn) if p >= tn]
+            subs: list[str] = []
+            for n in narr:
+                got = [x for x, p in zip(hs.labels, ps) if p >= ts and x.startswith(n + ": ")]
+                subs += got or [f"{n}: Other"]
+            pred.narratives, pred.subnarratives = (narr, subs) if narr else (["Other"], ["Other"])
+            scores = {n: float(p) for n, p in zip(hn.labels, pn)}
+            scores.update({x: float(p) for x, p in zip(hs.labels, ps) if x in subs})
+            pred.narrative_scores = scores
 
     def _techniques(self, articles, paras, out, enc: Encoded, lex, bounds) -> None:
         """Decide each paragraph's techniques (blended with the lexical partner), then locate them."""
@@ -296,7 +316,8 @@ class EncoderModel(Model):
                 "rebuild the model with `spinscan train --kind encoder`"
             )
         heads = {}
-        for name in ("genre", "frames"):
+        optional = [n for n in NARRATIVE_HEADS if f"{n}.coef" in t and n in labels]  # (models since 0.6)
+        for name in ("genre", "frames", *optional):
             args = (labels[name], t[f"{name}.coef"], t[f"{name}.intercept"], name == "genre")
             args += (t[f"{name}.mean"], t[f"{name}.scale"])
             if f"{name}.centres" in t:
