@@ -246,14 +246,15 @@ def to_analysis(
         narratives=pred.narratives,
         subnarratives=pred.subnarratives,
         narrative_scores={k: round(v, 4) for k, v in pred.narrative_scores.items()},
+        entities=pred.entities,
     )
 
 
 def narrative_zero_shot(model: Model, lang: str | None, pred: Prediction) -> list[str]:
     """``["narratives"]`` when the narrative heads read ``lang`` without having learnt from it."""
-    if not pred.narratives or not lang:
+    if not (pred.narratives or pred.entities) or not lang:
         return []
-    return [] if lang in model.narrative_languages() else ["narratives"]
+    return [] if lang in model.narrative_languages() else ["narratives", "entity roles"]
 
 
 def analyze(

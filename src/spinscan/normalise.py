@@ -110,4 +110,6 @@ def back_to_original(result: Analysis, c: Composed) -> Analysis:
         o = originals[p.line_no]
         p.start, p.end, p.text = o.start, o.end, o.text
         p.spans = [_span_back(sp, c) for sp in p.spans]
+    for e in result.entities:  # (entity mentions: the same end-exclusive offsets)
+        e["mentions"] = [[c.start(s), c.end(t)] for s, t in e["mentions"]]
     return result

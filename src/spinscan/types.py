@@ -186,6 +186,14 @@ class Analysis:
         default_factory=dict,
         metadata={"doc": "Every narrative's score, and the chosen subnarratives' scores, in [0, 1]."},
     )
+    entities: list[dict[str, Any]] = field(
+        default_factory=list,
+        metadata={
+            "doc": "Who is cast how (SemEval-2025 Task 10 entity framing): per entity found, its "
+            "`mentions` ([start, end] code points), `main_role` (Protagonist, Antagonist or Innocent), "
+            "`fine_roles`, and the scores of both; empty when the model has no role heads."
+        },
+    )
     lang_confidence: float | None = field(
         default=None,
         metadata={"doc": "The language identifier's probability (null when the language was given)."},

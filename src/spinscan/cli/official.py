@@ -46,14 +46,15 @@ def predict(data_dir, split, langs, out_dir, task, model_dir) -> None:
     from ..semeval.predict import count_articles, predict_split
 
     if task == "narratives":
-        from ..semeval.t10 import predict_narratives
+        from ..semeval.t10 import predict_release
 
         model = get_model(model_dir)
         with progress() as prog:
-            bar = prog.add_task("predicting narratives", total=None)
-            done = predict_narratives(model, data_dir, out_dir, lambda n: prog.advance(bar, n))
+            bar = prog.add_task("predicting narratives and roles", total=None)
+            done = predict_release(model, data_dir, out_dir, lambda n: prog.advance(bar, n))
         click.echo(
-            f"wrote subtask-2.txt for {sum(done.values())} articles ({', '.join(done)}) under {out_dir}"
+            f"wrote subtask-2.txt (and subtask-1.txt for the given mentions) for {sum(done.values())} "
+            f"articles ({', '.join(done)}) under {out_dir}"
         )
         return
     if split is None:
@@ -103,22 +104,19 @@ def evaluate(data_dir, split, pred_dir, langs, scorers, task, as_json) -> None:
     from ..semeval.evaluate import evaluate as run
 
     if task == "narratives":
-        from ..semeval.t10 import evaluate_narratives
+        from ..semeval.t10 import evaluate_release
 
-        got = evaluate_narratives(data_dir, pred_dir)
+        got = evaluate_release(data_dir, pred_dir)
         if not got:
-            raise DataError(f"nothing to score: no subtask-2 gold with matching predictions under {pred_dir}")
+            raise DataError(f"nothing to score: no Task 10 gold with matching predictions under {pred_dir}")
         if as_json:
             click.echo(json.dumps(got, indent=2))
             return
-        t = Table(
-            "lang",
-            "narratives samples-F1",
-            "subnarratives samples-F1",
-            title="SemEval-2025 Task 10 subtask 2",
-        )
+        heads = ("main_role_accuracy", "fine_role_emr", "narratives_f1", "subnarratives_f1")
+        t = Table("lang", "main role acc.", "fine role EMR", "narratives F1", "subnarratives F1",
+                  title="SemEval-2025 Task 10 (samples-F1; articles and mentions paired by id)")  # fmt: skip
         for lang, r in got.items():
-            t.add_row(lang, f"{r['narratives_f1']:.4f}", f"{r['subnarratives_f1']:.4f}")
+            t.add_row(lang, *[f"{r[k]:.4f}" if k in r else "–" for k in heads])
         Console().print(t)
         return
     if split is None:

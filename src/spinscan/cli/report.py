@@ -100,7 +100,7 @@ def summary(a: Analysis, source: str | None, colour: bool, reliability: dict | N
         frames.add_row(Text(f"{mark} {f}", style=style), Text(_bar(a.frame_scores[f]), style=style),
                        Text(f"{a.frame_scores[f]:.2f}", style=style))  # fmt: skip
     parts += [Text("Frames (✔ chosen):", style="bold"), frames, Text("")]
-    parts += narrative_lines(a)
+    parts += narrative_lines(a) + cast_lines(a)
     counts = a.techniques
     voices = a.voice_counts()
     if counts:
@@ -295,3 +295,15 @@ def narrative_lines(a: Analysis) -> list[Text]:
         line = "; ".join(f"{x.split(': ')[-1]} {a.narrative_scores.get(x, 0):.2f}" for x in subs)
         out.append(Text("  " + line, style="dim"))
     return [*out, Text("")]
+
+
+def cast_lines(a: Analysis, most: int = 6) -> list[Text]:
+    """Who is cast how, in a line or two: "Cast: Putin — antagonist (Tyrant); ..." (the entities
+    with most mentions first)."""
+    if not a.entities:
+        return []
+    parts = [
+        f"{e['entity']} — {e['main_role'].lower()} ({', '.join(e['fine_roles'])})" for e in a.entities[:most]
+    ]
+    more = f" and {len(a.entities) - most} more" if len(a.entities) > most else ""
+    return [Text.assemble(("Cast: ", "bold"), "; ".join(parts) + more), Text("")]

@@ -173,23 +173,30 @@ def train(
 
 def _train_narratives(data_dir, out_dir, init_from, max_articles, work=None) -> None:
     from ..analysis import default_model_path
-    from ..training.narratives import add_narrative_heads
+    from ..training.narratives import add_task10_heads
 
     base = init_from or default_model_path()
-    cache = Path(work or out_dir.with_name(out_dir.name + ".work")) / "article-states.npz"
+    cache = Path(work or out_dir.with_name(out_dir.name + ".work")) / "paragraph-states.npz"
     with progress() as prog:
         task = prog.add_task("reading the articles", total=None)
 
         def cb(stage: str, done: int, total: int) -> None:
             prog.update(task, description=stage, completed=done, total=total)
 
-        r = add_narrative_heads(base, data_dir, out_dir, cache, cb, max_articles)
-    m, b = r["cross_validated"]["mean"], r["majority_baseline"]["mean"]
+        r = add_task10_heads(base, data_dir, out_dir, cache, cb, max_articles)
+    m, b = r["narratives"]["cross_validated"]["mean"], r["narratives"]["majority_baseline"]["mean"]
     click.echo(
         f"narratives / subnarratives samples-F1 (5 folds by text, mean over languages): "
         f"{m['narratives']:.3f} / {m['subnarratives']:.3f} (majority baseline {b['narratives']:.3f} / "
-        f"{b['subnarratives']:.3f}); model written to {out_dir}"
+        f"{b['subnarratives']:.3f})"
     )
+    m, b = r["entity_roles"]["cross_validated"]["mean"], r["entity_roles"]["majority_baseline"]["mean"]
+    click.echo(
+        f"entity roles, main-role accuracy / fine-role exact match: {m['main_role_accuracy']:.3f} / "
+        f"{m['fine_role_emr']:.3f} (majority baseline {b['main_role_accuracy']:.3f} / "
+        f"{b['fine_role_emr']:.3f})"
+    )
+    click.echo(f"model written to {out_dir}")
 
 
 def _train_genre(data_dir, out_dir, langs, init_from, max_articles, outside=None, work=None) -> None:

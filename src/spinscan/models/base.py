@@ -48,6 +48,8 @@ class Prediction:
     narratives: list[str] = field(default_factory=list)
     subnarratives: list[str] = field(default_factory=list)
     narrative_scores: dict[str, float] = field(default_factory=dict)
+    # SemEval-2025 Task 10 entity roles: one dict per entity (see ``models.roles``)
+    entities: list[dict[str, Any]] = field(default_factory=list)
 
     def spans_by_paragraph(self, article: Article) -> list[list[Span]]:
         """The spans of each paragraph; for a model without a span head, each chosen technique

@@ -15,6 +15,8 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from ..errors import DataError
 
 log = logging.getLogger(__name__)
@@ -157,31 +159,55 @@ def score_narratives(
     }
 
 
-def predict_narratives(model, root: str | Path, out: str | Path, progress=None) -> dict[str, int]:
-    """``OUT/<LANG>/subtask-2.txt`` for every article of a release folder; articles per language.
-    The model must have the narrative heads (``spinscan train --kind narratives``)."""
+def predict_release(model, root: str | Path, out: str | Path, progress=None) -> dict[str, int]:
+    """``OUT/<LANG>/subtask-2.txt`` (narratives) and, for the given mentions of a release folder,
+    ``OUT/<LANG>/subtask-1.txt`` (their roles); articles per language. The model must have the
+    heads (``spinscan train --kind narratives``)."""
+    from ..models.roles import decide_roles
     from ..types import Article
 
-    if "narratives" not in getattr(model, "article_heads", {}):
-        raise DataError(f"{model.name} {model.version} has no narrative heads; train them first")
+    roles = getattr(model, "roles", None)
+    if "narratives" not in getattr(model, "article_heads", {}) or roles is None:
+        raise DataError(f"{model.name} {model.version} has no narrative and role heads; train them first")
     arts = read_release(root)
     written: dict[str, int] = {}
     for lang in sorted({a.lang for a in arts}):
-        mine = [a for a in arts if a.lang == lang]
-        rows = []
-        for k in range(0, len(mine), 8):
-            batch = mine[k : k + 8]
-            docs = [Article(a.id, a.text.replace("\r", ""), CODES.get(lang, lang.lower())) for a in batch]
-            docs = [d if d.paragraphs else Article(d.id, "-", d.lang) for d in docs]
-            for a, p in zip(batch, model.predict(docs, (2,))):
-                rows.append((a.id, p.narratives, p.subnarratives))
+        rows2, rows1 = [], []
+        for a in [a for a in arts if a.lang == lang]:
+            doc = Article(a.id, a.text.replace("\r", ""), CODES.get(lang, lang.lower()))
+            if not doc.paragraphs:
+                rows2.append((a.id, [], []))
+                continue
+            pred = model.predict([doc], (2,))[0]
+            rows2.append((a.id, pred.narratives, pred.subnarratives))
+            if a.mentions:
+                paras = doc.paragraphs
+                states = np.asarray(model.encode_paragraphs(paras, [doc.lang] * len(paras)).states)
+                found = [(m.entity, m.start - a.text.count("\r", 0, m.start), 0) for m in a.mentions]
+                pm, pf = roles.mention_proba(found, [(p.start, p.end) for p in paras], states, states.mean(0))
+                for m, x, y in zip(a.mentions, pm, pf):
+                    main, fine = decide_roles(x, y, roles.fine.labels, roles.fine_threshold)
+                    rows1.append((a.id, Mention(m.entity, m.start, m.end, main, fine)))
             if progress:
-                progress(len(batch))
+                progress(1)
         d = Path(out) / lang
         d.mkdir(parents=True, exist_ok=True)
-        write_subtask2(d / "subtask-2.txt", rows)
-        written[lang] = len(rows)
+        write_subtask2(d / "subtask-2.txt", rows2)
+        if rows1:
+            write_subtask1(d / "subtask-1.txt", rows1)
+        written[lang] = len(rows2)
     return written
+
+
+def read_subtask1(path: str | Path) -> dict[tuple, Mention]:
+    """A subtask-1 prediction file: (id, start, end exclusive) -> the mention with its roles."""
+    out = {}
+    for n, row in enumerate(_rows(Path(path)), start=1):
+        if len(row) < 6 or not (row[2].isdigit() and row[3].isdigit()):
+            raise DataError(f"{path}:{n}: expected id, entity, start, end, main role, fine roles")
+        start, end = int(row[2]), int(row[3]) + 1
+        out[(row[0], start, end)] = Mention(row[1], start, end, row[4], row[5:])
+    return out
 
 
 def read_subtask2(path: str | Path) -> dict[str, tuple[list[str], list[str]]]:
@@ -194,15 +220,22 @@ def read_subtask2(path: str | Path) -> dict[str, tuple[list[str], list[str]]]:
     return out
 
 
-def evaluate_narratives(root: str | Path, pred_dir: str | Path) -> dict[str, dict[str, float]]:
-    """Samples-F1 per language of ``PRED/<LANG>/subtask-2.txt`` against the release's gold, by id."""
+def evaluate_release(root: str | Path, pred_dir: str | Path) -> dict[str, dict[str, float]]:
+    """Per language, the measures of ``PRED/<LANG>/subtask-1.txt`` (main-role accuracy, fine-role
+    exact match, mentions by id and offsets) and ``subtask-2.txt`` (samples-F1, articles by id)
+    against the release's gold, where both exist."""
     gold = read_release(root)
     res: dict[str, dict[str, float]] = {}
-    for lang in sorted({a.lang for a in gold if a.narratives is not None}):
+    for lang in sorted({a.lang for a in gold}):
+        mine = [a for a in gold if a.lang == lang]
+        got: dict[str, float] = {}
         p = Path(pred_dir) / lang / "subtask-2.txt"
-        if p.is_file():
-            res[lang] = {
-                k: round(v, 4)
-                for k, v in score_narratives([a for a in gold if a.lang == lang], read_subtask2(p)).items()
-            }
+        if p.is_file() and any(a.narratives is not None for a in mine):
+            got.update(score_narratives(mine, read_subtask2(p)))
+        p = Path(pred_dir) / lang / "subtask-1.txt"
+        g = {(a.id, m.start, m.end): m for a in mine for m in a.mentions if m.main_role}
+        if p.is_file() and g:
+            got.update(role_scores(g, read_subtask1(p)))
+        if got:
+            res[lang] = {k: round(v, 4) for k, v in got.items()}
     return res

@@ -163,7 +163,7 @@ def choose(
     return report, hn, hs
 
 
-def add_narrative_heads(
+def add_task10_heads(
     model_dir: str | Path,
     release_dir: str | Path,
     out_dir: str | Path,
@@ -171,50 +171,63 @@ def add_narrative_heads(
     progress=None,
     max_articles: int | None = None,
 ) -> dict[str, Any]:
-    """Write a copy of the encoder model at ``model_dir`` with narrative heads learnt from a
-    SemEval-2025 Task 10 release (``<LANG>/raw-documents``, ``subtask-2-annotations.txt`` and the
-    taxonomy's ``labels/`` beside it); returns the validation report (also in metrics.json)."""
+    """Write a copy of the encoder model at ``model_dir`` with narrative and entity-role heads
+    learnt from a SemEval-2025 Task 10 release (``<LANG>/raw-documents``, its subtask-1 and
+    subtask-2 annotations, and the taxonomy's ``labels/`` in it or beside it); returns the
+    validation report (also in metrics.json and the card)."""
+    from ..errors import DataError
     from ..models.base import load_model, read_json, write_json
+    from ..models.roles import FINE_ROLES
     from ..semeval.t10 import CODES, read_release
     from ..types import Article
-    from .cards import narratives_section
-    from .states import StateCache, cached_article_states, states_tag
+    from .cards import narratives_section, roles_section
+    from .roles import choose as choose_roles
+    from .states import cached_paragraph_states
 
     release_dir, out_dir = Path(release_dir), Path(out_dir)
     labels_dir = next(
         (d for d in (release_dir / "labels", release_dir.parent / "labels") if d.is_dir()), None
     )
     if labels_dir is None:
-        from ..errors import DataError
-
         raise DataError(f"{release_dir}: no labels/ folder (the taxonomy) in it or beside it")
     tax = Taxonomy.from_files(labels_dir)
     model = load_model(model_dir)
-    arts = [a for a in read_release(release_dir) if a.narratives is not None]
-    if max_articles:
+    arts = read_release(release_dir)
+    if max_articles:  # the first N of each language (a quick run)
         arts = [
             a
             for lang in sorted({a.lang for a in arts})
             for a in [b for b in arts if b.lang == lang][:max_articles]
         ]
     docs = [Article(a.id, a.text.replace("\r", ""), CODES.get(a.lang, a.lang.lower())) for a in arts]
-    cache = StateCache(state_cache, states_tag(model))
-    x = cached_article_states(model, docs, cache, progress, "reading the articles")
+    states = cached_paragraph_states(model, docs, state_cache, progress)
+    arts = [a for a in arts if a.id in states]
+    x = np.stack([states[a.id][0].mean(0) for a in arts]).astype(np.float32)
     report, hn, hs = choose(tax, arts, x)
-    report["languages"] = sorted({CODES.get(a.lang, a.lang.lower()) for a in arts})
+    languages = sorted({CODES.get(a.lang, a.lang.lower()) for a in arts})
+    report["languages"] = languages
+    roles, heads = choose_roles(arts, x, states, list(FINE_ROLES))
+    roles["languages"] = languages
     model.article_heads["narratives"], model.article_heads["subnarratives"] = hn, hs
+    model.roles = heads
     model.config["narratives"] = {
-        "languages": report["languages"],
+        "languages": languages,
         "narrative_threshold": report["narrative_threshold"],
         "subnarrative_threshold": report["subnarrative_threshold"],
         "c": report["c"],
         "trained_on": "SemEval-2025 Task 10 training release (research use only)",
     }
+    model.config["roles"] = {
+        "languages": languages,
+        "fine_threshold": roles["fine_threshold"],
+        "c": roles["c"],
+    }
     model.save(out_dir)
     src = Path(model_dir)
     metrics = read_json(src / "metrics.json") if (src / "metrics.json").is_file() else {}
-    metrics["narratives"] = report
+    metrics["narratives"], metrics["entity_roles"] = report, roles
     write_json(out_dir / "metrics.json", metrics)
     card = (src / "README.md").read_text(encoding="utf-8") if (src / "README.md").is_file() else ""
-    (out_dir / "README.md").write_text(card.rstrip() + "\n" + narratives_section(report), encoding="utf-8")
-    return report
+    card = card.rstrip() + "\n" + narratives_section(report) + roles_section(roles)
+    (out_dir / "README.md").write_text(card, encoding="utf-8")
+    return {"narratives": report, "entity_roles": roles}

@@ -90,3 +90,53 @@ def cached_article_states(
     if todo:
         cache.save()
     return np.stack([cache.vectors[k] for k in keys]).astype(np.float32)
+
+
+def cached_paragraph_states(
+    model,
+    articles: list[Article],
+    path: str | Path | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    what: str = "reading the articles",
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per article id: its paragraphs' frozen-layer states (P, width) and their (start, end)
+    offsets, kept in ``path`` (an ``.npz`` of flat arrays, saved as it goes) so a rerun resumes."""
+    path = Path(path) if path is not None else None
+    got: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    if path is not None and path.is_file():
+        try:
+            with np.load(path) as z:
+                if str(z["tag"]) == states_tag(model):
+                    cut = np.cumsum(z["counts"])[:-1]
+                    for k, s, b in zip(
+                        z["ids"].tolist(), np.split(z["states"], cut), np.split(z["bounds"], cut)
+                    ):
+                        got[k] = (s, b)
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:
+            log.warning("%s: unreadable paragraph states (%s); starting afresh", path, e)
+
+    def save() -> None:
+        if path is None or not got:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ids = list(got)
+        tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
+        np.savez(
+            tmp, ids=np.array(ids), counts=np.array([len(got[k][0]) for k in ids]),
+            states=np.concatenate([got[k][0] for k in ids]).astype(np.float16),
+            bounds=np.concatenate([got[k][1] for k in ids]).astype(np.int64), tag=np.array(states_tag(model)),
+        )  # fmt: skip
+        tmp.replace(path)
+
+    todo = [a for a in articles if a.id not in got and a.paragraphs]
+    for n, a in enumerate(todo, start=1):
+        paras = a.paragraphs
+        enc = model.encode_paragraphs(paras, [a.lang] * len(paras))
+        got[a.id] = (np.asarray(enc.states, dtype=np.float32), np.array([[p.start, p.end] for p in paras]))
+        if n % SAVE_EVERY == 0:
+            save()
+        if progress:
+            progress(what, n, len(todo))
+    if todo:
+        save()
+    return got

@@ -209,6 +209,13 @@
       const subs = (data.subnarratives || []).filter((x) => x !== "Other" && !x.endsWith(": Other"));
       if (subs.length) narratives.append(el("p", { class: "hint", text: "Told as: " + subs.map((x) => x.split(": ").slice(2).join(": ")).join("; ") }));
     }
+    // who is cast as protagonist, antagonist or innocent (SemEval-2025 Task 10), where the model tells
+    const ents = data.entities || [];
+    const cast = ents.length ? el("section", { class: "card", id: "cast" }, el("h2", { text: "Cast" })) : null;
+    ents.slice(0, 10).forEach((e) => cast.append(el("p", { class: "cast-row", dir: "auto",
+      title: Object.entries(e.main_scores).map(([r, s]) => `${r} ${s.toFixed(2)}`).join(" · ") },
+      el("strong", { text: e.entity }), ` — ${e.main_role.toLowerCase()} (${e.fine_roles.join(", ")}), ` +
+      plural(e.mentions.length, "mention"))));
     const counts = el("section", { class: "card", id: "counts" }, el("h2", { text: "Techniques (paragraphs that use each)" }));
     const maxN = Math.max(1, ...Object.values(data.techniques));
     if (!used.length) counts.append(el("p", { text: "No persuasion technique found." }));
@@ -242,7 +249,7 @@
     const article = el("section", { class: "card article", id: "article" }, el("h2", { text: "Article" }), legend);
     data.paragraphs.forEach((p) => article.append(paragraphNode(p, defs)));
     root.append(el("div", { class: "report" }, meta, ...languageWarnings(data), actions,
-      el("div", { class: "summary" }, genre, frames, ...(narratives ? [narratives] : []), counts), article));
+      el("div", { class: "summary" }, genre, frames, ...(narratives ? [narratives] : []), ...(cast ? [cast] : []), counts), article));
     applyFilter(root);
   }
 

@@ -28,7 +28,17 @@ import numpy as np
 from ...errors import ModelError
 from ...spans import locate_spans
 from ...types import Article, Paragraph
-from ..base import PRETRAINED, Model, Prediction, load_model, read_model_dir, register, write_model_dir
+from ..base import (
+    PRETRAINED,
+    Model,
+    Prediction,
+    load_model,
+    read_json,
+    read_model_dir,
+    register,
+    write_json,
+    write_model_dir,
+)
 from ..heads import (
     CentredHead,
     StandardisedHead,
@@ -38,6 +48,7 @@ from ..heads import (
     with_class_weights,
     with_temperature,
 )
+from ..roles import RoleHeads
 from ..style import genre_inputs
 from .backbones import BackboneSpec, backbone_for, require_torch
 from .inference import Encoded, Forward, Key, ReadingCache, place, prepare, read_windows
@@ -46,7 +57,8 @@ from .settings import EncoderSettings
 log = logging.getLogger(__name__)
 
 CACHE_PARAGRAPHS = 20_000  # paragraphs whose readings are kept (about 10 kB each)
-NARRATIVE_HEADS = ("narratives", "subnarratives")  # optional article heads (SemEval-2025 Task 10)
+NARRATIVE_HEADS = ("narratives", "subnarratives")
+ROLE_NAMES = "entities.json"  # the entity-role gazetteer beside the weights
 BACKENDS = ("onnx", "torch")  # onnx: 4-bit frozen layers on ONNX Runtime, no torch; torch: the reference
 
 
@@ -81,6 +93,7 @@ class EncoderModel(Model):
         self.article_heads = article_heads
         self.thresholds = thresholds
         self.lexical = lexical
+        self.roles: RoleHeads | None = None  # entity roles (SemEval-2025 Task 10), where learnt
         self._forward: Forward | None = None
         self.backend = default_backend()
         self.backbone.prefetch()  # (e5: a second of work that overlaps the rest of loading and reading)
@@ -190,6 +203,12 @@ class EncoderModel(Model):
                 pred.frame_scores, pred.frames = self._decide("frames", a.lang, head.labels, row)
         if 2 in subtasks and "narratives" in self.article_heads:
             self._narratives(feats, out)
+        if 2 in subtasks and self.roles is not None:
+            for i, (a, pred) in enumerate(zip(articles, out)):
+                states = enc.states[bounds[i] : bounds[i + 1]]
+                pred.entities = self.roles.cast(
+                    a.text, [(p.start, p.end) for p in paras[i]], states, feats[i]
+                )
         if 3 in subtasks:
             self._techniques(articles, paras, out, enc, lex, bounds)
         return out
@@ -302,7 +321,12 @@ class EncoderModel(Model):
             tensors[f"{name}.intercept"] = h.intercept.astype(np.float32)
             tensors[f"{name}.mean"] = h.mean.astype(np.float32)
             tensors[f"{name}.scale"] = h.scale.astype(np.float32)
+        if self.roles is not None:
+            tensors.update(self.roles.tensors())
+            labels["fine_roles"] = list(self.roles.fine.labels)
         write_model_dir(path, config, labels, self.thresholds, tensors)
+        if self.roles is not None:  # the gazetteer: names seen in training and their role counts
+            write_json(Path(path) / ROLE_NAMES, self.roles.names)
         self.backbone.save_into(Path(path))
 
     @classmethod
@@ -336,7 +360,11 @@ class EncoderModel(Model):
             if not lex_path.is_dir():  # shipped models name the lexical model shipped beside them
                 lex_path = PRETRAINED / Path(config["lexical"]).name
             lexical = load_model(lex_path)
-        return cls(config, tops, heads, thresholds, lexical, path)
+        model = cls(config, tops, heads, thresholds, lexical, path)
+        if "roles.main.coef" in t and "fine_roles" in labels:
+            names = read_json(path / ROLE_NAMES) if (path / ROLE_NAMES).is_file() else {}
+            model.roles = RoleHeads.from_folder(t, labels, config, names)
+        return model
 
 
 def member_prefix(m: int) -> str:
