@@ -196,7 +196,7 @@ def test_a_store_of_spinscan_0_2_is_upgraded_in_place_with_zero_shot_marks(tmp_p
     marks = dict(store.con.execute("SELECT id, zero_shot FROM articles WHERE status = 'ok'").fetchall())
     assert marks == {"p": 1, "f": 0}
     version = store.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
-    assert version == "5"
+    assert version == "6"
     store.close()
 
 
@@ -437,3 +437,31 @@ def test_trends_by_week_and_day_with_dated_periods_and_a_compare_over_a_period(t
     assert lone.groups == ["A", "B"] and lone.labels == ["Doubt"]
     c = compare_groups(con, "source", "A", "B", "model-A", since="2026-11-05", until="2026-11-30")
     assert (c["a"]["articles"], c["b"]["articles"], c["period"]) == (1, 1, ["2026-11-05", "2026-11-30"])
+
+
+def test_who_is_cast_how_and_which_narratives_are_counted_by_outlet_and_exported(tmp_path: Path):
+    from spinscan.corpus.export import export
+
+    def cast(role: str) -> list[dict]:
+        return [{"entity": "Putin", "mentions": [[0, 5], [7, 12]], "main_role": role, "fine_roles": ["Tyrant"],
+                 "main_scores": {role: 0.8}, "fine_scores": {"Tyrant": 0.7}}]  # fmt: skip
+
+    s = SqliteStore(tmp_path / "c.sqlite", "m", [], "test")
+    for id_, source, role in (("1", "A", "Antagonist"), ("2", "A", "Antagonist"), ("3", "B", "Protagonist")):
+        r = rec(id_, source, "2022-03-16")
+        r["analysis"].update(entities=cast(role), narratives=["URW: Praise of Russia"],
+                             subnarratives=["URW: Praise of Russia: Other"],
+                             narrative_scores={"URW: Praise of Russia": 0.7, "URW: Discrediting Ukraine": 0.2})  # fmt: skip
+        s.add(r)
+    s.add(rec("4", "B", "2022-03-17"))  # an analysis of a model without those heads
+    s.close()
+    con = connect(tmp_path / "c.sqlite")
+    t = table(con, "roles", "source")
+    assert t.labels == ["Putin — Antagonist", "Putin — Protagonist"] and t.groups == ["A", "B"]
+    assert t.counts == [[2, 0], [0, 1]] and t.shares[1] == [0.0, 0.5]  # B: 1 of its 2 articles
+    n = table(con, "narratives", "week")
+    assert n.labels == ["URW: Praise of Russia"] and sum(sum(r) for r in n.counts) == 3
+    assert export(con, "entities", tmp_path / "e.csv", "csv") == 3
+    head, first = (tmp_path / "e.csv").read_text().splitlines()[:2]
+    assert "entity,main_role,fine_roles,mentions" in head and "Putin,Antagonist,Tyrant,2" in first
+    assert export(con, "narratives", tmp_path / "n.csv", "csv") == 6

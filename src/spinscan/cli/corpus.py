@@ -11,6 +11,8 @@ from rich.console import Console
 from rich.progress import ProgressColumn
 from rich.text import Text
 
+from ..corpus.export import WHAT as EXPORT_WHAT
+from ..corpus.stats import WHAT as STATS_WHAT
 from ..errors import InputError
 from .common import (
     backend_option,
@@ -119,7 +121,7 @@ def batch(inputs, out, workers, engine, retry_errors, max_bytes, as_json, model_
     default=None,
     help="Group articles by (a week is named by its Monday).",
 )
-@click.option("--what", type=click.Choice(["techniques", "frames", "genres"]), default="techniques",
+@click.option("--what", type=click.Choice(list(STATS_WHAT)), default="techniques",
               show_default=True, help="What to count (share of articles that use it).")  # fmt: skip
 @click.option(
     "--technique", default=None, help="techniques: only this column; frames/genres: only articles using it."
@@ -246,7 +248,7 @@ def _print_errors(con, model: str, as_json: bool) -> None:
 @click.option("--db", required=True, type=click.Path(path_type=Path), help="Store of `spinscan batch`.")
 @click.option(
     "--what",
-    type=click.Choice(["articles", "techniques", "spans", "frames", "genres"]),
+    type=click.Choice(list(EXPORT_WHAT)),
     default="articles",
     show_default=True,
     help="One row per article, paragraph technique, span, frame or genre score.",

@@ -20,7 +20,7 @@ from ..errors import InputError, OutputError
 
 log = logging.getLogger(__name__)
 
-WHAT = ("articles", "techniques", "spans", "frames", "genres")
+WHAT = ("articles", "techniques", "spans", "frames", "genres", "narratives", "entities")
 FORMATS = ("csv", "parquet", "xlsx")
 SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".xlsx": "xlsx"}
 XLSX_ROWS = 1_048_576  # a worksheet's limit, the header row included
@@ -38,6 +38,10 @@ QUERIES = {
     ' substr(a.text, s.start + 1, s."end" - s.start) AS text FROM spans s JOIN articles a ON a.pk = s.pk',
     "frames": f"SELECT {_KEYS}, f.frame, f.score, f.chosen FROM frames f JOIN articles a ON a.pk = f.pk",
     "genres": f"SELECT {_KEYS}, g.genre, g.score FROM genres g JOIN articles a ON a.pk = g.pk",
+    "narratives": f"SELECT {_KEYS}, n.narrative, n.score, n.chosen"
+    " FROM narratives n JOIN articles a ON a.pk = n.pk",
+    "entities": f"SELECT {_KEYS}, e.entity, e.main_role, e.fine_roles, e.mentions, e.score"
+    " FROM entities e JOIN articles a ON a.pk = e.pk",
 }
 ORDER = {
     "articles": "a.pk",
@@ -45,6 +49,8 @@ ORDER = {
     "spans": "a.pk, s.start, s.technique",
     "frames": "a.pk, f.frame",
     "genres": "a.pk, g.genre",
+    "narratives": "a.pk, n.narrative",
+    "entities": "a.pk, e.entity",
 }
 
 

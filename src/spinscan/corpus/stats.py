@@ -25,7 +25,7 @@ class DamagedRecord(DataError):
 BY = ("source", "month", "week", "day", "lang")
 TIME = ("month", "week", "day")  # groups in time order, undated articles last
 NO_DATE = "(no date)"
-WHAT = ("techniques", "frames", "genres")
+WHAT = ("techniques", "frames", "genres", "narratives", "roles")
 _LABELS = {"techniques": TECHNIQUES, "frames": FRAMES, "genres": GENRES}
 _DATED = "(a.date IS NOT NULL AND date(substr(a.date, 1, 10)) = substr(a.date, 1, 10))"  # a real day
 _DAY = "substr(a.date, 1, 10)"
@@ -149,7 +149,8 @@ def table(
     model: str | None = None,
     filters: Filters | None = None,
 ) -> StatsTable:
-    """Per group, how many articles use each technique (or frame, or genre)."""
+    """Per group, how many articles use each technique (or frame, genre, narrative, or cast an
+    entity in a main role)."""
     if what not in WHAT:
         raise InputError(f"unknown statistic {what!r}; expected one of {', '.join(WHAT)}")
     if by not in (None, *BY):
@@ -174,6 +175,15 @@ def table(
         extra = [x for x in (filters.technique, filters.voice) if x]
     elif what == "frames":
         sql = (f"SELECT {g}, f.frame, COUNT(*) FROM articles a JOIN frames f ON f.pk = a.pk AND f.chosen = 1 "
+               f"WHERE a.model = ? AND a.status = 'ok'{where} GROUP BY 1, 2")  # fmt: skip
+        extra = []
+    elif what == "narratives":
+        sql = (f"SELECT {g}, n.narrative, COUNT(*) FROM articles a JOIN narratives n ON n.pk = a.pk "
+               f"AND n.chosen = 1 WHERE a.model = ? AND a.status = 'ok'{where} GROUP BY 1, 2")  # fmt: skip
+        extra = []
+    elif what == "roles":  # who is cast how: "Putin — Antagonist", articles that cast them so
+        sql = (f"SELECT {g}, e.entity || ' — ' || e.main_role, COUNT(*) FROM articles a "
+               f"JOIN entities e ON e.pk = a.pk "
                f"WHERE a.model = ? AND a.status = 'ok'{where} GROUP BY 1, 2")  # fmt: skip
         extra = []
     else:

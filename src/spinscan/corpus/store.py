@@ -23,8 +23,8 @@ log = logging.getLogger(__name__)
 
 # 2: error codes, author, site, voices; 3: zero_shot; 4: canonical_url, fetched_at, content_hash and
 # the watch tables; 5: date_raw, a date as its source wrote it when it is no real date (older stores
-# are upgraded in place)
-SCHEMA_VERSION = "5"
+# are upgraded in place); 6: narratives and entities (SemEval-2025 Task 10), new tables
+SCHEMA_VERSION = "6"
 UPGRADE = {  # the columns an older store lacks, by table
     "articles": {
         "error_code": "TEXT",
@@ -67,6 +67,12 @@ CREATE TABLE IF NOT EXISTS techniques (
 CREATE TABLE IF NOT EXISTS spans (
     pk INTEGER NOT NULL REFERENCES articles ON DELETE CASCADE, line_no INTEGER NOT NULL,
     technique TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, score REAL, voice TEXT);
+CREATE TABLE IF NOT EXISTS narratives (
+    pk INTEGER NOT NULL REFERENCES articles ON DELETE CASCADE, narrative TEXT NOT NULL, score REAL,
+    chosen INTEGER NOT NULL, PRIMARY KEY (pk, narrative)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entities (
+    pk INTEGER NOT NULL REFERENCES articles ON DELETE CASCADE, entity TEXT NOT NULL, main_role TEXT NOT NULL,
+    fine_roles TEXT, mentions INTEGER NOT NULL, score REAL, PRIMARY KEY (pk, entity)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS articles_source ON articles (model, source);
 CREATE INDEX IF NOT EXISTS articles_month ON articles (model, month);
 CREATE INDEX IF NOT EXISTS articles_lang ON articles (model, lang);
@@ -288,6 +294,19 @@ class SqliteStore:
                 for t in p["techniques"]
             ],
         )
+        chosen = set(a.get("narratives") or []) | set(a.get("subnarratives") or [])
+        ex(
+            "INSERT INTO narratives VALUES (?, ?, ?, ?)",
+            [(pk, n, s, n in chosen) for n, s in (a.get("narrative_scores") or {}).items()],
+        )
+        ex(
+            "INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (pk, e["entity"], e["main_role"], "; ".join(e["fine_roles"]), len(e["mentions"]),
+                 (e.get("main_scores") or {}).get(e["main_role"]))
+                for e in a.get("entities") or []
+            ],
+        )  # fmt: skip
         ex(
             'INSERT INTO spans (pk, line_no, technique, start, "end", score, voice) '
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
