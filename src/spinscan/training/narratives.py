@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..models.heads import StandardisedHead
+from ..models.narratives import decide_narratives
 from ..semeval.t10 import OTHER, T10Article, samples_f1
 from .lexical import fit_head
 
@@ -47,22 +48,12 @@ class Taxonomy:
         sub = [x for x in sub if x and x != OTHER and not x.endswith(": Other")]
         return cls(narr, sub)
 
-    def parent(self, sub: str) -> str:
-        return next((n for n in self.narratives if sub.startswith(n + ": ")), "")
-
 
 def decide(
     tax: Taxonomy, pn: np.ndarray, ps: np.ndarray, tn: float, ts: float
 ) -> tuple[list[str], list[str]]:
     """Narratives and subnarratives of one article from their probabilities (see the module)."""
-    narr = [n for n, p in zip(tax.narratives, pn) if p >= tn]
-    if not narr:
-        return [OTHER], [OTHER]
-    subs = []
-    for n in narr:
-        got = [s for s, p in zip(tax.subnarratives, ps) if p >= ts and tax.parent(s) == n]
-        subs += got or [f"{n}: {OTHER}"]
-    return narr, subs
+    return decide_narratives(tax.narratives, tax.subnarratives, pn, ps, tn, ts)
 
 
 def text_folds(arts: list[T10Article], k: int = 5, seed: int = 13) -> np.ndarray:

@@ -48,6 +48,7 @@ from ..heads import (
     with_class_weights,
     with_temperature,
 )
+from ..narratives import decide_narratives
 from ..roles import RoleHeads
 from ..style import genre_inputs
 from .backbones import BackboneSpec, backbone_for, require_torch
@@ -220,14 +221,9 @@ class EncoderModel(Model):
         cfg = self.config.get("narratives") or {}
         tn, ts = float(cfg.get("narrative_threshold", 0.5)), float(cfg.get("subnarrative_threshold", 0.5))
         for pred, pn, ps in zip(out, hn.proba(feats), hs.proba(feats)):
-            narr = [n for n, p in zip(hn.labels, pn) if p >= tn]
-            subs: list[str] = []
-            for n in narr:
-                got = [x for x, p in zip(hs.labels, ps) if p >= ts and x.startswith(n + ": ")]
-                subs += got or [f"{n}: Other"]
-            pred.narratives, pred.subnarratives = (narr, subs) if narr else (["Other"], ["Other"])
+            pred.narratives, pred.subnarratives = decide_narratives(hn.labels, hs.labels, pn, ps, tn, ts)
             scores = {n: float(p) for n, p in zip(hn.labels, pn)}
-            scores.update({x: float(p) for x, p in zip(hs.labels, ps) if x in subs})
+            scores.update({x: float(p) for x, p in zip(hs.labels, ps) if x in pred.subnarratives})
             pred.narrative_scores = scores
 
     def _techniques(self, articles, paras, out, enc: Encoded, lex, bounds) -> None:
