@@ -255,8 +255,7 @@ def narratives_section(r: dict) -> str:
         f"Two one-vs-rest heads over the article vector (the frame head's input), C {r['c']}, thresholds "
         f"{r['narrative_threshold']} (narratives) and {r['subnarrative_threshold']} (subnarratives), "
         f"learnt from {r['articles']} articles of the training release ({', '.join(r['languages'])}; "
-        "research use only). Samples-F1 narratives / subnarratives, "
-        f"{r['folds']}:",
+        f"research use only). Samples-F1 narratives / subnarratives, cross-validated (folds: {r['folds']}):",
         "",
         "| | " + " | ".join([*langs, "mean"]) + " |",
         "|---|" + "---|" * (len(langs) + 1),
@@ -283,7 +282,7 @@ def roles_section(r: dict) -> str:
         f"best of the main role, others over {r['fine_threshold']}), C {r['c']}, {r['mentions']} mentions. "
         "Mentions "
         f"are found at inference by a gazetteer of the {r['gazetteer_names']} names seen in at least two "
-        f"training articles. Main-role accuracy / fine-role exact match, given mentions, {r['folds']}:",
+        f"training articles. Main-role accuracy / fine-role exact match, given mentions, cross-validated (folds: {r['folds']}):",
         "",
         "| | " + " | ".join([*langs, "mean"]) + " |",
         "|---|" + "---|" * (len(langs) + 1),
