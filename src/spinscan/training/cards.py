@@ -282,7 +282,8 @@ def roles_section(r: dict) -> str:
         f"best of the main role, others over {r['fine_threshold']}), C {r['c']}, {r['mentions']} mentions. "
         "Mentions "
         f"are found at inference by a gazetteer of the {r['gazetteer_names']} names seen in at least two "
-        f"training articles. Main-role accuracy / fine-role exact match, given mentions, cross-validated (folds: {r['folds']}):",
+        "training articles. Main-role accuracy / fine-role exact match, given mentions, cross-validated "
+        f"(folds: {r['folds']}):",
         "",
         "| | " + " | ".join([*langs, "mean"]) + " |",
         "|---|" + "---|" * (len(langs) + 1),
