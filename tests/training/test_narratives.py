@@ -92,6 +92,11 @@ def test_narrative_heads_are_learnt_used_and_scored_in_the_official_files(tmp_pa
     scores = json.loads(r.stdout)["EN"]
     assert 0 <= scores["narratives_f1"] <= 1 and 0 <= scores["subnarratives_f1"] <= 1
     assert 0 <= scores["main_role_accuracy"] <= 1 and 0 <= scores["fine_role_emr"] <= 1
+    # the shipped model has the heads; a model without them (the lexical one) is one clear line
     r = CliRunner().invoke(main, ["predict", "--task", "narratives", "--data", str(tmp_path / "rel"), "--out",
                                   str(tmp_path / "p2")])  # fmt: skip
-    assert r.exit_code == 2 and "no narrative and role heads" in r.stderr  # the default model has none
+    assert r.exit_code == 0 and (tmp_path / "p2" / "EN" / "subtask-1.txt").is_file(), r.output
+    lexical = Path(__file__).parents[2] / "src" / "spinscan" / "pretrained" / "lexical-0.1"
+    r = CliRunner().invoke(main, ["predict", "--task", "narratives", "--model", str(lexical), "--data",
+                                  str(tmp_path / "rel"), "--out", str(tmp_path / "p3")])  # fmt: skip
+    assert r.exit_code == 2 and "no narrative and role heads" in r.stderr
