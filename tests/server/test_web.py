@@ -115,7 +115,7 @@ def test_paste_analyse_highlight_hover_filter(server, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "web-report.png"), full_page=False)
     # the legend filters: none -> nothing highlighted; one technique -> only its marks
-    page.click("text=none")
+    page.click(".legend button:text-is('none')")
     assert page.locator("mark.seg:not(.off)").count() == 0
     page.check(f"input[value='{techs[0]}']")
     shown = page.locator("mark.seg:not(.off)")
@@ -450,7 +450,8 @@ def test_the_language_list_offers_every_language_and_a_zero_shot_article_says_so
     page.fill("#text", "الحكومة الفاسدة\n\nقالت المعارضة إن الحكومة الفاسدة كذبت على الشعب مرة أخرى.\n")
     assert page.eval_on_selector("#text", "t => getComputedStyle(t).direction") == "rtl"
     page.click("#analyse")
-    page.wait_for_selector(".lang-warn:has-text('Genre and frames: zero-shot')", timeout=120_000)
+    page.wait_for_selector(".lang-warn:has-text('Genre, frames, narratives and entity roles: zero-shot')",
+                           timeout=120_000)  # fmt: skip
     assert "Zero-shot: no Arabic" not in page.inner_text(".report")
     page.close()
 

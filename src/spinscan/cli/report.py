@@ -65,7 +65,7 @@ def language_warnings(a: Analysis) -> list[str]:
         )
     elif a.zero_shot_heads:
         out.append(
-            f"{' and '.join(a.zero_shot_heads)}: zero-shot (no {language_name(a.lang)} article with these "
+            f"{listed(a.zero_shot_heads)}: zero-shot (no {language_name(a.lang)} article with these "
             "labels trained this model)"
         )
     if a.lang_note:
@@ -307,3 +307,8 @@ def cast_lines(a: Analysis, most: int = 6) -> list[Text]:
     ]
     more = f" and {len(a.entities) - most} more" if len(a.entities) > most else ""
     return [Text.assemble(("Cast: ", "bold"), "; ".join(parts) + more), Text("")]
+
+
+def listed(xs: list[str]) -> str:
+    """["a", "b", "c"] -> "a, b and c"."""
+    return xs[0] if len(xs) == 1 else f"{', '.join(xs[:-1])} and {xs[-1]}"

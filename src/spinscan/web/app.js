@@ -52,6 +52,7 @@
       el("span", { class: "bar-value", text: score.toFixed(2) }));
   }
 
+  function listed(xs) { return xs.length < 2 ? xs.join("") : `${xs.slice(0, -1).join(", ")} and ${xs[xs.length - 1]}`; }
   function plural(n, word) { return `${n} ${word}${n === 1 ? "" : "s"}`; }
   function paraScore(s) { return s.para === undefined ? "" : s.para.toFixed(2); }
 
@@ -131,7 +132,7 @@
   function languageWarnings(data) {
     const out = [];
     if (data.zero_shot) out.push(`Zero-shot: no ${data.lang_name || data.lang} articles trained this model; expect about the quality measured for unseen languages.`);
-    else if ((data.zero_shot_heads || []).length) out.push(`${data.zero_shot_heads.join(" and ").replace(/^./, (c) => c.toUpperCase())}: zero-shot (no ${data.lang_name || data.lang} article with these labels trained this model).`);
+    else if ((data.zero_shot_heads || []).length) out.push(`${listed(data.zero_shot_heads).replace(/^./, (c) => c.toUpperCase())}: zero-shot (no ${data.lang_name || data.lang} article with these labels trained this model).`);
     if (data.lang_note) out.push(`Language: ${data.lang_note}.`);
     return out.map((t) => el("p", { class: "warn lang-warn", text: t }));
   }
