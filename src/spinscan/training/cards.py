@@ -240,54 +240,41 @@ def _temperatures(t) -> str:
     return f"temperature {t['*']}" + (f", {t[own[0]]} in {', '.join(own)} (their own)" if own else "")
 
 
-def narratives_section(r: dict) -> str:
-    """The README.md section of the narrative heads: cross-validated samples-F1 beside the baseline."""
+def _beside_baseline(heading: str, text: str, r: dict, a: str, b: str) -> str:
+    """A card section: ``text``, then per language "a / b" of these heads and of the majority
+    baseline on the same folds."""
     langs = [k for k in r["cross_validated"] if k != "mean"]
 
     def row(name: str, d: dict) -> str:
-        cells = [f"{d[k]['narratives']:.3f} / {d[k]['subnarratives']:.3f}" for k in [*langs, "mean"]]
-        return f"| {name} | " + " | ".join(cells) + " |"
+        return f"| {name} | " + " | ".join(f"{d[k][a]:.3f} / {d[k][b]:.3f}" for k in [*langs, "mean"]) + " |"
 
-    return "\n".join([
-        "",
-        "## Narratives (SemEval-2025 Task 10, subtask 2)",
-        "",
+    head = ["| | " + " | ".join([*langs, "mean"]) + " |", "|---|" + "---|" * (len(langs) + 1)]
+    rows = [row("these heads", r["cross_validated"]), row("majority baseline", r["majority_baseline"])]
+    return "\n".join(["", heading, "", text, "", *head, *rows, ""])
+
+
+def narratives_section(r: dict) -> str:
+    """The README.md section of the narrative heads: cross-validated samples-F1 beside the baseline."""
+    text = (
         f"Two one-vs-rest heads over the article vector (the frame head's input), C {r['c']}, thresholds "
         f"{r['narrative_threshold']} (narratives) and {r['subnarrative_threshold']} (subnarratives), "
         f"learnt from {r['articles']} articles of the training release ({', '.join(r['languages'])}; "
-        f"research use only). Samples-F1 narratives / subnarratives, cross-validated (folds: {r['folds']}):",
-        "",
-        "| | " + " | ".join([*langs, "mean"]) + " |",
-        "|---|" + "---|" * (len(langs) + 1),
-        row("these heads", r["cross_validated"]),
-        row("majority baseline", r["majority_baseline"]),
-        "",
-    ])  # fmt: skip
+        f"research use only). Samples-F1 narratives / subnarratives, cross-validated (folds: {r['folds']}):"
+    )
+    return _beside_baseline(
+        "## Narratives (SemEval-2025 Task 10, subtask 2)", text, r, "narratives", "subnarratives"
+    )
 
 
 def roles_section(r: dict) -> str:
     """The README.md section of the entity-role heads: cross-validated scores beside the baseline."""
-    langs = [k for k in r["cross_validated"] if k != "mean"]
-
-    def row(name: str, d: dict) -> str:
-        cells = [f"{d[k]['main_role_accuracy']:.3f} / {d[k]['fine_role_emr']:.3f}" for k in [*langs, "mean"]]
-        return f"| {name} | " + " | ".join(cells) + " |"
-
-    return "\n".join([
-        "",
-        "## Entity roles (SemEval-2025 Task 10, subtask 1)",
-        "",
+    text = (
         "A mention is read through its paragraph's and its article's frozen-layer states and its name's "
         "record in training; softmax over the three main roles, one-vs-rest over the 22 fine roles (the "
         f"best of the main role, others over {r['fine_threshold']}), C {r['c']}, {r['mentions']} mentions. "
-        "Mentions "
-        f"are found at inference by a gazetteer of the {r['gazetteer_names']} names seen in at least two "
-        "training articles. Main-role accuracy / fine-role exact match, given mentions, cross-validated "
-        f"(folds: {r['folds']}):",
-        "",
-        "| | " + " | ".join([*langs, "mean"]) + " |",
-        "|---|" + "---|" * (len(langs) + 1),
-        row("these heads", r["cross_validated"]),
-        row("majority baseline", r["majority_baseline"]),
-        "",
-    ])  # fmt: skip
+        f"Mentions are found at inference by a gazetteer of the {r['gazetteer_names']} names seen in at "
+        "least two training articles. Main-role accuracy / fine-role exact match, given mentions, "
+        f"cross-validated (folds: {r['folds']}):"
+    )
+    heading = "## Entity roles (SemEval-2025 Task 10, subtask 1)"
+    return _beside_baseline(heading, text, r, "main_role_accuracy", "fine_role_emr")
