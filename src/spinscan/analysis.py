@@ -251,7 +251,8 @@ def to_analysis(
 
 
 def narrative_zero_shot(model: Model, lang: str | None, pred: Prediction) -> list[str]:
-    """``["narratives"]`` when the narrative heads read ``lang`` without having learnt from it."""
+    """``["narratives", "entity roles"]`` when those heads read ``lang`` without having learnt
+    from its articles (the model has them and ``lang`` is not one of theirs)."""
     if not (pred.narratives or pred.entities) or not lang:
         return []
     return [] if lang in model.narrative_languages() else ["narratives", "entity roles"]
