@@ -498,3 +498,23 @@ def test_link_field_uncertain_genre_quoted_spans_and_scores_read_right(server, b
                   [close])  # fmt: skip
     expect(page.locator("#genre-uncertain")).to_contain_text("uncertain: reporting or opinion")
     page.close()
+
+
+def test_the_cast_and_its_mentions_are_shown_with_their_roles(server, browser):
+    """Issue 43: the shipped model casts Putin; the Cast card names his role and every mention
+    of him in the text is underlined with it in the tooltip (a highlight over it keeps both)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/")
+    text = ("Putin threatens the West\n\nPresident Putin called his critics scum and traitors, and Putin said "
+            "Ukraine would be crushed, while NATO urged calm.\n")  # fmt: skip
+    page.select_option("#lang", "en")
+    page.fill("#text", text)
+    page.click("#analyse")
+    page.wait_for_selector("#cast .cast-row", timeout=120_000)
+    rows = page.inner_text("#cast")
+    assert "Putin" in rows and any(r in rows for r in ("antagonist", "protagonist", "innocent"))
+    got = page.eval_on_selector_all(".ptext .ent", "es => es.map(e => [e.textContent, e.title])")
+    putin = [t for w, t in got if w == "Putin"]
+    assert len(putin) == 3 and all(t.startswith("Putin: ") for t in putin)
+    assert "Narratives" in page.inner_text("#narratives h2")
+    page.close()

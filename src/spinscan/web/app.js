@@ -68,14 +68,21 @@
       return { t: s.technique, score: s.score, voice: s.voice, wide, para: p.scores[s.technique],
         a: Math.max(0, a - p.start), b: Math.min(chars.length, b - p.start) };
     }).filter((s) => s.b > s.a);
+    // the mentions of the entities the article casts (SemEval-2025 Task 10), underlined
+    const ents = [];
+    ((current && current.data.entities) || []).forEach((e) => e.mentions.forEach(([s, t]) => {
+      if (s >= p.start && t <= p.end) ents.push({ e, a: s - p.start, b: t - p.start });
+    }));
     const cuts = new Set([0, chars.length]);
     spans.forEach((s) => { cuts.add(s.a); cuts.add(s.b); });
+    ents.forEach((m) => { cuts.add(m.a); cuts.add(m.b); });
     const pts = [...cuts].sort((x, y) => x - y);
     const out = [];
     for (let i = 0; i + 1 < pts.length; i++) {
       const a = pts[i], b = pts[i + 1];
       const active = spans.filter((s) => s.a <= a && s.b >= b);
-      out.push({ text: chars.slice(a, b).join(""), active });
+      const m = ents.find((x) => x.a <= a && x.b >= b);
+      out.push({ text: chars.slice(a, b).join(""), active, ent: m ? m.e : null });
     }
     return out;
   }
@@ -88,10 +95,14 @@
     }
     const text = el("div", { class: "ptext", dir: "auto" }); // right-to-left scripts read their way
     for (const seg of segments(p)) {
-      if (!seg.active.length) { text.append(seg.text); continue; }
+      const cast = seg.ent ? `${seg.ent.entity}: ${seg.ent.main_role.toLowerCase()} (${seg.ent.fine_roles.join(", ")})` : null;
+      if (!seg.active.length) {
+        text.append(cast ? el("span", { class: `ent ent-${seg.ent.main_role.toLowerCase()}`, title: cast }, seg.text) : seg.text);
+        continue;
+      }
       const quoted = seg.active.every((x) => x.voice === "quoted"); // a speaker's words, not the author's
       const s = el("mark", { class: "seg" + (quoted ? " quoted" : ""), tabindex: "0", "data-t": seg.active.map((x) => x.t).join("|"),
-        "data-voice": quoted ? "quoted" : "author" }, seg.text);
+        "data-voice": quoted ? "quoted" : "author" }, cast ? el("span", { class: `ent ent-${seg.ent.main_role.toLowerCase()}`, title: cast }, seg.text) : seg.text);
       s._active = seg.active;
       s.addEventListener("mouseenter", () => showTip(s, defs));
       s.addEventListener("focus", () => showTip(s, defs));
