@@ -11,6 +11,7 @@ read and when written, nowhere else.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,6 +102,14 @@ def _mention(arts: dict[str, T10Article], row: list[str], where: str) -> None:
     if len(row) >= 6:
         m.main_role, m.fine_roles = row[4], [x for x in row[5:] if x]
     a.mentions.append(m)
+
+
+def text_folds(arts: list[T10Article], k: int = 5, seed: int = 13) -> np.ndarray:
+    """A validation fold per article; articles of one text share it (the release holds one text
+    under several ids)."""
+    keys = sorted({hashlib.sha256(a.text.encode()).hexdigest() for a in arts})
+    fold_of = dict(zip(keys, np.random.RandomState(seed).permutation(len(keys)) % k))
+    return np.array([fold_of[hashlib.sha256(a.text.encode()).hexdigest()] for a in arts])
 
 
 def write_subtask2(path: str | Path, rows: list[tuple[str, list[str], list[str]]]) -> None:

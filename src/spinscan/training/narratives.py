@@ -14,7 +14,6 @@ same folds give the majority baseline (the training folds' most frequent label s
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections import Counter
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ import numpy as np
 
 from ..models.heads import StandardisedHead
 from ..models.narratives import decide_narratives
-from ..semeval.t10 import OTHER, T10Article, samples_f1
+from ..semeval.t10 import OTHER, T10Article, samples_f1, text_folds
 from .lexical import fit_head
 
 log = logging.getLogger(__name__)
@@ -54,14 +53,6 @@ def decide(
 ) -> tuple[list[str], list[str]]:
     """Narratives and subnarratives of one article from their probabilities (see the module)."""
     return decide_narratives(tax.narratives, tax.subnarratives, pn, ps, tn, ts)
-
-
-def text_folds(arts: list[T10Article], k: int = 5, seed: int = 13) -> np.ndarray:
-    """A fold number per article; articles of one text share it."""
-    keys = sorted({hashlib.sha256(a.text.encode()).hexdigest() for a in arts})
-    rng = np.random.RandomState(seed)
-    fold_of = dict(zip(keys, rng.permutation(len(keys)) % k))
-    return np.array([fold_of[hashlib.sha256(a.text.encode()).hexdigest()] for a in arts])
 
 
 def targets(tax: Taxonomy, arts: list[T10Article]) -> tuple[np.ndarray, np.ndarray]:

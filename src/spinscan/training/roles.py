@@ -16,7 +16,6 @@ set in the other folds) on the same folds.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections import Counter, defaultdict
 from typing import Any
@@ -24,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..models.roles import MAIN_ROLES, RoleHeads, name_key, prior_of
-from ..semeval.t10 import T10Article
+from ..semeval.t10 import T10Article, text_folds
 from .lexical import fit_head
 
 log = logging.getLogger(__name__)
@@ -70,12 +69,6 @@ def _fit(x, y, c, labels, softmax: bool):
     mean, scale = x.mean(0), x.std(0) + 1e-6
     h = fit_head((x - mean) / scale, y, c, labels, sample_weight=np.ones(len(x)) if softmax else None)
     return h, mean, scale
-
-
-def text_folds(arts: list[T10Article], k: int = 5, seed: int = 13) -> np.ndarray:
-    keys = sorted({hashlib.sha256(a.text.encode()).hexdigest() for a in arts})
-    fold_of = dict(zip(keys, np.random.RandomState(seed).permutation(len(keys)) % k))
-    return np.array([fold_of[hashlib.sha256(a.text.encode()).hexdigest()] for a in arts])
 
 
 def choose(arts: list[T10Article], article_means: np.ndarray, paragraph_states, fine_labels: list[str]):
