@@ -247,7 +247,28 @@ def to_analysis(
         subnarratives=pred.subnarratives,
         narrative_scores={k: round(v, 4) for k, v in pred.narrative_scores.items()},
         entities=pred.entities,
+        genre_evidence=genre_evidence(pred.genre_evidence, paragraphs),
     )
+
+
+def genre_evidence(found: dict[str, Any], paragraphs: list[ParagraphResult]) -> dict[str, Any]:
+    """The model's genre cues with paragraphs named by their place in ``paragraphs`` (the
+    model names them by start offset: it never sees the skipped ones)."""
+    if not found:
+        return {}
+    at = {p.start: i for i, p in enumerate(paragraphs)}
+    cues = found.get("cues", {})
+    for p in paragraphs:
+        if p.start in cues:
+            p.cues = {"subjective": cues[p.start][0], "satire": cues[p.start][1]}
+    return {
+        "paragraphs": found["paragraphs"],
+        "subjective_share": found["subjective_share"],
+        "subjective_mean": found["subjective_mean"],
+        "satire_cue": found["satire_cue"],
+        "subjective_paragraphs": [at[s] for s in found["subjective_paragraphs"] if s in at],
+        "satire_paragraphs": [[at[s], score] for s, score in found["satire_paragraphs"] if s in at],
+    }
 
 
 def narrative_zero_shot(model: Model, lang: str | None, pred: Prediction) -> list[str]:

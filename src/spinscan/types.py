@@ -126,6 +126,13 @@ class ParagraphResult:
             "navigation), or null."
         },
     )
+    cues: dict[str, float] = field(
+        default_factory=dict,
+        metadata={
+            "doc": "The paragraph's genre cues in [0, 1]: `subjective` (reads as the author's view) "
+            "and `satire`; empty when the model has no cue heads."
+        },
+    )
 
     @property
     def trimmed(self) -> tuple[int, int]:
@@ -134,6 +141,7 @@ class ParagraphResult:
 
 
 GENRE_CLOSE = 0.15  # the top two genre probabilities this close: the genre is uncertain
+GENRE_SURE = 0.5  # ... or the top one under this
 
 
 @dataclass
@@ -194,6 +202,15 @@ class Analysis:
             "`fine_roles`, and the scores of both; empty when the model has no role heads."
         },
     )
+    genre_evidence: dict[str, Any] = field(
+        default_factory=dict,
+        metadata={
+            "doc": "Why the genre: `subjective_share` (of analysed paragraphs reading as the author's "
+            "view), `subjective_paragraphs` (their indexes in `paragraphs`), `satire_cue` (the mean of the "
+            "two most satirical paragraphs' cues) and `satire_paragraphs` ([index, cue], strongest first); "
+            "empty when the model has no cue heads."
+        },
+    )
     lang_confidence: float | None = field(
         default=None,
         metadata={"doc": "The language identifier's probability (null when the language was given)."},
@@ -217,10 +234,12 @@ class Analysis:
 
     @property
     def genre_uncertain(self) -> bool:
-        """Whether the top two genre probabilities are closer than :data:`GENRE_CLOSE`: the genre
-        is then said to be uncertain everywhere (report, web page, JSON)."""
+        """Whether the evidence is weak: the top two genre probabilities (calibrated per
+        language) are closer than :data:`GENRE_CLOSE`, or the top one is under
+        :data:`GENRE_SURE`. The genre is then said to be uncertain everywhere (report, web page,
+        JSON)."""
         ranked = sorted(self.genre_scores.values(), reverse=True)
-        return len(ranked) > 1 and ranked[0] - ranked[1] < GENRE_CLOSE
+        return len(ranked) > 1 and (ranked[0] - ranked[1] < GENRE_CLOSE or ranked[0] < GENRE_SURE)
 
     @property
     def techniques(self) -> dict[str, int]:

@@ -17,7 +17,7 @@ from rich.text import Text
 from ..analysis import in_ten
 from ..labels import TECHNIQUE_DEFINITIONS, TECHNIQUES
 from ..languages import language_name
-from ..types import Analysis, ParagraphResult, Span
+from ..types import GENRE_CLOSE, Analysis, ParagraphResult, Span
 from .tables import names_table
 
 # One colour per technique, stable across runs, distinguishable on dark and light terminals.
@@ -90,8 +90,9 @@ def summary(a: Analysis, source: str | None, colour: bool, reliability: dict | N
     parts.append(genre)
     if a.genre_uncertain:
         parts.append(
-            Text(f"  uncertain: {ranked[0][0]} or {ranked[1][0]} (their scores are close)", style="yellow")
+            Text(f"  uncertain: {ranked[0][0]} or {ranked[1][0]} ({why_uncertain(ranked)})", style="yellow")
         )
+    parts += [Text(line, style="dim") for line in evidence_lines(a)]
     frames = Table.grid(padding=(0, 1))
     shown = sorted(a.frame_scores, key=lambda f: -a.frame_scores[f])[: max(4, len(a.frames))]
     for f in shown:
@@ -312,3 +313,27 @@ def cast_lines(a: Analysis, most: int = 6) -> list[Text]:
 def listed(xs: list[str]) -> str:
     """["a", "b", "c"] -> "a, b and c"."""
     return xs[0] if len(xs) == 1 else f"{', '.join(xs[:-1])} and {xs[-1]}"
+
+
+def why_uncertain(ranked: list[tuple[str, float]]) -> str:
+    return "their scores are close" if ranked[0][1] - ranked[1][1] < GENRE_CLOSE else "no score reaches .50"
+
+
+def evidence_lines(a: Analysis) -> list[str]:
+    """Why the genre, in a line: how many paragraphs read as the author's view, and where the
+    satire cue is strongest (the paragraphs by their ¶ line numbers)."""
+    ev = a.genre_evidence
+    if not ev:
+        return []
+    subj = ev["subjective_paragraphs"]
+    line = f"  why: {len(subj)} of {ev['paragraphs']} paragraphs read as the author's view"
+    if subj:
+        line += (
+            " ("
+            + ", ".join(f"¶{a.paragraphs[i].line_no}" for i in subj[:5])
+            + (", …" if len(subj) > 5 else "")
+            + ")"
+        )
+    top = [f"¶{a.paragraphs[i].line_no} {score:.2f}" for i, score in ev["satire_paragraphs"][:2]]
+    line += f"; satire cue {ev['satire_cue']:.2f}" + (f" (strongest {', '.join(top)})" if top else "")
+    return [line]

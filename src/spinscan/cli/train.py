@@ -44,6 +44,14 @@ from .main import main
     "outlets masked, each source and genre weighted alike, validated leaving languages and sources out.",
 )
 @click.option(
+    "--multi",
+    "multi_dir",
+    default=None,
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="genre (with --outside): also learn the paragraph cues (subjective, satire) and French satire from "
+    "this genre-multi folder (../shared/data/genre-multi: FreSaDa, SeLeRoSa, CheckThat! subjectivity).",
+)
+@click.option(
     "--work",
     "work_dir",
     default=None,
@@ -120,6 +128,7 @@ def train(
     lexical_dir,
     language_member,
     outside_dir,
+    multi_dir,
     **encoder_opts,
 ) -> None:
     """Train a model, choosing every setting on train only (grouped CV or held-out articles).
@@ -136,13 +145,18 @@ def train(
           --init-from models/my-encoder --lang en --epochs 2 --lr-layers 3e-5 --language-member
       spinscan train --kind genre --data ../shared/data/semeval2023 --out models/new-genre \\
           --init-from models/my-encoder --outside ../shared/data/genre-en
+      spinscan train --kind genre --data ../shared/data/semeval2023 --out models/genre-multi \\
+          --init-from models/my-encoder --outside ../shared/data/genre-en --multi ../shared/data/genre-multi
       spinscan train --kind narratives --data ../shared/data/semeval2025t10/train --out models/narr
     """
-    if outside_dir is not None and kind != "genre":
-        raise click.UsageError("--outside is for --kind genre")
+    if (outside_dir is not None or multi_dir is not None) and kind != "genre":
+        raise click.UsageError("--outside and --multi are for --kind genre")
+    if multi_dir is not None and outside_dir is None:
+        raise click.UsageError("--multi needs --outside (the English outside sources)")
     if kind == "genre":
         work = work_dir or out_dir.with_name(out_dir.name + ".work")
-        _train_genre(data_dir, out_dir, langs, encoder_opts.get("init_from"), max_articles, outside_dir, work)
+        init_from = encoder_opts.get("init_from")
+        _train_genre(data_dir, out_dir, langs, init_from, max_articles, outside_dir, work, multi_dir)
         return
     if kind == "narratives":
         _train_narratives(data_dir, out_dir, encoder_opts.get("init_from"), max_articles, work_dir)
@@ -199,8 +213,11 @@ def _train_narratives(data_dir, out_dir, init_from, max_articles, work=None) -> 
     click.echo(f"model written to {out_dir}")
 
 
-def _train_genre(data_dir, out_dir, langs, init_from, max_articles, outside=None, work=None) -> None:
+def _train_genre(
+    data_dir, out_dir, langs, init_from, max_articles, outside=None, work=None, multi=None
+) -> None:
     from ..training.genre import refit_genre
+    from ..training.genre_multi import refit_genre_multi
 
     if not init_from:
         raise click.UsageError("--kind genre needs --init-from: the encoder model whose genre head to choose")
@@ -210,8 +227,13 @@ def _train_genre(data_dir, out_dir, langs, init_from, max_articles, outside=None
         def cb(stage: str, done: int, total: int) -> None:
             prog.update(task, description=stage, completed=done, total=total)
 
-        cache = work / "genre-states.npz" if work else None  # what was read: a rerun resumes there
-        m = refit_genre(init_from, data_dir, out_dir, list(langs) or None, cb, max_articles, outside, cache)
+        if multi is not None:  # every language: SemEval, genre-en and genre-multi
+            m = refit_genre_multi(init_from, data_dir, out_dir, outside, multi, work, cb, max_articles)
+        else:
+            cache = work / "genre-states.npz" if work else None  # what was read: a rerun resumes there
+            m = refit_genre(
+                init_from, data_dir, out_dir, list(langs) or None, cb, max_articles, outside, cache
+            )
     c = m["chosen"]
     if outside is not None:
         rule = (

@@ -50,6 +50,8 @@ class Prediction:
     narrative_scores: dict[str, float] = field(default_factory=dict)
     # SemEval-2025 Task 10 entity roles: one dict per entity (see ``models.roles``)
     entities: list[dict[str, Any]] = field(default_factory=list)
+    # why the genre: the paragraphs' subjectivity and satire cues (see ``models.cues``), where learnt
+    genre_evidence: dict[str, Any] = field(default_factory=dict)
 
     def spans_by_paragraph(self, article: Article) -> list[list[Span]]:
         """The spans of each paragraph; for a model without a span head, each chosen technique

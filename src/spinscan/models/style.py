@@ -123,11 +123,18 @@ def style_matrix(texts: list[str], langs: list[str | None]) -> np.ndarray:
     return np.stack([style_features(t, g) for t, g in zip(texts, langs)])
 
 
-def genre_inputs(states: np.ndarray, texts: list[str], langs, features=("state", "style")) -> np.ndarray:
-    """What a genre head reads of each article: its vector (``state``) and/or its style."""
+def genre_inputs(
+    states: np.ndarray, texts: list[str], langs, features=("state", "style"), cues: np.ndarray | None = None
+) -> np.ndarray:
+    """What a genre head reads of each article: its vector (``state``), its style and its
+    paragraphs' genre cues (``cues``: the rows of ``models.cues.FEATURES``, given)."""
     parts = [np.asarray(states, dtype=np.float32)] if "state" in features else []
     if "style" in features:
         parts.append(style_inputs(list(texts), list(langs)))
+    if "cues" in features:
+        if cues is None:
+            raise ValueError("the genre head reads cues: give them")
+        parts.append(np.asarray(cues, dtype=np.float32))
     return np.hstack(parts).astype(np.float32)
 
 

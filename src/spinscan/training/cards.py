@@ -229,7 +229,60 @@ def genre_mix_section(m: dict) -> str:
     if web:
         lines += ["", f"Real news pages never seen ({web['pages']} pages of web-articles): 0.4.0 head "
                   f"{web['0.4.0']}, this head {web['new']}."]  # fmt: skip
+    if m.get("reliability_per_language"):
+        lines += ["", *per_language_reliability(m["reliability_per_language"], c["temperature"])]
+    if m.get("cues"):
+        lines += ["", *cues_section(m["cues"])]
     return "\n".join(lines) + "\n"
+
+
+def per_language_reliability(table: dict, temps) -> list[str]:
+    """Each language's temperature and calibration error (held out), ``*`` for the others."""
+    out = [
+        "Reliability per language (a SemEval language: its grouped-CV probabilities; `*`, every language "
+        "without training labels: the languages each left out). Expected calibration error before and after "
+        "the language's temperature; a top probability under .5, or the top two within .15, is shown as "
+        "uncertain:",
+        "",
+        "| language | articles | temperature | ECE before | ECE after | accuracy when top ≥ .6 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for lang, r in table.items():
+        t = temps.get(lang, temps.get("*")) if isinstance(temps, dict) else temps
+        sure = [b for b in r["after"]["bins"] if float(str(b["confidence"]).split("-")[0]) >= 0.6]
+        n = sum(b["articles"] for b in sure)
+        acc = f"{sum(b['accuracy'] * b['articles'] for b in sure) / n:.2f} ({n})" if n else "–"
+        out.append(f"| {lang} | {r['articles']} | {t} | {r['before']['ece']} | {r['after']['ece']} | {acc} |")
+    return out
+
+
+def cues_section(cues: dict) -> list[str]:
+    """What the paragraph cues learnt from, under which terms, and how they score held out."""
+    subj, sat = cues["chosen"]["subjective"], cues["chosen"]["satire"]
+    d, lo = subj["dev_test_macro_f1"], subj["language_left_out_macro_f1"]
+    return [
+        "### Paragraph cues (the genre's evidence)",
+        "",
+        "Two heads over each paragraph's frozen state give the evidence shown with the genre and four of the "
+        "genre head's inputs (mean and share of subjective paragraphs, mean and top-2 satire cue):",
+        "",
+        "- **subjective**: CheckThat! 2025 Task 1 subjectivity sentences (ar, bg, de, en, it; CC BY-NC-SA "
+        f"4.0), C {subj['C']}. Macro-F1 on its dev_test split: "
+        + ", ".join(f"{k} {v:.3f}" for k, v in d.items())
+        + "; each language left out: "
+        + ", ".join(f"{k} {v:.3f}" for k, v in lo.items())
+        + ".",
+        "- **satire**: SeLeRoSa Romanian sentences (entity tags removed) and FreSaDa French articles' "
+        "paragraphs (Le Gorafi and HuffPost masked; both CC BY-NC-SA 4.0), C "
+        f"{sat['C']}. SeLeRoSa test sentences macro-F1 {sat['selerosa_test_sentences_macro_f1']:.3f}; "
+        f"FreSaDa test outlets (never seen), article satire cue: AUC {sat['fresada_test_outlets_auc']}, "
+        f"macro-F1 {sat['fresada_test_outlets_macro_f1']:.3f} ({sat['fresada_test_articles']} articles).",
+        "",
+        "FreSaDa's articles (1,000 of each split, half satire, first six paragraphs) also join the "
+        "genre head's outside rows as two sources (its train and test outlets), each held out in turn "
+        "above. None of these data is shipped; they are for research use (NonCommercial), which binds "
+        "this model too.",
+    ]
 
 
 def _temperatures(t) -> str:

@@ -237,7 +237,7 @@ def refit_genre(
         from .genre_mix import choose_with_outside
 
         xl = model.lexical.featurizer.transform([a.text for a in arts])
-        lexical_c = read_json(_lexical_dir(model, model_dir) / "metrics.json")["chosen"]["genre"]["C"]
+        lexical_c = read_json(lexical_dir(model, model_dir) / "metrics.json")["chosen"]["genre"]["C"]
         head, metrics = choose_with_outside(states, arts, extra, centres, progress, (xl, lexical_c))
         features, weight = ("state", "style"), metrics["chosen"]["ensemble"]
     else:
@@ -251,7 +251,7 @@ def refit_genre(
             centres,
         )
         xl = model.lexical.featurizer.transform(data.texts)
-        lexical_c = read_json(_lexical_dir(model, model_dir) / "metrics.json")["chosen"]["genre"]["C"]
+        lexical_c = read_json(lexical_dir(model, model_dir) / "metrics.json")["chosen"]["genre"]["C"]
         old = read_json(model_dir / "metrics.json").get("genre_cv", {})
         baseline = None
         if "C" in old:
@@ -262,7 +262,7 @@ def refit_genre(
     return metrics
 
 
-def _lexical_dir(model, model_dir):
+def lexical_dir(model, model_dir):
     from ..models.base import PRETRAINED
 
     lex_dir = (model_dir / str(model.config["lexical"])).resolve()

@@ -35,7 +35,7 @@ import numpy as np
 
 from ..labels import GENRES
 from ..models.heads import CentredHead, with_class_weights, with_temperature
-from .genre_scores import language_view, per_language, reliability, temperature
+from .genre_scores import language_view, per_language, per_language_temperatures, reliability
 from .lexical import fit_head
 from .selection import macro_f1
 
@@ -287,17 +287,16 @@ def choose(data: MixData, progress=None, lexical=None) -> tuple[CentredHead, dic
     s, satire_table = satire_rule(data, p, p_cv)
     weights = {k: [w if g == "satire" else 1.0 for g in GENRES] for k, w in s.items()}
     q, q_cv = weighted(data, p, s["en"], s["*"]), weighted(data, p_cv, s["en"], s["*"])
-    # calibrated as deployed: the partnered languages' probabilities are blended, and softer, so
-    # they get a temperature of their own
-    deployed, m = q.copy(), ~data.outside & (data.langs != "en")
-    t: float | dict[str, float] = temperature(q, data.y)
-    calibrated = with_temperature(q, t)
-    if w_lex:
-        deployed[m] = q_cv[m]
-        t_main, t_lex = temperature(q[~m], data.y[~m]), temperature(q_cv[m], data.y[m])
-        t = {"*": t_main} | {lang: t_lex for lang in ensemble if lang != "*"}
-        calibrated = with_temperature(q, t_main)
-        calibrated[m] = with_temperature(q_cv[m], t_lex)
+    # calibrated as deployed, per language: its grouped-CV probabilities (blended with the lexical
+    # partner where it has one) for its own temperature; every language left out for ``*``
+    sem = ~data.outside
+    t, per_lang = per_language_temperatures(q_cv, q, data.y, data.langs, sem)
+    calibrated = with_temperature(q, t["*"])
+    for lang, tl in t.items():
+        if lang != "*":
+            m = sem & (data.langs == lang)
+            calibrated[m] = with_temperature(q_cv[m], tl)
+    deployed = np.where(sem[:, None], q_cv, q)
     head = fit(data, np.arange(len(data.y)), row["C"], row["outside_weight"], row["nuisance"])
     metrics = {
         "protocol": "held out three ways: each SemEval language left out (trained on the other five and all "
@@ -323,9 +322,10 @@ def choose(data: MixData, progress=None, lexical=None) -> tuple[CentredHead, dic
         "held_out_before_satire_rule": {k: row[k] for k in KEYS},
         "semeval_only_same_folds": {k: baseline[k] for k in ("C", *KEYS, "per_source")},
         "reliability_held_out": {
-            "before": reliability(deployed, data.y),
-            "after_temperature": reliability(calibrated, data.y),
+            "before": reliability(deployed[sem], data.y[sem]),
+            "after_temperature": reliability(calibrated[sem], data.y[sem]),
         },
+        "reliability_per_language": per_lang,
         "candidates": [
             {k: r[k] for k in ("C", "outside_weight", "nuisance", "objective", "false_satire_on_real_news")}
             | {
@@ -359,13 +359,24 @@ def recipe_040(data: MixData, c: float = 0.01, satire_weight: float = 0.7) -> di
     return {"C": c, "satire_weight": satire_weight, "objective": round(objective(s), 4)} | s
 
 
-def mix_data(states: np.ndarray, semeval: list, outside: list, centres: dict[str, np.ndarray]) -> MixData:
+def mix_data(
+    states: np.ndarray,
+    semeval: list,
+    outside: list,
+    centres: dict[str, np.ndarray],
+    cues: np.ndarray | None = None,
+) -> MixData:
     """The rows of the SemEval articles with a genre and of the outside articles; ``states``
-    holds theirs first in that order (more rows after them are ignored)."""
+    (and ``cues``, the paragraphs' genre cues, where the head reads them) hold theirs first in
+    that order (more rows after them are ignored)."""
     from ..models.style import genre_inputs
 
     arts = [*semeval, *outside]
-    x = genre_inputs(states[: len(arts)], [a.text for a in arts], [a.lang for a in arts])
+    features = ("state", "style") if cues is None else ("state", "style", "cues")
+    x = genre_inputs(
+        states[: len(arts)], [a.text for a in arts], [a.lang for a in arts], features,
+        None if cues is None else cues[: len(arts)],
+    )  # fmt: skip
     return MixData(
         x=x,
         langs=np.array([a.lang for a in arts]),
@@ -378,14 +389,16 @@ def mix_data(states: np.ndarray, semeval: list, outside: list, centres: dict[str
 
 
 def choose_with_outside(
-    states, semeval: list, outside: list, centres, progress=None, lexical=None
+    states, semeval: list, outside: list, centres, progress=None, lexical=None, cues=None
 ) -> tuple[CentredHead, dict[str, Any]]:
     """The head and its metrics (with the 0.4.0 recipe's on the same folds) for refit_genre:
-    ``states`` are the pool's (SemEval train, SemEval test) then the outside articles'."""
+    ``states`` (and ``cues``) are the pool's (SemEval train, SemEval test) then the outside
+    articles'."""
     n_pool = len(states) - len(outside)
     rows = np.r_[np.arange(len(semeval)), np.arange(n_pool, len(states))]
-    data = mix_data(states[rows], semeval, outside, centres)
+    data = mix_data(states[rows], semeval, outside, centres, None if cues is None else cues[rows])
     head, metrics = choose(data, progress, lexical)
     metrics["recipe_0_4_0_same_folds"] = recipe_040(data)
-    metrics["chosen"] |= {"features": ["state", "style"], "centred": True}
+    features = ["state", "style"] + ([] if cues is None else ["cues"])
+    metrics["chosen"] |= {"features": features, "centred": True}
     return head, metrics

@@ -89,3 +89,33 @@ class LanguageView:  # what per_language reads of a GenreData
 def language_view(data: Any, rows: np.ndarray) -> LanguageView:
     """The languages and genres of ``rows``, for :func:`per_language`."""
     return LanguageView(data.langs[rows], data.y[rows])
+
+
+def per_language_temperatures(
+    p_cv: np.ndarray, p_shift: np.ndarray, y: np.ndarray, langs: np.ndarray, labelled: np.ndarray
+) -> tuple[dict[str, float], dict[str, Any]]:
+    """A temperature per language of the ``labelled`` rows from its grouped-CV probabilities
+    (its own outlets, as its users' pages are), and ``*`` from every language left out (what a
+    language without labels gets); each with its reliability before and after."""
+    from ..models.heads import with_temperature
+
+    temps: dict[str, float] = {}
+    table: dict[str, Any] = {}
+    for lang in sorted(set(langs[labelled].tolist())):
+        m = labelled & (langs == lang)
+        temps[lang] = temperature(p_cv[m], y[m])
+        after = with_temperature(p_cv[m], temps[lang])
+        table[lang] = {
+            "articles": int(m.sum()),
+            "before": reliability(p_cv[m], y[m]),
+            "after": reliability(after, y[m]),
+        }
+    m = labelled
+    temps["*"] = temperature(p_shift[m], y[m])
+    after = with_temperature(p_shift[m], temps["*"])
+    table["*"] = {
+        "articles": int(m.sum()),
+        "before": reliability(p_shift[m], y[m]),
+        "after": reliability(after, y[m]),
+    }
+    return temps, table

@@ -24,6 +24,7 @@ from ..types import Article
 log = logging.getLogger(__name__)
 
 SAVE_EVERY = 50
+BATCH_PARAGRAPHS = 32  # paragraphs read in one call of the encoder
 
 
 def text_key(text: str, lang: str | None) -> str:
@@ -129,14 +130,41 @@ def cached_paragraph_states(
         tmp.replace(path)
 
     todo = [a for a in articles if a.id not in got and a.paragraphs]
-    for n, a in enumerate(todo, start=1):
-        paras = a.paragraphs
-        enc = model.encode_paragraphs(paras, [a.lang] * len(paras))
-        got[a.id] = (np.asarray(enc.states, dtype=np.float32), np.array([[p.start, p.end] for p in paras]))
-        if n % SAVE_EVERY == 0:
+    done, saved = 0, 0
+    for batch in batches(todo):
+        # short texts (sentences) are read many to a call: the encoder pads and runs them together
+        paras = [p for a in batch for p in a.paragraphs]
+        enc = model.encode_paragraphs(paras, [a.lang for a in batch for _ in a.paragraphs])
+        k = 0
+        for a in batch:
+            n = len(a.paragraphs)
+            got[a.id] = (
+                np.asarray(enc.states[k : k + n], dtype=np.float32),
+                np.array([[p.start, p.end] for p in a.paragraphs]),
+            )
+            k += n
+        done += len(batch)
+        if done - saved >= SAVE_EVERY:
             save()
+            saved = done
         if progress:
-            progress(what, n, len(todo))
+            progress(what, done, len(todo))
     if todo:
         save()
     return got
+
+
+def batches(articles: list[Article], max_paragraphs: int = BATCH_PARAGRAPHS) -> list[list[Article]]:
+    """Consecutive articles grouped so that a group holds at most ``max_paragraphs`` paragraphs
+    (an article longer than that is a group of its own)."""
+    out: list[list[Article]] = []
+    size = 0
+    for a in articles:
+        n = len(a.paragraphs)
+        if out and size + n <= max_paragraphs:
+            out[-1].append(a)
+            size += n
+        else:
+            out.append([a])
+            size = n
+    return out

@@ -112,6 +112,13 @@
       text.append(s);
     }
     const labels = el("div", { class: "plabels", "aria-label": "techniques of this paragraph" });
+    const cues = p.cues || {};
+    if (cues.subjective >= 0.5) {
+      labels.append(el("span", { class: "cue cue-subjective", title: `reads as the author's view (subjective ${cues.subjective.toFixed(2)})` }, "view"));
+    }
+    if (cues.satire >= 0.5) {
+      labels.append(el("span", { class: "cue cue-satire", title: `reads as satire (satire cue ${cues.satire.toFixed(2)})` }, "satire cue"));
+    }
     for (const t of p.techniques) {
       labels.append(el("span", { class: "chip", "data-t": t, style: `background:${COLOUR[t]}`,
         title: `${label(t)}: the paragraph's score ${p.scores[t].toFixed(2)} (a highlight's own score says how sure the model is of those words)` },
@@ -201,11 +208,23 @@
     const genreHead = el("h2", { text: `Genre: ${data.genre}` });
     if (data.genre_uncertain && ranked.length > 1) {
       genreHead.append(" ", el("span", { class: "genre-uncertain", id: "genre-uncertain",
-        text: `uncertain: ${ranked[0][0]} or ${ranked[1][0]} (their probabilities are close)` }));
+        text: `uncertain: ${ranked[0][0]} or ${ranked[1][0]} (${ranked[0][1] - ranked[1][1] < 0.15 ? "their probabilities are close" : "no probability reaches .50"})` }));
     }
     const genre = el("section", { class: "card", id: "genre" }, genreHead);
     Object.entries(data.genre_scores).sort((a, b) => b[1] - a[1])
       .forEach(([g, s]) => genre.append(bar(g, s, g === data.genre)));
+    // why: the paragraphs' cues, so a reader can judge a wrong genre instead of trusting it
+    const ev = data.genre_evidence || {};
+    if (ev.paragraphs) {
+      const ln = (i) => `¶${data.paragraphs[i].line_no}`;
+      const subj = ev.subjective_paragraphs || [];
+      const top = (ev.satire_paragraphs || []).slice(0, 2).map(([i, s]) => `${ln(i)} ${s.toFixed(2)}`);
+      genre.append(el("p", { class: "genre-evidence", id: "genre-evidence" },
+        `Why: ${subj.length} of ${ev.paragraphs} paragraphs read as the author's view` +
+        (subj.length ? ` (${subj.slice(0, 5).map(ln).join(", ")}${subj.length > 5 ? ", …" : ""})` : "") +
+        `; satire cue ${ev.satire_cue.toFixed(2)}${top.length ? ` (strongest ${top.join(", ")})` : ""}. ` +
+        "Paragraphs are marked in the margin."));
+    }
     const frames = el("section", { class: "card", id: "frames" },
       el("h2", { text: `Frames: ${data.frames.length ? data.frames.map(label).join(", ") : "none above threshold"}` }));
     Object.entries(data.frame_scores).sort((a, b) => b[1] - a[1]).slice(0, Math.max(6, data.frames.length))

@@ -39,6 +39,7 @@ from ..base import (
     write_json,
     write_model_dir,
 )
+from ..cues import CueHeads, evidence
 from ..heads import (
     CentredHead,
     StandardisedHead,
@@ -95,6 +96,7 @@ class EncoderModel(Model):
         self.thresholds = thresholds
         self.lexical = lexical
         self.roles: RoleHeads | None = None  # entity roles (SemEval-2025 Task 10), where learnt
+        self.cues: CueHeads | None = None  # paragraph genre cues (subjective, satire), where learnt
         self._forward: Forward | None = None
         self.backend = default_backend()
         self.backbone.prefetch()  # (e5: a second of work that overlaps the rest of loading and reading)
@@ -178,7 +180,16 @@ class EncoderModel(Model):
         if 1 in subtasks:
             head = self.article_heads["genre"]
             langs = [a.lang for a in articles]
-            x = genre_inputs(feats, [a.text for a in articles], langs, self.settings.genre_features)
+            cues = None
+            if self.cues is not None:
+                per = [
+                    self.cues.paragraph_cues(enc.states[bounds[i] : bounds[i + 1]])
+                    for i in range(len(articles))
+                ]
+                cues = self.cues.features(per)
+                for i, pred in enumerate(out):
+                    pred.genre_evidence = evidence(per[i], [p.start for p in paras[i]])
+            x = genre_inputs(feats, [a.text for a in articles], langs, self.settings.genre_features, cues)
             p = self._blend(
                 "genre",
                 head.proba_in(x, langs),
@@ -320,6 +331,8 @@ class EncoderModel(Model):
         if self.roles is not None:
             tensors.update(self.roles.tensors())
             labels["fine_roles"] = list(self.roles.fine.labels)
+        if self.cues is not None:
+            tensors.update(self.cues.tensors())
         write_model_dir(path, config, labels, self.thresholds, tensors)
         if self.roles is not None:  # the gazetteer: names seen in training and their role counts
             write_json(Path(path) / ROLE_NAMES, self.roles.names)
@@ -360,6 +373,11 @@ class EncoderModel(Model):
         if "roles.main.coef" in t and "fine_roles" in labels:
             names = read_json(path / ROLE_NAMES) if (path / ROLE_NAMES).is_file() else {}
             model.roles = RoleHeads.from_folder(t, labels, config, names)
+        model.cues = CueHeads.from_tensors(t)
+        if "cues" in model.settings.genre_features and model.cues is None:
+            raise ModelError(
+                f"{path}: the genre head reads cues, but weights.safetensors has no cues.* tensors"
+            )
         return model
 
 

@@ -15,7 +15,7 @@ from ...spans import SpanSettings
 from ..base import article_head_languages, trained_languages
 
 BLENDS = ("techniques", "genre", "frames")
-GENRE_FEATURES = ("state", "style")
+GENRE_FEATURES = ("state", "style", "cues")
 
 
 def per_language_ok(value, ok) -> bool:
