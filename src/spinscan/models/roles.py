@@ -1,5 +1,6 @@
 """Entity roles at inference (SemEval-2025 Task 10 subtask 1): the mentions of known entities
-found in a text, each read with its paragraph's and its article's states and its name's record,
+found in a text, each read with its sentence's, its paragraph's and its article's states and its
+name's record,
 grouped per entity into a main role and fine roles with scores (see ``training.roles``)."""
 
 from __future__ import annotations
@@ -50,6 +51,22 @@ def prior_of(counts: dict[str, int] | Counter | None) -> np.ndarray:
     return np.array([*shares, float(n > 0)], dtype=np.float32)
 
 
+def mention_sentences(
+    text: str, starts: list[int], para_bounds: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The (start, end) of the sentence holding each mention's start: a sentence of the
+    paragraph it stands in (the whole paragraph where no sentence holds it)."""
+    from ..spans.units import sentences
+
+    first = np.array([a for a, _ in para_bounds])
+    out = []
+    for s in starts:
+        k = max(0, int(np.searchsorted(first, s, side="right")) - 1)
+        ps, pe = para_bounds[k]
+        out.append(next(((x, y) for x, y in sentences(text, ps, pe) if x <= s < y), (ps, pe)))
+    return out
+
+
 def decide_roles(
     p_main: np.ndarray, p_fine: np.ndarray, fine_labels, threshold: float
 ) -> tuple[str, list[str]]:
@@ -68,6 +85,9 @@ class RoleHeads:
     scale: np.ndarray
     fine_threshold: float
     names: dict[str, dict[str, int]]  # the gazetteer: name -> main-role counts in training
+    # whether a mention is also read through its own sentence's state (models since 0.7.0):
+    # the sentence says what is done to or by the entity, the paragraph only what it is about
+    sentence: bool = False
 
     def proba(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         z = (x - self.mean) / self.scale
@@ -85,22 +105,29 @@ class RoleHeads:
         pat = self.pattern()
         return [(m.group(0), m.start(), m.end()) for m in pat.finditer(text)] if pat else []
 
-    def mention_proba(self, found, para_bounds, para_states: np.ndarray, mean: np.ndarray):
+    def mention_proba(
+        self, found, para_bounds, para_states: np.ndarray, mean: np.ndarray, sentence_states=None
+    ):
         """Main- and fine-role probabilities of mentions (name, start, end): each read with the
-        paragraph holding its start."""
+        paragraph holding its start (and, for a model that reads them, its sentence's state:
+        ``sentence_states``, one row per mention)."""
         starts = np.array([s for s, _ in para_bounds])
         rows = []
-        for name, s, _ in found:
+        for j, (name, s, _) in enumerate(found):
             k = max(0, int(np.searchsorted(starts, s, side="right")) - 1)
-            rows.append(np.concatenate([para_states[k], mean, prior_of(self.names.get(name_key(name)))]))
+            own = [sentence_states[j]] if self.sentence else []
+            rows.append(
+                np.concatenate([*own, para_states[k], mean, prior_of(self.names.get(name_key(name)))])
+            )
         return self.proba(np.stack(rows).astype(np.float32))
 
-    def cast(self, text: str, para_bounds: list[tuple[int, int]], para_states: np.ndarray, mean: np.ndarray):
-        """The article's entities: mentions grouped by name, probabilities averaged over them."""
-        found = self.find(text)
+    def cast(self, found, para_bounds: list[tuple[int, int]], para_states: np.ndarray, mean: np.ndarray,
+             sentence_states=None):  # fmt: skip
+        """The article's entities from its mentions ``found`` (:meth:`find`): grouped by name,
+        probabilities averaged over them."""
         if not found:
             return []
-        pm, pf = self.mention_proba(found, para_bounds, para_states, mean)
+        pm, pf = self.mention_proba(found, para_bounds, para_states, mean, sentence_states)
         by_name: dict[str, list[int]] = {}
         for j, (name, _, _) in enumerate(found):
             by_name.setdefault(name_key(name), []).append(j)
@@ -136,5 +163,7 @@ class RoleHeads:
     def from_folder(cls, t: dict[str, np.ndarray], labels: dict, config: dict, names: dict) -> RoleHeads:
         main = LinearHead(list(MAIN_ROLES), t["roles.main.coef"], t["roles.main.intercept"], softmax=True)
         fine = LinearHead(list(labels["fine_roles"]), t["roles.fine.coef"], t["roles.fine.intercept"])
-        threshold = float((config.get("roles") or {}).get("fine_threshold", 0.5))
-        return cls(main, fine, t["roles.mean"], t["roles.scale"], threshold, names)
+        cfg = config.get("roles") or {}
+        threshold = float(cfg.get("fine_threshold", 0.5))
+        sentence = "sentence" in (cfg.get("features") or [])
+        return cls(main, fine, t["roles.mean"], t["roles.scale"], threshold, names, sentence)

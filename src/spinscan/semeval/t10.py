@@ -193,7 +193,9 @@ def predict_release(model, root: str | Path, out: str | Path, progress=None) -> 
                 paras = doc.paragraphs
                 states = np.asarray(model.encode_paragraphs(paras, [doc.lang] * len(paras)).states)
                 found = [(m.entity, m.start - a.text.count("\r", 0, m.start), 0) for m in a.mentions]
-                pm, pf = roles.mention_proba(found, [(p.start, p.end) for p in paras], states, states.mean(0))
+                bounds = [(p.start, p.end) for p in paras]
+                sent = model.sentence_states(doc.text, doc.lang, [s for _, s, _ in found], bounds)
+                pm, pf = roles.mention_proba(found, bounds, states, states.mean(0), sent)
                 for m, x, y in zip(a.mentions, pm, pf):
                     main, fine = decide_roles(x, y, roles.fine.labels, roles.fine_threshold)
                     rows1.append((a.id, Mention(m.entity, m.start, m.end, main, fine)))

@@ -306,6 +306,10 @@ def _beside_baseline(heading: str, text: str, r: dict, a: str, b: str) -> str:
     return "\n".join(["", heading, "", text, "", *head, *rows, ""])
 
 
+NARRATIVES_HEADING = "## Narratives (SemEval-2025 Task 10, subtask 2)"
+ROLES_HEADING = "## Entity roles (SemEval-2025 Task 10, subtask 1)"
+
+
 def narratives_section(r: dict) -> str:
     """The README.md section of the narrative heads: cross-validated samples-F1 beside the baseline."""
     text = (
@@ -314,20 +318,18 @@ def narratives_section(r: dict) -> str:
         f"learnt from {r['articles']} articles of the training release ({', '.join(r['languages'])}; "
         f"research use only). Samples-F1 narratives / subnarratives, cross-validated (folds: {r['folds']}):"
     )
-    return _beside_baseline(
-        "## Narratives (SemEval-2025 Task 10, subtask 2)", text, r, "narratives", "subnarratives"
-    )
+    return _beside_baseline(NARRATIVES_HEADING, text, r, "narratives", "subnarratives")
 
 
 def roles_section(r: dict) -> str:
     """The README.md section of the entity-role heads: cross-validated scores beside the baseline."""
+    own = "its sentence's, its paragraph's" if "sentence" in r.get("features", []) else "its paragraph's"
     text = (
-        "A mention is read through its paragraph's and its article's frozen-layer states and its name's "
+        f"A mention is read through {own} and its article's frozen-layer states and its name's "
         "record in training; softmax over the three main roles, one-vs-rest over the 22 fine roles (the "
         f"best of the main role, others over {r['fine_threshold']}), C {r['c']}, {r['mentions']} mentions. "
         f"Mentions are found at inference by a gazetteer of the {r['gazetteer_names']} names seen in at "
         "least two training articles. Main-role accuracy / fine-role exact match, given mentions, "
         f"cross-validated (folds: {r['folds']}):"
     )
-    heading = "## Entity roles (SemEval-2025 Task 10, subtask 1)"
-    return _beside_baseline(heading, text, r, "main_role_accuracy", "fine_role_emr")
+    return _beside_baseline(ROLES_HEADING, text, r, "main_role_accuracy", "fine_role_emr")

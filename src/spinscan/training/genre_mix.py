@@ -255,14 +255,20 @@ def satire_rule(data: MixData, p: np.ndarray, p_cv: np.ndarray) -> tuple[dict[st
     return {"en": s_en, "*": max(SATIRE_WEIGHTS, key=f1)}, table
 
 
-def choose(data: MixData, progress=None, lexical=None) -> tuple[CentredHead, dict[str, Any]]:
-    """Every (C, outside weight) scored held out; the best objective wins; then (with
-    ``lexical``: the SemEval rows' lexical features and the lexical head's C) the lexical
-    partner's weight for the trained languages but English (:mod:`.genre_lexical`), the satire
-    rule and a temperature on the held-out probabilities. Returns the head fitted on all rows."""
+def full_grid() -> list[tuple[float, float, float | None]]:
+    """Every (outside weight, C, nuisance) candidate."""
+    return [(ow, c, nz) for ow in OUTSIDE_WEIGHTS for c in C_GRID for nz in NUISANCE if ow or nz is None]
+
+
+def choose(data: MixData, progress=None, lexical=None, grid=None) -> tuple[CentredHead, dict[str, Any]]:
+    """Every (C, outside weight) of ``grid`` (default :func:`full_grid`) scored held out; the
+    best objective wins; then (with ``lexical``: the SemEval rows' lexical features and the
+    lexical head's C) the lexical partner's weight for the trained languages but English
+    (:mod:`.genre_lexical`), the satire rule and a temperature per language on the held-out
+    probabilities. Returns the head fitted on all rows."""
     table = []
     best = None
-    grid = [(ow, c, nz) for ow in OUTSIDE_WEIGHTS for c in C_GRID for nz in NUISANCE if ow or nz is None]
+    grid = grid or full_grid()
     for i, (ow, c, nz) in enumerate(grid, start=1):
         p, p_cv = held_out(data, c, ow, "shift", nz), held_out(data, c, ow, "cv", nz)
         s = scores(data, p, p_cv)
@@ -389,7 +395,7 @@ def mix_data(
 
 
 def choose_with_outside(
-    states, semeval: list, outside: list, centres, progress=None, lexical=None, cues=None
+    states, semeval: list, outside: list, centres, progress=None, lexical=None, cues=None, grid=None
 ) -> tuple[CentredHead, dict[str, Any]]:
     """The head and its metrics (with the 0.4.0 recipe's on the same folds) for refit_genre:
     ``states`` (and ``cues``) are the pool's (SemEval train, SemEval test) then the outside
@@ -397,7 +403,7 @@ def choose_with_outside(
     n_pool = len(states) - len(outside)
     rows = np.r_[np.arange(len(semeval)), np.arange(n_pool, len(states))]
     data = mix_data(states[rows], semeval, outside, centres, None if cues is None else cues[rows])
-    head, metrics = choose(data, progress, lexical)
+    head, metrics = choose(data, progress, lexical, grid)
     metrics["recipe_0_4_0_same_folds"] = recipe_040(data)
     features = ["state", "style"] + ([] if cues is None else ["cues"])
     metrics["chosen"] |= {"features": features, "centred": True}

@@ -27,6 +27,10 @@ log = logging.getLogger(__name__)
 
 FRESADA_PER_SPLIT = 1000  # articles of each FreSaDa split (half satire), first 6 paragraphs
 FRESADA_PARAGRAPHS = 6
+# (outside weight, C, nuisance) tried: around what the full search of spinscan 0.5-0.9 chose
+# (outside .5, C .03, no nuisance removed), which a search over every candidate with the cue
+# columns would take hours of the 2 cores to repeat
+GRID = ((0.5, 0.01, None), (0.5, 0.03, None), (1.0, 0.01, None), (1.0, 0.03, None), (2.0, 0.03, None))
 
 
 def read_all(model, data_dir, outside_dir, multi_dir, work, progress=None, max_articles=None):
@@ -100,7 +104,7 @@ def refit_genre_multi(
     xl = model.lexical.featurizer.transform([a.text for a in sem])
     lexical_c = read_json(lexical_dir(model, model_dir) / "metrics.json")["chosen"]["genre"]["C"]
     head, metrics = choose_with_outside(
-        states[idx], sem, outside, centres, progress, (xl, lexical_c), cues[idx]
+        states[idx], sem, outside, centres, progress, (xl, lexical_c), cues[idx], list(GRID)
     )
     metrics["cues"] = cue_report
     model.cues = cue_heads

@@ -162,8 +162,10 @@ def add_task10_heads(
     from ..models.roles import FINE_ROLES
     from ..semeval.t10 import CODES, read_release
     from ..types import Article
-    from .cards import narratives_section, roles_section
+    from .cards import NARRATIVES_HEADING, ROLES_HEADING, narratives_section, roles_section
+    from .genre import replace_section
     from .roles import choose as choose_roles
+    from .roles import mention_sentence_articles
     from .states import cached_paragraph_states
 
     release_dir, out_dir = Path(release_dir), Path(out_dir)
@@ -188,7 +190,16 @@ def add_task10_heads(
     report, hn, hs = choose(tax, arts, x)
     languages = sorted({CODES.get(a.lang, a.lang.lower()) for a in arts})
     report["languages"] = languages
-    roles, heads = choose_roles(arts, x, states, list(FINE_ROLES))
+    sentences = mention_sentence_articles(arts, states)
+    sentence_cache = Path(state_cache).with_name("mention-sentences.npz") if state_cache else None
+    sentence_states = cached_paragraph_states(
+        model,
+        list({a.id: a for a in sentences.values()}.values()),
+        sentence_cache,
+        progress,
+        "reading the mentions' sentences",
+    )
+    roles, heads = choose_roles(arts, x, states, list(FINE_ROLES), sentence_states, sentences)
     roles["languages"] = languages
     model.article_heads["narratives"], model.article_heads["subnarratives"] = hn, hs
     model.roles = heads
@@ -203,6 +214,7 @@ def add_task10_heads(
         "languages": languages,
         "fine_threshold": roles["fine_threshold"],
         "c": roles["c"],
+        "features": roles["features"],
     }
     model.save(out_dir)
     src = Path(model_dir)
@@ -210,6 +222,8 @@ def add_task10_heads(
     metrics["narratives"], metrics["entity_roles"] = report, roles
     write_json(out_dir / "metrics.json", metrics)
     card = (src / "README.md").read_text(encoding="utf-8") if (src / "README.md").is_file() else ""
+    for heading in (NARRATIVES_HEADING, ROLES_HEADING):  # (a model that had the heads: replaced)
+        card = replace_section(card, "", heading).rstrip()
     card = card.rstrip() + "\n" + narratives_section(report) + roles_section(roles)
     (out_dir / "README.md").write_text(card, encoding="utf-8")
     return {"narratives": report, "entity_roles": roles}

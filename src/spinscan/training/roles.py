@@ -22,20 +22,39 @@ from typing import Any
 
 import numpy as np
 
-from ..models.roles import MAIN_ROLES, RoleHeads, name_key, prior_of
-from ..semeval.t10 import T10Article, text_folds
+from ..models.roles import MAIN_ROLES, RoleHeads, mention_sentences, name_key, prior_of
+from ..semeval.t10 import CODES, T10Article, text_folds
+from ..types import Article
 from .lexical import fit_head
 
 log = logging.getLogger(__name__)
 
-C_GRID = (0.01, 0.03, 0.1)
+C_GRID = (0.003, 0.01, 0.03)
 FINE_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 1.01)  # 1.01: the best fine role alone
 MIN_ARTICLES = 2  # a name in the gazetteer was seen in at least this many training articles
 
 
-def mention_rows(arts: list[T10Article], paragraph_states: dict[str, tuple[np.ndarray, np.ndarray]]):
-    """(article index, mention, paragraph state) of every mention with a role, the paragraph the
-    one holding the mention's start (offsets of the text without its CRs, as the model read it)."""
+def mention_sentence_articles(arts: list[T10Article], paragraph_states) -> dict[tuple[str, int], Article]:
+    """Per mention with a role, (article id, its start): the sentence holding it as a
+    one-paragraph Article keyed ``<id>:<sentence start>`` (what the model reads at inference;
+    offsets of the text without its CRs)."""
+    out = {}
+    for a in arts:
+        if a.id not in paragraph_states:
+            continue
+        text = a.text.replace("\r", "")
+        bounds = [(int(x), int(y)) for x, y in paragraph_states[a.id][1]]
+        ms = [m for m in a.mentions if m.main_role]
+        starts = [m.start - a.text.count("\r", 0, m.start) for m in ms]
+        for m, (x, y) in zip(ms, mention_sentences(text, starts, bounds)):
+            out[(a.id, m.start)] = Article(f"{a.id}:{x}", text[x:y], CODES.get(a.lang, a.lang.lower()))
+    return out
+
+
+def mention_rows(arts: list[T10Article], paragraph_states, sentence_states=None, sentences=None):
+    """(article index, mention, its state row) of every mention with a role: the state of the
+    paragraph holding its start (offsets of the text without its CRs, as the model read it),
+    after its sentence's (``sentence_states`` by the keys of ``sentences``) where given."""
     rows = []
     for i, a in enumerate(arts):
         if a.id not in paragraph_states:
@@ -46,7 +65,11 @@ def mention_rows(arts: list[T10Article], paragraph_states: dict[str, tuple[np.nd
                 continue
             s = m.start - a.text.count("\r", 0, m.start)
             k = int(np.searchsorted(bounds[:, 0], s, side="right")) - 1
-            rows.append((i, m, np.asarray(states[max(0, k)], dtype=np.float32)))
+            row = np.asarray(states[max(0, k)], dtype=np.float32)
+            if sentence_states is not None:
+                sid = sentences[(a.id, m.start)].id
+                row = np.concatenate([np.asarray(sentence_states[sid][0][0], dtype=np.float32), row])
+            rows.append((i, m, row))
     return rows
 
 
@@ -71,10 +94,15 @@ def _fit(x, y, c, labels, softmax: bool):
     return h, mean, scale
 
 
-def choose(arts: list[T10Article], article_means: np.ndarray, paragraph_states, fine_labels: list[str]):
+def choose(
+    arts: list[T10Article], article_means: np.ndarray, paragraph_states, fine_labels: list[str],
+    sentence_states=None, sentences=None,
+):  # fmt: skip
     """C and the fine-role threshold by out-of-fold accuracy + exact match; the heads refitted
-    on everything; the report with per-language scores and the majority baseline."""
-    rows = mention_rows(arts, paragraph_states)
+    on everything; the report with per-language scores and the majority baseline. With
+    ``sentence_states`` (of :func:`mention_sentence_articles`' ``sentences``) a mention is also
+    read through its own sentence."""
+    rows = mention_rows(arts, paragraph_states, sentence_states, sentences)
     folds = text_folds(arts)
     fold_of_row = np.array([folds[i] for i, _, _ in rows])
     y_main = np.array([MAIN_ROLES.index(m.main_role) for _, m, _ in rows])
@@ -106,9 +134,11 @@ def choose(arts: list[T10Article], article_means: np.ndarray, paragraph_states, 
     for i, m, _ in rows:
         seen[name_key(m.entity)].add(i)
     names = {n: dict(rec[n]) for n, ids in seen.items() if len(ids) >= MIN_ARTICLES and len(n) >= 2}
-    heads = RoleHeads(hm, hf, mu, sd, t, names)
+    heads = RoleHeads(hm, hf, mu, sd, t, names, sentence_states is not None)
+    reads = (["sentence"] if sentence_states is not None else []) + ["paragraph", "article", "record"]
     report = {
         "c": c, "fine_threshold": t, "mentions": len(rows), "gazetteer_names": len(names),
+        "features": reads,
         "folds": "5, by text (one text under several ids stays in one fold); a name's record from the "
         "other folds",
         "cross_validated": scores(arts, rows, pm, pf, fine_labels, t),

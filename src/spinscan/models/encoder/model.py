@@ -50,7 +50,7 @@ from ..heads import (
     with_temperature,
 )
 from ..narratives import decide_narratives
-from ..roles import RoleHeads
+from ..roles import RoleHeads, mention_sentences
 from ..style import genre_inputs
 from .backbones import BackboneSpec, backbone_for, require_torch
 from .inference import Encoded, Forward, Key, ReadingCache, place, prepare, read_windows
@@ -217,13 +217,30 @@ class EncoderModel(Model):
             self._narratives(feats, out)
         if 2 in subtasks and self.roles is not None:
             for i, (a, pred) in enumerate(zip(articles, out)):
-                states = enc.states[bounds[i] : bounds[i + 1]]
-                pred.entities = self.roles.cast(
-                    a.text, [(p.start, p.end) for p in paras[i]], states, feats[i]
-                )
+                found = self.roles.find(a.text)
+                if found:
+                    states = np.asarray(enc.states[bounds[i] : bounds[i + 1]])
+                    bounds_i = [(p.start, p.end) for p in paras[i]]
+                    sent = self.sentence_states(a.text, a.lang, [s for _, s, _ in found], bounds_i)
+                    pred.entities = self.roles.cast(found, bounds_i, states, feats[i], sent)
         if 3 in subtasks:
             self._techniques(articles, paras, out, enc, lex, bounds)
         return out
+
+    def sentence_states(
+        self, text: str, lang: str | None, starts: list[int], para_bounds: list[tuple[int, int]]
+    ) -> np.ndarray | None:
+        """The frozen-layer state of the sentence holding each of ``starts`` (for role heads that
+        read it; None for the others): each distinct sentence read once."""
+        if self.roles is None or not self.roles.sentence or not starts:
+            return None
+        where = mention_sentences(text, starts, para_bounds)
+        distinct = sorted(set(where))
+        enc = self.encode_paragraphs(
+            [Paragraph(0, s, e, text[s:e]) for s, e in distinct], [lang] * len(distinct)
+        )
+        row = {k: i for i, k in enumerate(distinct)}
+        return np.stack([enc.states[row[k]] for k in where]).astype(np.float32)
 
     def _narratives(self, feats: np.ndarray, out: list[Prediction]) -> None:
         """The article's narratives and subnarratives (SemEval-2025 Task 10) from the article
