@@ -500,6 +500,33 @@ def test_link_field_uncertain_genre_quoted_spans_and_scores_read_right(server, b
     page.close()
 
 
+def test_the_genre_shows_its_evidence_and_marks_its_paragraphs(server, browser):
+    """Issue 42: under the genre, why (subjective paragraphs, the satire cue and where it is
+    strongest, by ¶ line numbers); the paragraphs carrying a cue are marked in the margin; a
+    genre no score of which reaches .50 is uncertain for that reason."""
+    paras = [
+        {"line_no": 1, "start": 0, "end": 5, "text": "Title", "techniques": [], "scores": {}, "spans": [],
+         "voices": {}, "skipped": None, "cues": {"subjective": 0.2, "satire": 0.1}},
+        {"line_no": 3, "start": 7, "end": 20, "text": "I think so..", "techniques": [], "scores": {}, "spans": [],
+         "voices": {}, "skipped": None, "cues": {"subjective": 0.9, "satire": 0.7}},
+    ]  # fmt: skip
+    data = {"id": "x", "lang": "en", "lang_name": "English", "lang_detected": False, "genre": "opinion",
+            "genre_scores": {"opinion": 0.46, "reporting": 0.30, "satire": 0.24}, "genre_uncertain": True,
+            "frames": [], "frame_scores": {}, "paragraphs": paras, "techniques": {}, "model": {"name": "m", "version": "1"},
+            "genre_evidence": {"paragraphs": 2, "subjective_share": 0.5, "subjective_mean": 0.55, "satire_cue": 0.4,
+                               "subjective_paragraphs": [1], "satire_paragraphs": [[1, 0.7], [0, 0.1]]}}  # fmt: skip
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/")
+    page.evaluate("([d]) => Spinscan.defs().then((defs) => Spinscan.render(d, defs, document.getElementById('report-root')))",
+                  [data])  # fmt: skip
+    ev = page.locator("#genre-evidence")
+    expect(ev).to_contain_text("1 of 2 paragraphs read as the author's view (¶3)")
+    expect(ev).to_contain_text("satire cue 0.40 (strongest ¶3 0.70, ¶1 0.10)")
+    expect(page.locator("#genre-uncertain")).to_contain_text("no probability reaches .50")
+    assert page.locator(".cue-subjective").count() == 1 and page.locator(".cue-satire").count() == 1
+    page.close()
+
+
 def test_the_cast_and_its_mentions_are_shown_with_their_roles(server, browser):
     """Issue 43: the shipped model casts Putin; the Cast card names his role and every mention
     of him in the text is underlined with it in the tooltip (a highlight over it keeps both)."""

@@ -14,7 +14,11 @@ from .main import main
 
 @main.command()
 @click.option(
-    "--data", "data_dir", required=True, type=click.Path(path_type=Path), help="Official data folder."
+    "--data",
+    "data_dir",
+    default=None,
+    type=click.Path(path_type=Path),
+    help="Official data folder (every kind but cues).",
 )
 @click.option(
     "--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Model directory to write."
@@ -27,13 +31,15 @@ from .main import main
 )
 @click.option(
     "--kind",
-    type=click.Choice(["lexical", "encoder", "genre", "narratives"]),
+    type=click.Choice(["lexical", "encoder", "genre", "narratives", "cues"]),
     default="lexical",
     show_default=True,
     help="lexical: TF-IDF (minutes). encoder: fine-tuned e5-small (or --backbone) + lexical ensemble "
     "(hours on a CPU). "
     "genre: a copy of the --init-from encoder model with its genre head chosen leave-one-language-out "
-    "(about 15 minutes; with --outside about 30).",
+    "(about 15 minutes; with --outside about 30). "
+    "cues: a copy of the --init-from encoder model with the paragraph cue heads (subjective, satire: "
+    "the genre's evidence) learnt from --multi alone.",
 )
 @click.option(
     "--outside",
@@ -148,11 +154,20 @@ def train(
       spinscan train --kind genre --data ../shared/data/semeval2023 --out models/genre-multi \\
           --init-from models/my-encoder --outside ../shared/data/genre-en --multi ../shared/data/genre-multi
       spinscan train --kind narratives --data ../shared/data/semeval2025t10/train --out models/narr
+      spinscan train --kind cues --out models/cues \\
+          --init-from models/my-encoder --multi ../shared/data/genre-multi
     """
-    if (outside_dir is not None or multi_dir is not None) and kind != "genre":
-        raise click.UsageError("--outside and --multi are for --kind genre")
-    if multi_dir is not None and outside_dir is None:
+    if outside_dir is not None and kind != "genre":
+        raise click.UsageError("--outside is for --kind genre")
+    if multi_dir is not None and kind not in ("genre", "cues"):
+        raise click.UsageError("--multi is for --kind genre and --kind cues")
+    if multi_dir is not None and kind == "genre" and outside_dir is None:
         raise click.UsageError("--multi needs --outside (the English outside sources)")
+    if data_dir is None and kind != "cues":
+        raise click.UsageError("Missing option '--data' (the official data folder)")
+    if kind == "cues":
+        _train_cues(out_dir, encoder_opts.get("init_from"), multi_dir, max_articles, work_dir)
+        return
     if kind == "genre":
         work = work_dir or out_dir.with_name(out_dir.name + ".work")
         init_from = encoder_opts.get("init_from")
@@ -210,6 +225,28 @@ def _train_narratives(data_dir, out_dir, init_from, max_articles, work=None) -> 
         f"{m['fine_role_emr']:.3f} (majority baseline {b['main_role_accuracy']:.3f} / "
         f"{b['fine_role_emr']:.3f})"
     )
+    click.echo(f"model written to {out_dir}")
+
+
+def _train_cues(out_dir, init_from, multi, max_articles, work=None) -> None:
+    from ..training.genre_multi import add_cue_heads
+
+    if not init_from or multi is None:
+        raise click.UsageError(
+            "--kind cues needs --init-from (an encoder model) and --multi (a genre-multi folder)"
+        )
+    work = Path(work or out_dir.with_name(out_dir.name + ".work"))
+    with progress() as prog:
+        task = prog.add_task("reading the sentences", total=None)
+
+        def cb(stage: str, done: int, total: int) -> None:
+            prog.update(task, description=stage, completed=done, total=total)
+
+        r = add_cue_heads(init_from, multi, out_dir, work, cb, max_articles)
+    for cue, s in r["chosen"].items():
+        shown = {k: v for k, v in s.items() if k != "C" and not isinstance(v, dict)}
+        means = {k: v["mean"] for k, v in s.items() if isinstance(v, dict)}
+        click.echo(f"{cue}: C {s['C']}, " + ", ".join(f"{k} {v}" for k, v in {**means, **shown}.items()))
     click.echo(f"model written to {out_dir}")
 
 

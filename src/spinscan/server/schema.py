@@ -104,7 +104,9 @@ AnalysisOut = from_dataclass(
         "genre_uncertain": (
             bool,
             Field(
-                False, description="The top two genre probabilities are within .15: the genre is uncertain."
+                False,
+                description="The evidence is weak: the top two genre probabilities are within .15, or none "
+                "reaches .50.",
             ),
         ),
         "text": (str, Field(..., description="The analysed text; all offsets index it.")),

@@ -256,15 +256,24 @@ def per_language_reliability(table: dict, temps) -> list[str]:
     return out
 
 
-def cues_section(cues: dict) -> list[str]:
-    """What the paragraph cues learnt from, under which terms, and how they score held out."""
+def cues_section(cues: dict, evidence_only: bool = False) -> list[str]:
+    """What the paragraph cues learnt from, under which terms, and how they score held out;
+    ``evidence_only``: the genre head does not read them (they are shown, not used)."""
     subj, sat = cues["chosen"]["subjective"], cues["chosen"]["satire"]
     d, lo = subj["dev_test_macro_f1"], subj["language_left_out_macro_f1"]
+    use = (
+        "give the evidence shown with the genre (the genre head does not read them: it is the one described "
+        "under Genre)"
+        if evidence_only
+        else "give the evidence shown with the genre and four of the genre head's inputs (mean and share of "
+        "subjective paragraphs, mean and top-2 satire cue)"
+    )
     return [
         "### Paragraph cues (the genre's evidence)",
         "",
-        "Two heads over each paragraph's frozen state give the evidence shown with the genre and four of the "
-        "genre head's inputs (mean and share of subjective paragraphs, mean and top-2 satire cue):",
+        f"Two heads over each paragraph's frozen state {use}. A paragraph reads as the author's view "
+        "at a subjective cue of .5 or more; the article's satire cue is the mean of its two most satirical "
+        "paragraphs'.",
         "",
         "- **subjective**: CheckThat! 2025 Task 1 subjectivity sentences (ar, bg, de, en, it; CC BY-NC-SA "
         f"4.0), C {subj['C']}. Macro-F1 on its dev_test split: "
@@ -278,10 +287,14 @@ def cues_section(cues: dict) -> list[str]:
         f"FreSaDa test outlets (never seen), article satire cue: AUC {sat['fresada_test_outlets_auc']}, "
         f"macro-F1 {sat['fresada_test_outlets_macro_f1']:.3f} ({sat['fresada_test_articles']} articles).",
         "",
-        "FreSaDa's articles (1,000 of each split, half satire, first six paragraphs) also join the "
-        "genre head's outside rows as two sources (its train and test outlets), each held out in turn "
-        "above. None of these data is shipped; they are for research use (NonCommercial), which binds "
-        "this model too.",
+        "FreSaDa: 1,000 articles of each split (its outlets), half satire, their first six paragraphs"
+        + (
+            "."
+            if evidence_only
+            else "; they also join the genre head's outside rows as two sources, each held out in turn above."
+        )
+        + " None of these data is shipped; they are for research use (NonCommercial), which binds this model "
+        "too.",
     ]
 
 

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 FRESADA_PER_SPLIT = 1000  # articles of each FreSaDa split (half satire), first 6 paragraphs
 FRESADA_PARAGRAPHS = 6
+OUTSIDE_PARAGRAPHS = 8  # of a genre-en article (the title and the first ones carry its genre)
 # (outside weight, C, nuisance) tried: around what the full search of spinscan 0.5-0.9 chose
 # (outside .5, C .03, no nuisance removed), which a search over every candidate with the cue
 # columns would take hours of the 2 cores to repeat
@@ -59,10 +60,13 @@ def read_all(model, data_dir, outside_dir, multi_dir, work, progress=None, max_a
     fr = states("fresada", fresada)
     ds = Dataset(data_dir)
     arts = [a for lang in TRAIN_LANGUAGES for a in ds.articles(lang, "train", 1)[:max_articles]]
-    test = [a for lang in ds.languages("test", 1) for a in ds.articles(lang, "test", 1)[:max_articles]]
+    # the unlabelled test articles place the languages without train articles (their centres);
+    # a language with train articles is placed by them
+    langs = [lang for lang in ds.languages("test", 1) if lang not in TRAIN_LANGUAGES]
+    test = [a for lang in langs for a in ds.articles(lang, "test", 1)[:max_articles]]
     pool = [a for a in arts + test if a.paragraphs]
     got |= states("semeval", pool)
-    extra = outside_articles(outside_dir, max_articles) if outside_dir is not None else []
+    extra = outside_articles(outside_dir, max_articles, OUTSIDE_PARAGRAPHS) if outside_dir is not None else []
     got |= states("outside", extra)
     got |= fr
     sem = [a for a in arts if a.genre and a.paragraphs]
@@ -111,3 +115,61 @@ def refit_genre_multi(
     write_genre_model(model, model_dir, out_dir, head, tuple(metrics["chosen"]["features"]),
                       metrics["chosen"]["ensemble"], metrics)  # fmt: skip
     return metrics
+
+
+def add_cue_heads(
+    model_dir, multi_dir, out_dir, work=None, progress=None, max_articles=None
+) -> dict[str, Any]:
+    """Write a copy of the encoder model at ``model_dir`` with the paragraph cue heads learnt
+    from genre-multi alone (what :func:`refit_genre_multi` learns first): the analyses show the
+    cues as the genre's evidence; the genre head itself is left as it is (it does not read
+    them). Returns the cues' report (also in metrics.json and the card)."""
+    import shutil
+
+    from ..models.base import load_model, read_json, write_json
+    from . import multi
+    from .cards import cues_section
+    from .cues import CueData, choose_cues
+    from .genre import replace_section
+    from .states import cached_paragraph_states
+
+    model_dir, out_dir = Path(model_dir), Path(out_dir)
+    model = load_model(model_dir)
+    if model.kind != "encoder":
+        raise ValueError(f"{model_dir}: expected an encoder model, found {model.kind}")
+    work = Path(work) if work is not None else None
+    sentences = multi.subjectivity_sentences(multi_dir) + multi.selerosa_sample(multi_dir)
+    if max_articles:
+        sentences = sentences[:: max(1, len(sentences) // (20 * max_articles))]
+    fresada = multi.fresada_articles(
+        multi_dir, max_articles or FRESADA_PER_SPLIT, max_paragraphs=FRESADA_PARAGRAPHS
+    )
+    got = dict(
+        cached_paragraph_states(
+            model,
+            multi.as_articles(sentences),
+            work / "sentences.npz" if work else None,
+            progress,
+            "reading sentences",
+        )  # fmt: skip
+    )
+    got |= cached_paragraph_states(
+        model, fresada, work / "fresada.npz" if work else None, progress, "reading fresada"
+    )
+    heads, report = choose_cues(CueData(sentences, got, fresada, got))
+    if out_dir.resolve() != model_dir.resolve():
+        shutil.copytree(model_dir, out_dir, dirs_exist_ok=True)
+    model.cues = heads
+    model.save(out_dir)
+    metrics = read_json(model_dir / "metrics.json") if (model_dir / "metrics.json").is_file() else {}
+    metrics["cues"] = report
+    write_json(out_dir / "metrics.json", metrics)
+    card = (
+        (model_dir / "README.md").read_text(encoding="utf-8") if (model_dir / "README.md").is_file() else ""
+    )
+    section = "\n".join(cues_section(report, evidence_only=True)).replace(
+        "### Paragraph cues", "## Paragraph cues", 1
+    )
+    heading = "## Paragraph cues (the genre's evidence)"
+    (out_dir / "README.md").write_text(replace_section(card, section + "\n", heading), encoding="utf-8")
+    return report

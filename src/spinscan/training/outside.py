@@ -166,11 +166,13 @@ def _counts(arts: list[OutsideArticle]) -> str:
     return ", ".join(f"{g} {c[g]}" for g in GENRES)
 
 
-def outside_articles(folder: str | Path, max_articles: int | None = None) -> list[Article]:
+def outside_articles(
+    folder: str | Path, max_articles: int | None = None, max_paragraphs: int | None = 12
+) -> list[Article]:
     """:func:`read_outside` as English articles with their genre; ``meta`` holds the source,
     outlet and year. ``max_articles``: the first of each source (a quick run)."""
     out, seen = [], defaultdict(int)
-    for o in read_outside(folder):
+    for o in read_outside(folder, max_paragraphs=max_paragraphs):
         seen[o.source] += 1
         if max_articles is None or seen[o.source] <= max_articles:
             meta = {"source": o.source, "outlet": o.outlet, "year": o.year}
