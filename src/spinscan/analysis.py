@@ -260,7 +260,8 @@ def genre_evidence(found: dict[str, Any], paragraphs: list[ParagraphResult]) -> 
     cues = found.get("cues", {})
     for p in paragraphs:
         if p.start in cues:
-            p.cues = {"subjective": cues[p.start][0], "satire": cues[p.start][1]}
+            subj, sat = cues[p.start]
+            p.cues = {"subjective": subj} | ({} if sat is None else {"satire": sat})
     return {
         "paragraphs": found["paragraphs"],
         "subjective_share": found["subjective_share"],

@@ -130,7 +130,8 @@ class ParagraphResult:
         default_factory=dict,
         metadata={
             "doc": "The paragraph's genre cues in [0, 1]: `subjective` (reads as the author's view) "
-            "and `satire`; empty when the model has no cue heads."
+            "and `satire` (only in the languages where it was shown to work); empty when the model has no "
+            "cue heads."
         },
     )
 
@@ -206,9 +207,9 @@ class Analysis:
         default_factory=dict,
         metadata={
             "doc": "Why the genre: `subjective_share` (of analysed paragraphs reading as the author's "
-            "view), `subjective_paragraphs` (their indexes in `paragraphs`), `satire_cue` (the mean of the "
-            "two most satirical paragraphs' cues) and `satire_paragraphs` ([index, cue], strongest first); "
-            "empty when the model has no cue heads."
+            "view), `subjective_paragraphs` (their indexes in `paragraphs`), `satire_cue` (the paragraphs' "
+            "mean cue; null in the languages where it was not shown to work) and `satire_paragraphs` "
+            "([index, cue] of those at .5 or more, strongest first); empty when the model has no cue heads."
         },
     )
     lang_confidence: float | None = field(

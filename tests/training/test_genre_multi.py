@@ -101,6 +101,10 @@ def test_cue_features_and_evidence_name_the_paragraphs_that_carry_them():
     assert (
         article_features(np.zeros((0, 2))) == [0.0] * len(FEATURES) and evidence(np.zeros((0, 2)), []) == {}
     )
+    quiet = evidence(p, [0, 10, 20, 30], satire=False)  # a language where the satire cue is not shown
+    assert quiet["satire_cue"] is None and quiet["satire_paragraphs"] == [] and quiet["cues"][10][1] is None
+    assert quiet["subjective_paragraphs"] == [0, 30]
+    assert h.shows_satire("fr") and not h.shows_satire("en")
     back = CueHeads.from_tensors(h.tensors())
     assert np.allclose(back.paragraph_cues(states), p) and CueHeads.from_tensors({}) is None
 
@@ -207,7 +211,15 @@ def test_train_genre_with_multi_writes_cues_evidence_and_per_language_calibratio
     ev = a.genre_evidence
     assert ev["paragraphs"] == sum(not p.skipped for p in a.paragraphs)
     assert all(not a.paragraphs[i].skipped for i in ev["subjective_paragraphs"])
-    assert all(set(p.cues) == {"subjective", "satire"} for p in a.paragraphs if not p.skipped)
+    # English: the subjective cue; the satire cue is shown only where it was measured to work
+    assert (
+        all(set(p.cues) == {"subjective"} for p in a.paragraphs if not p.skipped) and ev["satire_cue"] is None
+    )
     r = CliRunner().invoke(main, ["analyze", str(EXAMPLE), "--model", str(out)])
-    assert r.exit_code == 0 and "why: " in r.output and "satire cue" in r.output
+    assert r.exit_code == 0 and "why: " in r.output and "satire cue" not in r.output
+    fr = analyze("Le ministre a parlé\n\nIl a dit que tout allait bien.\n", lang="fr", model=get_model(out))
+    assert fr.genre_evidence["satire_cue"] is not None and set(fr.paragraphs[0].cues) == {
+        "subjective",
+        "satire",
+    }
     assert (tmp_path / "m.work" / "sentences.npz").is_file()  # what was read is kept: a rerun resumes

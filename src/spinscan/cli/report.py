@@ -334,6 +334,7 @@ def evidence_lines(a: Analysis) -> list[str]:
             + (", …" if len(subj) > 5 else "")
             + ")"
         )
-    top = [f"¶{a.paragraphs[i].line_no} {score:.2f}" for i, score in ev["satire_paragraphs"][:2]]
-    line += f"; satire cue {ev['satire_cue']:.2f}" + (f" (strongest {', '.join(top)})" if top else "")
+    if ev.get("satire_cue") is not None:  # (shown in the languages where it was measured to work)
+        top = [f"¶{a.paragraphs[i].line_no} {score:.2f}" for i, score in ev["satire_paragraphs"][:2]]
+        line += f"; satire cue {ev['satire_cue']:.2f}" + (f" (strongest {', '.join(top)})" if top else "")
     return [line]

@@ -272,8 +272,7 @@ def cues_section(cues: dict, evidence_only: bool = False) -> list[str]:
         "### Paragraph cues (the genre's evidence)",
         "",
         f"Two heads over each paragraph's frozen state {use}. A paragraph reads as the author's view "
-        "at a subjective cue of .5 or more; the article's satire cue is the mean of its two most satirical "
-        "paragraphs'.",
+        "at a subjective cue of .5 or more; the article's satire cue is its paragraphs' mean.",
         "",
         "- **subjective**: CheckThat! 2025 Task 1 subjectivity sentences (ar, bg, de, en, it; CC BY-NC-SA "
         f"4.0), C {subj['C']}. Macro-F1 on its dev_test split: "
@@ -284,8 +283,9 @@ def cues_section(cues: dict, evidence_only: bool = False) -> list[str]:
         "- **satire**: SeLeRoSa Romanian sentences (entity tags removed) and FreSaDa French articles' "
         "paragraphs (Le Gorafi and HuffPost masked; both CC BY-NC-SA 4.0), C "
         f"{sat['C']}. SeLeRoSa test sentences macro-F1 {sat['selerosa_test_sentences_macro_f1']:.3f}; "
-        f"FreSaDa test outlets (never seen), article satire cue: AUC {sat['fresada_test_outlets_auc']}, "
-        f"macro-F1 {sat['fresada_test_outlets_macro_f1']:.3f} ({sat['fresada_test_articles']} articles).",
+        "FreSaDa test outlets (never seen, trained on its train outlets), the article's satire cue: AUC "
+        f"{sat['fresada_test_outlets_auc']}, macro-F1 at .5 {sat['fresada_test_outlets_macro_f1']:.3f} "
+        f"({sat['fresada_test_articles']} articles).",
         "",
         "FreSaDa: 1,000 articles of each split (its outlets), half satire, their first six paragraphs"
         + (

@@ -112,6 +112,10 @@ def refit_genre_multi(
     )
     metrics["cues"] = cue_report
     model.cues = cue_heads
+    model.config["cues"] = {
+        "satire_languages": list(cue_heads.satire_languages),
+        "trained_on": "CheckThat! 2025 subjectivity, SeLeRoSa, FreSaDa (CC BY-NC-SA 4.0)",
+    }
     write_genre_model(model, model_dir, out_dir, head, tuple(metrics["chosen"]["features"]),
                       metrics["chosen"]["ensemble"], metrics)  # fmt: skip
     return metrics
@@ -160,6 +164,10 @@ def add_cue_heads(
     if out_dir.resolve() != model_dir.resolve():
         shutil.copytree(model_dir, out_dir, dirs_exist_ok=True)
     model.cues = heads
+    model.config["cues"] = {
+        "satire_languages": list(heads.satire_languages),
+        "trained_on": "CheckThat! 2025 subjectivity, SeLeRoSa, FreSaDa (CC BY-NC-SA 4.0)",
+    }
     model.save(out_dir)
     metrics = read_json(model_dir / "metrics.json") if (model_dir / "metrics.json").is_file() else {}
     metrics["cues"] = report

@@ -222,7 +222,7 @@
       genre.append(el("p", { class: "genre-evidence", id: "genre-evidence" },
         `Why: ${subj.length} of ${ev.paragraphs} paragraphs read as the author's view` +
         (subj.length ? ` (${subj.slice(0, 5).map(ln).join(", ")}${subj.length > 5 ? ", …" : ""})` : "") +
-        `; satire cue ${ev.satire_cue.toFixed(2)}${top.length ? ` (strongest ${top.join(", ")})` : ""}. ` +
+        (ev.satire_cue == null ? "" : `; satire cue ${ev.satire_cue.toFixed(2)}${top.length ? ` (strongest ${top.join(", ")})` : ""}`) + ". " +
         "Paragraphs are marked in the margin."));
     }
     const frames = el("section", { class: "card", id: "frames" },

@@ -188,7 +188,8 @@ class EncoderModel(Model):
                 ]
                 cues = self.cues.features(per)
                 for i, pred in enumerate(out):
-                    pred.genre_evidence = evidence(per[i], [p.start for p in paras[i]])
+                    starts = [p.start for p in paras[i]]
+                    pred.genre_evidence = evidence(per[i], starts, self.cues.shows_satire(langs[i]))
             x = genre_inputs(feats, [a.text for a in articles], langs, self.settings.genre_features, cues)
             p = self._blend(
                 "genre",
@@ -390,7 +391,7 @@ class EncoderModel(Model):
         if "roles.main.coef" in t and "fine_roles" in labels:
             names = read_json(path / ROLE_NAMES) if (path / ROLE_NAMES).is_file() else {}
             model.roles = RoleHeads.from_folder(t, labels, config, names)
-        model.cues = CueHeads.from_tensors(t)
+        model.cues = CueHeads.from_tensors(t, config)
         if "cues" in model.settings.genre_features and model.cues is None:
             raise ModelError(
                 f"{path}: the genre head reads cues, but weights.safetensors has no cues.* tensors"
