@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.9.0"
+__version__ = "0.10.0"
 
 from .analysis import analyze, default_model_path, get_model  # noqa: E402
 from .types import Analysis, Article, Paragraph, Span  # noqa: E402

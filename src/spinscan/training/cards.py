@@ -287,6 +287,10 @@ def cues_section(cues: dict, evidence_only: bool = False) -> list[str]:
         f"{sat['fresada_test_outlets_auc']}, macro-F1 at .5 {sat['fresada_test_outlets_macro_f1']:.3f} "
         f"({sat['fresada_test_articles']} articles).",
         "",
+        "The satire cue is shown only in the languages where it was measured to point the right way (French, "
+        "Romanian); the subjective cue in every language (expect less where the language-left-out score is "
+        "low, as Arabic's).",
+        "",
         "FreSaDa: 1,000 articles of each split (its outlets), half satire, their first six paragraphs"
         + (
             "."
