@@ -37,7 +37,7 @@ def genres_of_pages(model_dir: str, web: list[tuple[str, bytes]]) -> dict:
     from spinscan.reading import read_bytes
 
     m = get_model(model_dir)
-    calls, satire, refused = Counter(), [], Counter()
+    calls, satire, refused, uncertain, cue = Counter(), [], Counter(), 0, Counter()
     for url, html in web:
         try:
             doc = read_bytes(html, url, "text/html")
@@ -46,9 +46,17 @@ def genres_of_pages(model_dir: str, web: list[tuple[str, bytes]]) -> dict:
             refused[e.code] += 1
             continue
         calls[a.genre] += 1
+        uncertain += a.genre_uncertain
+        ev = a.genre_evidence
+        if ev:  # the evidence shown (models since spinscan-encoder 0.7.0)
+            cue["with evidence"] += 1
+            cue["satire cue shown"] += ev["satire_cue"] is not None
+            cue["satire cue >= .5"] += (ev["satire_cue"] or 0) >= 0.5
+            cue["most paragraphs subjective"] += ev["subjective_share"] > 0.5
         if a.genre == "satire":
             satire.append((url, round(a.genre_scores["satire"], 2)))
-    return {"calls": dict(calls), "refused": dict(refused), "satire": satire}
+    return {"calls": dict(calls), "refused": dict(refused), "satire": satire, "uncertain": uncertain,
+            "evidence": dict(cue)}  # fmt: skip
 
 
 def cold(model_dir: str, example: str) -> tuple[float, float]:
