@@ -38,22 +38,24 @@ GRID = (
 )  # fmt: skip
 
 
-def read_all(model, data_dir, outside_dir, multi_dir, work, progress=None, max_articles=None):
-    """Every corpus with its paragraph states: (SemEval train with a genre, SemEval pool with
-    the unlabelled test, outside rows (genre-en, FreSaDa), sentences, FreSaDa, states by id)."""
-    from ..labels import TRAIN_LANGUAGES
-    from ..semeval.data import Dataset
-    from . import multi
-    from .outside import outside_articles
+def reader(model, work, progress=None):
+    """``states(name, articles)``: their paragraph states, kept in ``work/<name>.npz``."""
     from .states import cached_paragraph_states
 
     work = Path(work) if work is not None else None
 
-    def states(name, arts):
-        return cached_paragraph_states(
-            model, arts, work / f"{name}.npz" if work else None, progress, f"reading {name}"
-        )
+    def states(name: str, arts: list) -> dict:
+        path = work / f"{name}.npz" if work else None
+        return cached_paragraph_states(model, arts, path, progress, f"reading {name}")
 
+    return states
+
+
+def read_cue_data(model, multi_dir, work, progress=None, max_articles=None):
+    """The cue heads' rows with their states: (sentences, FreSaDa articles, states by id)."""
+    from . import multi
+
+    states = reader(model, work, progress)
     sentences = multi.subjectivity_sentences(multi_dir) + multi.selerosa_sample(multi_dir)
     if max_articles:
         sentences = sentences[:: max(1, len(sentences) // (20 * max_articles))]
@@ -61,7 +63,19 @@ def read_all(model, data_dir, outside_dir, multi_dir, work, progress=None, max_a
     fresada = multi.fresada_articles(
         multi_dir, max_articles or FRESADA_PER_SPLIT, max_paragraphs=FRESADA_PARAGRAPHS
     )
-    fr = states("fresada", fresada)
+    got |= states("fresada", fresada)
+    return sentences, fresada, got
+
+
+def read_all(model, data_dir, outside_dir, multi_dir, work, progress=None, max_articles=None):
+    """Every corpus with its paragraph states: (SemEval train with a genre, SemEval pool with
+    the unlabelled test, outside rows (genre-en, FreSaDa), sentences, FreSaDa, states by id)."""
+    from ..labels import TRAIN_LANGUAGES
+    from ..semeval.data import Dataset
+    from .outside import outside_articles
+
+    sentences, fresada, got = read_cue_data(model, multi_dir, work, progress, max_articles)
+    states = reader(model, work, progress)
     ds = Dataset(data_dir)
     arts = [a for lang in TRAIN_LANGUAGES for a in ds.articles(lang, "train", 1)[:max_articles]]
     # the unlabelled test articles place the languages without train articles (their centres);
@@ -72,7 +86,6 @@ def read_all(model, data_dir, outside_dir, multi_dir, work, progress=None, max_a
     got |= states("semeval", pool)
     extra = outside_articles(outside_dir, max_articles, OUTSIDE_PARAGRAPHS) if outside_dir is not None else []
     got |= states("outside", extra)
-    got |= fr
     sem = [a for a in arts if a.genre and a.paragraphs]
     return sem, pool, extra + fresada, sentences, fresada, got
 
@@ -135,35 +148,15 @@ def add_cue_heads(
     import shutil
 
     from ..models.base import load_model, read_json, write_json
-    from . import multi
     from .cards import cues_section
     from .cues import CueData, choose_cues
     from .genre import replace_section
-    from .states import cached_paragraph_states
 
     model_dir, out_dir = Path(model_dir), Path(out_dir)
     model = load_model(model_dir)
     if model.kind != "encoder":
         raise ValueError(f"{model_dir}: expected an encoder model, found {model.kind}")
-    work = Path(work) if work is not None else None
-    sentences = multi.subjectivity_sentences(multi_dir) + multi.selerosa_sample(multi_dir)
-    if max_articles:
-        sentences = sentences[:: max(1, len(sentences) // (20 * max_articles))]
-    fresada = multi.fresada_articles(
-        multi_dir, max_articles or FRESADA_PER_SPLIT, max_paragraphs=FRESADA_PARAGRAPHS
-    )
-    got = dict(
-        cached_paragraph_states(
-            model,
-            multi.as_articles(sentences),
-            work / "sentences.npz" if work else None,
-            progress,
-            "reading sentences",
-        )  # fmt: skip
-    )
-    got |= cached_paragraph_states(
-        model, fresada, work / "fresada.npz" if work else None, progress, "reading fresada"
-    )
+    sentences, fresada, got = read_cue_data(model, multi_dir, work, progress, max_articles)
     heads, report = choose_cues(CueData(sentences, got, fresada, got))
     if out_dir.resolve() != model_dir.resolve():
         shutil.copytree(model_dir, out_dir, dirs_exist_ok=True)
