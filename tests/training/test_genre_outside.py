@@ -148,7 +148,12 @@ def test_the_chosen_head_learns_genre_not_the_sources_era():
     h = m["held_out"]
     assert h["leave_one_language_out"]["mean"] > 0.6 and h["false_satire_on_real_news"] <= MAX_FALSE_SATIRE
     assert set(h["per_source"]) == {"bbc (reporting)", "local (opinion)", "onion (satire)"}
-    assert m["chosen"]["outside_weight"] in (0.0, 0.5, 1.0, 2.0) and 0.5 <= m["chosen"]["temperature"] <= 3
+    temps = m["chosen"]["temperature"]  # one per language with labels, "*" for the others
+    assert m["chosen"]["outside_weight"] in (0.0, 0.5, 1.0, 2.0) and set(temps) == {
+        *set(data.langs[~data.outside]),
+        "*",
+    }
+    assert all(0.5 <= t <= 3 for t in temps.values()) and set(m["reliability_per_language"]) == set(temps)
     assert (
         m["reliability_held_out"]["after_temperature"]["ece"]
         <= m["reliability_held_out"]["before"]["ece"] + 1e-6
