@@ -256,9 +256,13 @@ def per_language_reliability(table: dict, temps) -> list[str]:
     return out
 
 
+CUES_HEADING = "## Paragraph cues (the genre's evidence)"
+
+
 def cues_section(cues: dict, evidence_only: bool = False) -> list[str]:
     """What the paragraph cues learnt from, under which terms, and how they score held out;
-    ``evidence_only``: the genre head does not read them (they are shown, not used)."""
+    ``evidence_only``: the genre head does not read them (they are shown, not used), and the
+    section stands on its own (else it is a subsection of the genre head's)."""
     subj, sat = cues["chosen"]["subjective"], cues["chosen"]["satire"]
     d, lo = subj["dev_test_macro_f1"], subj["language_left_out_macro_f1"]
     use = (
@@ -269,7 +273,7 @@ def cues_section(cues: dict, evidence_only: bool = False) -> list[str]:
         "subjective paragraphs, mean and top-2 satire cue)"
     )
     return [
-        "### Paragraph cues (the genre's evidence)",
+        ("" if evidence_only else "#") + CUES_HEADING,
         "",
         f"Two heads over each paragraph's frozen state {use}. A paragraph reads as the author's view "
         "at a subjective cue of .5 or more; the article's satire cue is its paragraphs' mean.",

@@ -148,7 +148,7 @@ def add_cue_heads(
     import shutil
 
     from ..models.base import load_model, read_json, write_json
-    from .cards import cues_section
+    from .cards import CUES_HEADING, cues_section
     from .cues import CueData, choose_cues
     from .genre import replace_section
 
@@ -172,9 +172,6 @@ def add_cue_heads(
     card = (
         (model_dir / "README.md").read_text(encoding="utf-8") if (model_dir / "README.md").is_file() else ""
     )
-    section = "\n".join(cues_section(report, evidence_only=True)).replace(
-        "### Paragraph cues", "## Paragraph cues", 1
-    )
-    heading = "## Paragraph cues (the genre's evidence)"
-    (out_dir / "README.md").write_text(replace_section(card, section + "\n", heading), encoding="utf-8")
+    section = "\n".join(cues_section(report, evidence_only=True)) + "\n"
+    (out_dir / "README.md").write_text(replace_section(card, section, CUES_HEADING), encoding="utf-8")
     return report
